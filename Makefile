@@ -1,0 +1,82 @@
+# svc: build, test, install.  See README.md.
+VERSION   = 0.1.0
+PREFIX    = /usr/local
+MANPREFIX = $(PREFIX)/share/man
+DESTDIR   =
+CC       ?= cc
+CSTD      = -std=c11
+WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+OPT       = -O2 -g
+ifeq ($(SANITIZE),1)
+BUILD     = build/asan
+OPT       = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDSAN     = -fsanitize=address,undefined
+else
+BUILD     = build
+endif
+CPPFLAGS += -D_GNU_SOURCE -DSVC_VERSION='"$(VERSION)"' -Ilib
+CFLAGS   += $(CSTD) $(WARN) $(OPT)
+LDLIBS    = -lcsv -lsqlite3 -lm
+
+PROGS   = svc-import
+LIBSRC  = $(wildcard lib/*.c)
+LIBOBJ  = $(LIBSRC:lib/%.c=$(BUILD)/obj/%.o)
+BINS    = $(PROGS:%=$(BUILD)/bin/%)
+UNITSRC = $(wildcard tests/unit/t_*.c)
+UNITS   = $(UNITSRC:tests/unit/%.c=$(BUILD)/unit/%)
+MANS    = $(PROGS:%=man/%.1) man/svc.7
+STAMP   = $(BUILD)/.deps
+
+all: $(BINS)
+
+$(STAMP):
+	@scripts/install-deps
+	@mkdir -p $(BUILD)/obj $(BUILD)/bin $(BUILD)/unit
+	@touch $@
+
+$(BUILD)/obj/%.o: lib/%.c lib/*.h $(STAMP)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libsvc.a: $(LIBOBJ)
+	rm -f $@
+	ar rcs $@ $(LIBOBJ)
+
+$(BUILD)/bin/%: cmd/%.c $(BUILD)/libsvc.a $(STAMP)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libsvc.a $(LDSAN) $(LDLIBS)
+
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libsvc.a $(STAMP)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libsvc.a $(LDSAN) $(LDLIBS)
+
+# make check: C unit tests and the Bats suite, one summary line at the end.
+check: $(BINS) $(UNITS)
+	@SVC_BIN=$(CURDIR)/$(BUILD)/bin SVC_UNIT=$(CURDIR)/$(BUILD)/unit \
+	    scripts/run-tests $(UNITS)
+
+unit: $(UNITS)
+	@for t in $(UNITS); do $$t || exit 1; done
+
+lint-man:
+	@scripts/check-man $(MANS)
+
+demo: $(BINS)
+	@SVC_BIN=$(CURDIR)/$(BUILD)/bin scripts/demo
+
+bench: $(BINS)
+	@SVC_BIN=$(CURDIR)/$(BUILD)/bin scripts/bench
+
+install: $(BINS)
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man7
+	cp -f $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	cd $(DESTDIR)$(PREFIX)/bin && chmod 755 $(PROGS)
+	for p in $(PROGS); do cp -f man/$$p.1 $(DESTDIR)$(MANPREFIX)/man1/ && chmod 644 $(DESTDIR)$(MANPREFIX)/man1/$$p.1; done
+	cp -f man/svc.7 $(DESTDIR)$(MANPREFIX)/man7/ && chmod 644 $(DESTDIR)$(MANPREFIX)/man7/svc.7
+
+uninstall:
+	for p in $(PROGS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$p $(DESTDIR)$(MANPREFIX)/man1/$$p.1; done
+	rm -f $(DESTDIR)$(MANPREFIX)/man7/svc.7
+
+clean:
+	rm -rf build
+
+.PHONY: all check unit lint-man demo bench install uninstall clean
+.PRECIOUS: $(BUILD)/obj/%.o

@@ -1,0 +1,33 @@
+/* config.h: configuration kinds loaded from CSV, versioned by valid_from.
+ *
+ * Each kind names its table and columns; svc-import --kind KIND loads a
+ * whole file as a new version (or reports it unchanged), and --export KIND
+ * writes the version valid at --now back in the same shape.  Later kinds
+ * add a table in schema.h and a descriptor here.
+ */
+#ifndef SVC_CONFIG_H
+#define SVC_CONFIG_H
+
+#include <stddef.h>
+
+enum svc_ctype { SVC_CT_TEXT, SVC_CT_INT, SVC_CT_BOOL, SVC_CT_LIST };
+
+struct svc_ccol {
+	const char *name;
+	int type;		/* enum svc_ctype */
+	int required;		/* column must exist and value be non-empty */
+};
+
+struct svc_ckind {
+	int kind;		/* enum svc_kind */
+	const char *name;
+	const char *table;
+	const struct svc_ccol *cols;
+	size_t ncols;
+	int key;		/* column that must be unique, or -1 */
+};
+
+/* The descriptor of kind, or NULL when kind is not a configuration kind. */
+const struct svc_ckind *svc_config_kind(int kind);
+
+#endif

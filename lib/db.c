@@ -1,0 +1,357 @@
+/* db.c: open, create, migrate, transactions, runs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "schema.h"
+
+int
+svc_db_fail(struct svc_db *db, int rc, struct svc_err *e, const char *what)
+{
+	int prim = rc & 0xff;
+
+	if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+		return svc_err_set(e, SVC_EXIT_BUSY, db ? db->path : NULL, 0, 0,
+		    "database is busy%s%s; nothing was committed, safe to "
+		    "retry (SVC_BUSY_TIMEOUT sets the wait)", what ? " while " : "",
+		    what ? what : "");
+	return svc_err_set(e, SVC_EXIT_FATAL, db ? db->path : NULL, 0, 0,
+	    "%s%s%s", what ? what : "", what ? ": " : "",
+	    db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+}
+
+int
+svc_db_exec(struct svc_db *db, const char *sql, struct svc_err *e)
+{
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return svc_db_fail(db, rc, e, NULL);
+	return 0;
+}
+
+int
+svc_db_prepare(struct svc_db *db, const char *sql, sqlite3_stmt **st,
+    struct svc_err *e)
+{
+	int rc = sqlite3_prepare_v2(db->h, sql, -1, st, NULL);
+
+	if (rc != SQLITE_OK)
+		return svc_db_fail(db, rc, e, "prepare");
+	return 0;
+}
+
+int64_t
+svc_db_int(struct svc_db *db, const char *sql, int64_t def)
+{
+	sqlite3_stmt *st;
+	int64_t v = def;
+
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		return def;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+int
+svc_db_begin(struct svc_db *db, struct svc_err *e)
+{
+	int rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return svc_db_fail(db, rc, e, "starting a write");
+	db->in_tx = 1;
+	return 0;
+}
+
+int
+svc_db_commit(struct svc_db *db, struct svc_err *e)
+{
+	int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK) {
+		svc_db_fail(db, rc, e, "commit");
+		svc_db_rollback(db);
+		return -1;
+	}
+	db->in_tx = 0;
+	return 0;
+}
+
+void
+svc_db_rollback(struct svc_db *db)
+{
+	if (db && db->h && !sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	if (db)
+		db->in_tx = 0;
+}
+
+/* journal_mode=WAL does not wait on the busy handler: check and retry. */
+static int
+ensure_wal(sqlite3 *h)
+{
+	int attempt;
+
+	for (attempt = 0; attempt < 1000; attempt++) {
+		sqlite3_stmt *st;
+		int iswal = 0, rc;
+
+		if (sqlite3_prepare_v2(h, "PRAGMA journal_mode", -1, &st,
+		    NULL) != SQLITE_OK)
+			return SQLITE_ERROR;
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			const unsigned char *m = sqlite3_column_text(st, 0);
+
+			iswal = m && sqlite3_stricmp((const char *)m, "wal") == 0;
+		}
+		sqlite3_finalize(st);
+		if (iswal)
+			return SQLITE_OK;
+		rc = sqlite3_exec(h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			continue;
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			return rc;
+		sqlite3_sleep(5 + attempt % 20);
+	}
+	return SQLITE_BUSY;
+}
+
+static int
+busy_ms(void)
+{
+	const char *s = getenv("SVC_BUSY_TIMEOUT");
+	double v;
+	char *end;
+
+	if (s == NULL || *s == '\0')
+		return 10000;
+	v = strtod(s, &end);
+	if (*end != '\0' || v < 0 || v > 86400)
+		return 10000;
+	return (int)(v * 1000);
+}
+
+static int
+migrate(struct svc_db *db, struct svc_err *e)
+{
+	int64_t v;
+	size_t i;
+	char sql[64];
+
+	if (svc_db_begin(db, e) != 0)
+		return -1;
+	v = svc_db_int(db, "PRAGMA user_version", -1);
+	if (v < 0 || v > SVC_SCHEMA) {
+		svc_db_rollback(db);
+		return svc_err_set(e, SVC_EXIT_FATAL, db->path, 0, 0,
+		    "schema version %lld is newer than this program (%d); "
+		    "upgrade svc", (long long)v, SVC_SCHEMA);
+	}
+	for (i = (size_t)v; i < SVC_NMIGRATIONS; i++)
+		if (svc_db_exec(db, svc_migrations[i], e) != 0) {
+			svc_db_rollback(db);
+			return -1;
+		}
+	snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", SVC_SCHEMA);
+	if (svc_db_exec(db, sql, e) != 0) {
+		svc_db_rollback(db);
+		return -1;
+	}
+	return svc_db_commit(db, e);
+}
+
+static int
+configure(struct svc_db *db, struct svc_err *e)
+{
+	sqlite3_busy_timeout(db->h, busy_ms());
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)0);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DML, 0, (int *)0);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DDL, 0, (int *)0);
+	return svc_db_exec(db, "PRAGMA foreign_keys=ON;"
+	    "PRAGMA synchronous=FULL;"
+	    "PRAGMA temp_store=FILE;"
+	    "PRAGMA cache_size=-8192;"
+	    "PRAGMA journal_size_limit=67108864;", e);
+}
+
+/* Build a new database at <path>.init.<pid>, then publish it with link():
+ * nobody ever opens a half-built file, and a racing creator simply finds
+ * the winner's file. */
+static int
+create(const char *path, struct svc_err *e)
+{
+	char tmp[4200], sql[64];
+	struct svc_db t = { 0 };
+	mode_t old;
+	int rc, fd;
+
+	snprintf(tmp, sizeof(tmp), "%s.init.%ld", path, (long)getpid());
+	snprintf(t.path, sizeof(t.path), "%s", path);
+	unlink(tmp);
+	old = umask(077);
+	rc = sqlite3_open_v2(tmp, &t.h, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL);
+	umask(old);
+	if (rc != SQLITE_OK) {
+		svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
+		    "cannot create database: %s", t.h ? sqlite3_errmsg(t.h) :
+		    sqlite3_errstr(rc));
+		sqlite3_close(t.h);
+		unlink(tmp);
+		return -1;
+	}
+	snprintf(sql, sizeof(sql), "PRAGMA application_id=%d", SVC_APP_ID);
+	if (configure(&t, e) != 0 || svc_db_exec(&t, sql, e) != 0 ||
+	    (rc = ensure_wal(t.h)) != SQLITE_OK || migrate(&t, e) != 0) {
+		if (rc != SQLITE_OK)
+			svc_db_fail(&t, rc, e, "creating");
+		sqlite3_close(t.h);
+		unlink(tmp);
+		return -1;
+	}
+	if (sqlite3_close(t.h) != SQLITE_OK) {
+		unlink(tmp);
+		return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
+		    "cannot close new database");
+	}
+	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	if (link(tmp, path) != 0 && errno != EEXIST) {
+		int err = errno;
+
+		unlink(tmp);
+		return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
+		    "cannot create database: %s", strerror(err));
+	}
+	unlink(tmp);
+	return 0;
+}
+
+int
+svc_db_open(const char *path, int mode, struct svc_db **out,
+    struct svc_err *e)
+{
+	struct svc_db *db;
+	struct stat st;
+	int rc, flags;
+	int64_t v;
+
+	*out = NULL;
+	if (stat(path, &st) != 0) {
+		if (errno != ENOENT)
+			return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0, "%s",
+			    strerror(errno));
+		if (mode != SVC_DB_CREATE)
+			return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
+			    "no such database (svc-import creates it; set "
+			    "--db or SVC_DB)");
+		if (create(path, e) != 0)
+			return -1;
+	} else if (!S_ISREG(st.st_mode))
+		return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
+		    "not a regular file");
+	db = svc_xcalloc(1, sizeof(*db));
+	snprintf(db->path, sizeof(db->path), "%s", path);
+	flags = (mode == SVC_DB_RO ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+	    SQLITE_OPEN_NOFOLLOW;
+	rc = sqlite3_open_v2(path, &db->h, flags, NULL);
+	if (rc != SQLITE_OK) {
+		svc_db_fail(db, rc, e, "cannot open database");
+		svc_db_close(db);
+		return -1;
+	}
+	if (configure(db, e) != 0)
+		goto fail;
+	v = svc_db_int(db, "PRAGMA application_id", -1);
+	if (v == -1) {
+		svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
+		    "cannot read the database (not an SQLite file?)");
+		goto fail;
+	}
+	if (v != SVC_APP_ID) {
+		svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
+		    "not a svc database (application_id %lld)", (long long)v);
+		goto fail;
+	}
+	v = svc_db_int(db, "PRAGMA user_version", -1);
+	if (v > SVC_SCHEMA) {
+		svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
+		    "schema version %lld is newer than this program (%d); "
+		    "upgrade svc", (long long)v, SVC_SCHEMA);
+		goto fail;
+	}
+	if (mode != SVC_DB_RO) {
+		if ((rc = ensure_wal(db->h)) != SQLITE_OK) {
+			svc_db_fail(db, rc, e, "switching to WAL");
+			goto fail;
+		}
+		if (v < SVC_SCHEMA && migrate(db, e) != 0)
+			goto fail;
+	} else if (v < SVC_SCHEMA) {
+		svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
+		    "schema version %lld is older than this program (%d); "
+		    "run svc-import once to migrate it", (long long)v,
+		    SVC_SCHEMA);
+		goto fail;
+	}
+	*out = db;
+	return 0;
+fail:
+	svc_db_close(db);
+	return -1;
+}
+
+void
+svc_db_close(struct svc_db *db)
+{
+	if (db == NULL)
+		return;
+	svc_db_rollback(db);
+	sqlite3_close_v2(db->h);
+	free(db);
+}
+
+int
+svc_db_run_insert(struct svc_db *db, struct svc_run *r, struct svc_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (svc_db_prepare(db, "INSERT INTO runs(program, args, actor, kind, "
+	    "source, started, finished, rows_in, rows_loaded, rows_rejected, "
+	    "rows_new, rows_changed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", &st,
+	    e) != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, r->program, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->args ? r->args : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, r->source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, r->started);
+	sqlite3_bind_int64(st, 7, r->finished);
+	sqlite3_bind_int64(st, 8, r->rows_in);
+	sqlite3_bind_int64(st, 9, r->rows_loaded);
+	sqlite3_bind_int64(st, 10, r->rows_rejected);
+	sqlite3_bind_int64(st, 11, r->rows_new);
+	sqlite3_bind_int64(st, 12, r->rows_changed);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(db, rc, e, "recording the run");
+	r->id = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}

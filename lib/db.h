@@ -1,0 +1,62 @@
+/* db.h: the one SQLite file every binary shares.
+ *
+ * Opening sets the pragmas of design section 4 (WAL, busy timeout,
+ * foreign keys, synchronous=FULL), checks application_id and migrates the
+ * schema forward by user_version; a file from a newer version is refused.
+ * Only svc_db_open(..., SVC_DB_CREATE) creates a file, mode 0600, fully
+ * built before it appears under its name.  Every write transaction is
+ * BEGIN IMMEDIATE; SQLITE_BUSY past the timeout maps to SVC_EXIT_BUSY.
+ */
+#ifndef SVC_DB_H
+#define SVC_DB_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define SVC_APP_ID	0x53564344	/* "SVCD" */
+#define SVC_SCHEMA	1
+
+enum { SVC_DB_RW = 0, SVC_DB_CREATE = 1, SVC_DB_RO = 2 };
+
+struct svc_db {
+	sqlite3 *h;
+	char path[4096];
+	int in_tx;
+};
+
+/* Open (and with SVC_DB_CREATE create) the database at path. */
+int svc_db_open(const char *path, int mode, struct svc_db **out,
+    struct svc_err *e);
+void svc_db_close(struct svc_db *db);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
+int svc_db_begin(struct svc_db *db, struct svc_err *e);
+int svc_db_commit(struct svc_db *db, struct svc_err *e);
+void svc_db_rollback(struct svc_db *db);
+
+/* Run SQL without results. */
+int svc_db_exec(struct svc_db *db, const char *sql, struct svc_err *e);
+/* Prepare sql into *st. */
+int svc_db_prepare(struct svc_db *db, const char *sql, sqlite3_stmt **st,
+    struct svc_err *e);
+/* Fill e from a SQLite result code (busy -> SVC_EXIT_BUSY, else FATAL);
+ * returns -1. */
+int svc_db_fail(struct svc_db *db, int rc, struct svc_err *e,
+    const char *what);
+/* First column of the first row of sql as an integer (def when none). */
+int64_t svc_db_int(struct svc_db *db, const char *sql, int64_t def);
+
+/* A run: one invocation that changes the database.  Inserted inside the
+ * caller's write transaction. */
+struct svc_run {
+	int64_t id;
+	const char *program, *args, *actor, *kind, *source;
+	int64_t started, finished;
+	int64_t rows_in, rows_loaded, rows_rejected, rows_new, rows_changed;
+};
+int svc_db_run_insert(struct svc_db *db, struct svc_run *r,
+    struct svc_err *e);
+
+#endif

@@ -1,0 +1,2030 @@
+/* import.c: files into the database, typed, with history, nothing lost. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "config.h"
+#include "import.h"
+#include "opt.h"
+#include "reader.h"
+#include "timeutil.h"
+#include "value.h"
+
+#define MAXSHOW 200		/* bytes of a bad value quoted in messages */
+
+/* ---- a decoded staged row ---- */
+
+struct val {
+	const char *s;
+	size_t n;
+	int tag;		/* 0 absent, 1 null, 2 value, 3 json (attrs) */
+};
+
+struct attr {
+	const char *key;
+	size_t klen;
+	struct val v;
+};
+
+struct row {
+	struct val f[SVC_NFIELDS];
+	struct attr *a;
+	size_t na, acap;
+};
+
+/* ---- the current state of one ticket while applying ---- */
+
+struct sattr {
+	char *key;
+	char *val;		/* NULL: null */
+	int json;
+};
+
+struct ev {
+	char *field;
+	int64_t at;
+	char *old, *new_;
+};
+
+struct tstate {
+	char *v[SVC_NFIELDS];	/* NULL: null */
+	struct sattr *a;
+	size_t na, acap;
+	int existed, has_orig, dirty, is_new;
+	int64_t orig_upd;
+	struct ev *ev;
+	size_t nev, evcap;
+	int ev_loaded;
+};
+
+struct imp {
+	const struct svc_import_opts *o;
+	struct svc_import_result *res;
+	struct svc_db *db;
+	const char *file;
+	struct svc_map map;
+	char **hdr;
+	size_t ncol;
+	int *grp_first;		/* per unmapped column: first column of its key */
+	int *grp_count;
+	struct svc_time_ctx tctx;
+	struct svc_buf blob, tmp;
+	sqlite3_stmt *st_stage, *st_rej;
+	int64_t run;
+};
+
+static void
+put_u32(struct svc_buf *b, size_t v)
+{
+	unsigned char c[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16),
+	    (unsigned char)(v >> 8), (unsigned char)v };
+
+	svc_buf_add(b, c, 4);
+}
+
+static size_t
+get_u32(const unsigned char *p)
+{
+	return ((size_t)p[0] << 24) | ((size_t)p[1] << 16) |
+	    ((size_t)p[2] << 8) | p[3];
+}
+
+static void
+put_val(struct svc_buf *b, int tag, const char *s, size_t n)
+{
+	svc_buf_addc(b, tag);
+	if (tag >= 2) {
+		put_u32(b, n);
+		svc_buf_add(b, s, n);
+	}
+}
+
+static const unsigned char *
+get_val(const unsigned char *p, struct val *v)
+{
+	v->tag = *p++;
+	v->s = NULL;
+	v->n = 0;
+	if (v->tag >= 2) {
+		v->n = get_u32(p);
+		p += 4;
+		v->s = (const char *)p;
+		p += v->n;
+	}
+	return p;
+}
+
+static void
+decode(const unsigned char *p, struct row *r)
+{
+	size_t i, na;
+
+	for (i = 0; i < SVC_NFIELDS; i++)
+		p = get_val(p, &r->f[i]);
+	na = get_u32(p);
+	p += 4;
+	if (na > r->acap) {
+		r->acap = na;
+		r->a = svc_xrealloc(r->a, na * sizeof(*r->a));
+	}
+	r->na = na;
+	for (i = 0; i < na; i++) {
+		r->a[i].klen = get_u32(p);
+		p += 4;
+		r->a[i].key = (const char *)p;
+		p += r->a[i].klen;
+		p = get_val(p, &r->a[i].v);
+	}
+}
+
+int
+svc_import_kind(const char *name)
+{
+	if (strcmp(name, "tickets") == 0)
+		return SVC_KIND_TICKETS;
+	if (strcmp(name, "events") == 0)
+		return SVC_KIND_EVENTS;
+	if (strcmp(name, "people") == 0)
+		return SVC_KIND_PEOPLE;
+	if (strcmp(name, "catalog") == 0)
+		return SVC_KIND_CATALOG;
+	return -1;
+}
+
+const char *
+svc_import_kind_name(int kind)
+{
+	static const char *const n[] = { "", "tickets", "events", "people",
+	    "catalog" };
+
+	return kind >= 1 && kind <= 4 ? n[kind] : "";
+}
+
+static int
+is_null(const struct svc_import_opts *o, const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return 1;
+	for (i = 0; i < o->nnulls; i++)
+		if (strlen(o->nulls[i]) == n && memcmp(o->nulls[i], s, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* ---- rejects ---- */
+
+static void
+show(char *buf, size_t bn, const char *s, size_t n)
+{
+	if (n > MAXSHOW)
+		snprintf(buf, bn, "%.*s...", MAXSHOW, s);
+	else
+		snprintf(buf, bn, "%.*s", (int)n, s);
+}
+
+static int
+reject(struct imp *im, long ls, long le, long col, const char *field,
+    const char *type, const char *msg, const char *raw, size_t rawlen,
+    struct svc_err *e)
+{
+	const struct svc_import_opts *o = im->o;
+	struct svc_err re;
+	char cols[32];
+	int rc;
+
+	im->res->rejected++;
+	svc_err_clear(&re);
+	svc_err_set(&re, SVC_EXIT_REJECTS, im->file, ls, col, "%s", msg);
+	if (o->on_reject)
+		o->on_reject(o->ud, &re);
+	if (o->rejects) {
+		char l1[24], l2[24];
+		const char *v[8];
+		size_t len[8];
+
+		snprintf(l1, sizeof(l1), "%ld", ls);
+		snprintf(l2, sizeof(l2), "%ld", le);
+		snprintf(cols, sizeof(cols), "%ld", col);
+		v[0] = im->file; v[1] = l1; v[2] = l2; v[3] = col ? cols : "";
+		v[4] = field ? field : ""; v[5] = type; v[6] = msg; v[7] = raw;
+		len[0] = strlen(v[0]); len[1] = strlen(l1); len[2] = strlen(l2);
+		len[3] = strlen(v[3]); len[4] = strlen(v[4]); len[5] = strlen(type);
+		len[6] = strlen(msg); len[7] = rawlen;
+		svc_out_row(o->rejects, v, len);
+	}
+	if (im->st_rej == NULL)
+		return 0;
+	sqlite3_bind_int64(im->st_rej, 1, ls);
+	sqlite3_bind_int64(im->st_rej, 2, le);
+	if (col)
+		sqlite3_bind_int64(im->st_rej, 3, col);
+	else
+		sqlite3_bind_null(im->st_rej, 3);
+	if (field)
+		sqlite3_bind_text(im->st_rej, 4, field, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(im->st_rej, 4);
+	sqlite3_bind_text(im->st_rej, 5, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(im->st_rej, 6, msg, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(im->st_rej, 7, raw, (int)rawlen, SQLITE_TRANSIENT);
+	rc = sqlite3_step(im->st_rej);
+	sqlite3_reset(im->st_rej);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(im->db, rc, e, "staging a reject");
+	return 0;
+}
+
+/* ---- phase 1: typing ---- */
+
+struct tyerr {
+	const char *type;
+	int col;
+	char msg[700];
+};
+
+static int
+type_value(struct imp *im, int f, int col, const char *s, size_t n,
+    struct svc_buf *out, struct tyerr *te, struct svc_err *e)
+{
+	char why[200], shown[MAXSHOW + 8];
+	int64_t v;
+	int rc, unit;
+
+	svc_buf_reset(out);
+	switch (svc_tfields[f].type) {
+	case SVC_FT_TEXT:
+		svc_buf_add(out, s, n);
+		return 0;
+	case SVC_FT_LEVEL3:
+	case SVC_FT_LEVEL5:
+		if (svc_value_level(s, n, svc_tfields[f].type == SVC_FT_LEVEL3 ?
+		    3 : 5, &v) != 0) {
+			te->type = "bad_value";
+			show(shown, sizeof(shown), s, n);
+			snprintf(te->msg, sizeof(te->msg), "column '%s': cannot "
+			    "read '%s' as a %s (a number, '2 - Medium', or a "
+			    "word such as High)", im->hdr[col], shown,
+			    svc_tfields[f].name);
+			return -1;
+		}
+		break;
+	case SVC_FT_INT:
+		if (svc_value_int(s, n, &v) != 0 || v < 0) {
+			te->type = "bad_number";
+			show(shown, sizeof(shown), s, n);
+			snprintf(te->msg, sizeof(te->msg), "column '%s': cannot "
+			    "read '%s' as a whole number", im->hdr[col], shown);
+			return -1;
+		}
+		break;
+	case SVC_FT_CSAT:
+		if (svc_value_csat(s, n, &v) != 0) {
+			te->type = "bad_value";
+			show(shown, sizeof(shown), s, n);
+			snprintf(te->msg, sizeof(te->msg), "column '%s': cannot "
+			    "read '%s' as a rating (1-5, Good or Bad)",
+			    im->hdr[col], shown);
+			return -1;
+		}
+		if (v == -2)
+			return 1;	/* no rating: null */
+		break;
+	case SVC_FT_TIME:
+		rc = svc_time_parse(s, n, &im->tctx, &v, why, sizeof(why));
+		if (rc == SVC_TIME_AMBIGUOUS) {
+			svc_err_set(e, SVC_EXIT_FATAL, im->file, 0, 0,
+			    "column '%s': %s; give --date-order dmy or mdy",
+			    im->hdr[col], why);
+			return -2;
+		}
+		if (rc != SVC_TIME_OK) {
+			te->type = "bad_time";
+			show(shown, sizeof(shown), s, n);
+			snprintf(te->msg, sizeof(te->msg), "column '%s': cannot "
+			    "read '%s' as a time: %s", im->hdr[col], shown, why);
+			return -1;
+		}
+		break;
+	case SVC_FT_DURATION:
+	case SVC_FT_AFTER:
+		unit = im->map.col_unit[col] ? im->map.col_unit[col] :
+		    (svc_tfields[f].type == SVC_FT_AFTER ? 60 : 1);
+		if (svc_time_duration(s, n, unit, &v) != 0) {
+			te->type = "bad_duration";
+			show(shown, sizeof(shown), s, n);
+			snprintf(te->msg, sizeof(te->msg), "column '%s': cannot "
+			    "read '%s' as a duration (HH:MM[:SS] or a number)",
+			    im->hdr[col], shown);
+			return -1;
+		}
+		break;
+	}
+	svc_buf_printf(out, "%lld", (long long)v);
+	return 0;
+}
+
+/* Type rec into im->blob.  Returns 0, -1 (te filled: reject) or -2 (fatal,
+ * e filled). */
+static int
+type_record(struct imp *im, const struct svc_record *rec, char **tid,
+    int64_t *upd, int *has_upd, struct tyerr *te, struct svc_err *e)
+{
+	struct svc_buf *b = &im->blob;
+	const struct svc_map *m = &im->map;
+	int f, col, rc;
+	size_t i, na = 0, napos;
+	int64_t created = 0, after = 0;
+	int has_created = 0, has_after = 0;
+
+	svc_buf_reset(b);
+	*has_upd = 0;
+	*tid = NULL;
+	for (f = 0; f < SVC_NFIELDS_ALL; f++) {
+		const char *s;
+		size_t n;
+
+		col = m->field_col[f];
+		if (col < 0) {
+			if (f < SVC_NFIELDS) {
+				if (f == SVC_F_FIRST_RESPONSE_AT &&
+				    m->field_col[SVC_F_FIRST_RESPONSE_AFTER] >= 0)
+					continue;	/* filled below */
+				svc_buf_addc(b, 0);
+			}
+			continue;
+		}
+		s = rec->f[col];
+		n = rec->len[col];
+		if (is_null(im->o, s, n)) {
+			if (f == SVC_F_TICKET_ID) {
+				te->type = "missing_key";
+				te->col = col;
+				snprintf(te->msg, sizeof(te->msg), "column '%s': "
+				    "empty ticket id", im->hdr[col]);
+				return -1;
+			}
+			if (f < SVC_NFIELDS)
+				svc_buf_addc(b, 1);
+			continue;
+		}
+		rc = type_value(im, f, col, s, n, &im->tmp, te, e);
+		if (rc == -2)
+			return -2;
+		if (rc == -1) {
+			te->col = col;
+			return -1;
+		}
+		if (f == SVC_F_FIRST_RESPONSE_AFTER) {
+			if (rc == 0) {
+				after = strtoll(im->tmp.s, NULL, 10);
+				has_after = 1;
+			}
+			continue;
+		}
+		if (rc == 1) {
+			svc_buf_addc(b, 1);
+			continue;
+		}
+		if (f == SVC_F_TICKET_ID)
+			*tid = svc_xstrndup(s, n);
+		if (f == SVC_F_UPDATED_AT) {
+			*upd = strtoll(im->tmp.s, NULL, 10);
+			*has_upd = 1;
+		}
+		if (f == SVC_F_CREATED_AT) {
+			created = strtoll(im->tmp.s, NULL, 10);
+			has_created = 1;
+		}
+		put_val(b, 2, im->tmp.s, im->tmp.len);
+		if (f == SVC_F_CREATED_AT && m->field_col[SVC_F_FIRST_RESPONSE_AT] < 0 &&
+		    m->field_col[SVC_F_FIRST_RESPONSE_AFTER] >= 0) {
+			/* placeholder position: first_response_at follows
+			 * created_at in field order; filled after the loop */
+		}
+	}
+	/* first_response_at derived from "first reply after" durations */
+	if (m->field_col[SVC_F_FIRST_RESPONSE_AT] < 0 &&
+	    m->field_col[SVC_F_FIRST_RESPONSE_AFTER] >= 0) {
+		/* rebuild: field order puts first_response_at right after
+		 * created_at, so splice it in there */
+		struct svc_buf nb = { 0 };
+		const unsigned char *p = (const unsigned char *)b->s;
+		struct val v;
+
+		for (f = 0; f < SVC_NFIELDS; f++) {
+			if (f == SVC_F_FIRST_RESPONSE_AT) {
+				if (has_after && has_created) {
+					char t[32];
+
+					snprintf(t, sizeof(t), "%lld",
+					    (long long)(created + after));
+					put_val(&nb, 2, t, strlen(t));
+				} else
+					svc_buf_addc(&nb, has_after ? 1 : 1);
+				continue;
+			}
+			p = get_val(p, &v);
+			put_val(&nb, v.tag, v.s, v.n);
+		}
+		svc_buf_free(b);
+		*b = nb;
+	}
+	/* attrs */
+	napos = b->len;
+	put_u32(b, 0);
+	for (i = 0; i < m->ncol; i++) {
+		size_t k;
+
+		if (m->col_field[i] >= 0 || im->grp_first[i] != (int)i)
+			continue;
+		na++;
+		put_u32(b, strlen(m->col_key[i]));
+		svc_buf_adds(b, m->col_key[i]);
+		if (im->grp_count[i] == 1) {
+			if (is_null(im->o, rec->f[i], rec->len[i]))
+				svc_buf_addc(b, 1);
+			else
+				put_val(b, 2, rec->f[i], rec->len[i]);
+			continue;
+		}
+		svc_buf_reset(&im->tmp);
+		svc_buf_addc(&im->tmp, '[');
+		for (k = i; k < m->ncol; k++) {
+			if (im->grp_first[k] != (int)i)
+				continue;
+			if (im->tmp.len > 1)
+				svc_buf_addc(&im->tmp, ',');
+			if (is_null(im->o, rec->f[k], rec->len[k]))
+				svc_buf_adds(&im->tmp, "null");
+			else
+				svc_buf_json_str(&im->tmp, rec->f[k], rec->len[k]);
+		}
+		svc_buf_addc(&im->tmp, ']');
+		put_val(b, 3, im->tmp.s, im->tmp.len);
+	}
+	{
+		unsigned char *p = (unsigned char *)b->s + napos;
+
+		p[0] = (unsigned char)(na >> 24);
+		p[1] = (unsigned char)(na >> 16);
+		p[2] = (unsigned char)(na >> 8);
+		p[3] = (unsigned char)na;
+	}
+	return 0;
+}
+
+static void
+group_columns(struct imp *im)
+{
+	size_t i, j;
+
+	im->grp_first = svc_xcalloc(im->ncol ? im->ncol : 1, sizeof(int));
+	im->grp_count = svc_xcalloc(im->ncol ? im->ncol : 1, sizeof(int));
+	for (i = 0; i < im->ncol; i++) {
+		im->grp_first[i] = -1;
+		if (im->map.col_field[i] >= 0)
+			continue;
+		for (j = 0; j < i; j++)
+			if (im->map.col_field[j] < 0 && im->grp_first[j] == (int)j &&
+			    strcmp(im->map.col_key[j], im->map.col_key[i]) == 0)
+				break;
+		if (j < i) {
+			im->grp_first[i] = (int)j;
+			im->grp_count[j]++;
+		} else {
+			im->grp_first[i] = (int)i;
+			im->grp_count[i] = 1;
+		}
+	}
+}
+
+/* ---- preview ---- */
+
+static void
+preview_row(struct imp *im, struct svc_out *out, const struct row *r)
+{
+	const char *v[SVC_NFIELDS + 1];
+	size_t len[SVC_NFIELDS + 1];
+	char tbuf[SVC_NFIELDS][40];
+	int f, k = 0;
+	size_t i;
+	struct svc_buf a = { 0 };
+
+	for (f = 0; f < SVC_NFIELDS; f++) {
+		const struct val *x = &r->f[f];
+
+		if (im->map.field_col[f] < 0 && !(f == SVC_F_FIRST_RESPONSE_AT &&
+		    im->map.field_col[SVC_F_FIRST_RESPONSE_AFTER] >= 0))
+			continue;
+		if (x->tag < 2) {
+			v[k] = NULL;
+			len[k++] = 0;
+			continue;
+		}
+		if (svc_tfields[f].type == SVC_FT_TIME) {
+			char num[32];
+
+			snprintf(num, sizeof(num), "%.*s", (int)x->n, x->s);
+			svc_time_format(strtoll(num, NULL, 10), tbuf[f],
+			    sizeof(tbuf[f]));
+			v[k] = tbuf[f];
+			len[k++] = strlen(tbuf[f]);
+			continue;
+		}
+		v[k] = x->s;
+		len[k++] = x->n;
+	}
+	svc_buf_addc(&a, '{');
+	for (i = 0; i < r->na; i++) {
+		if (i)
+			svc_buf_addc(&a, ',');
+		svc_buf_json_str(&a, r->a[i].key, r->a[i].klen);
+		svc_buf_addc(&a, ':');
+		if (r->a[i].v.tag == 1)
+			svc_buf_adds(&a, "null");
+		else if (r->a[i].v.tag == 3)
+			svc_buf_add(&a, r->a[i].v.s, r->a[i].v.n);
+		else
+			svc_buf_json_str(&a, r->a[i].v.s, r->a[i].v.n);
+	}
+	svc_buf_addc(&a, '}');
+	v[k] = a.s;
+	len[k++] = a.len;
+	svc_out_row(out, v, len);
+	svc_buf_free(&a);
+}
+
+static struct svc_out *
+preview_open(struct imp *im)
+{
+	const char *cols[SVC_NFIELDS + 1];
+	int f, k = 0;
+
+	if (im->o->raw)
+		return svc_out_open(im->o->out, im->o->format, im->ncol,
+		    (const char *const *)im->hdr);
+	for (f = 0; f < SVC_NFIELDS; f++)
+		if (im->map.field_col[f] >= 0 || (f == SVC_F_FIRST_RESPONSE_AT &&
+		    im->map.field_col[SVC_F_FIRST_RESPONSE_AFTER] >= 0))
+			cols[k++] = svc_tfields[f].name;
+	cols[k++] = "attrs";
+	return svc_out_open(im->o->out, im->o->format, (size_t)k, cols);
+}
+
+/* ---- phase 2: applying staged ticket rows ---- */
+
+struct apply {
+	struct imp *im;
+	sqlite3_stmt *sel, *ins, *upd, *ins_ev, *sel_ev, *scan;
+	struct tstate t;
+	char *tid;
+	struct svc_buf json;
+};
+
+static void
+tstate_clear(struct tstate *t)
+{
+	size_t i;
+
+	for (i = 0; i < SVC_NFIELDS; i++) {
+		free(t->v[i]);
+		t->v[i] = NULL;
+	}
+	for (i = 0; i < t->na; i++) {
+		free(t->a[i].key);
+		free(t->a[i].val);
+	}
+	t->na = 0;
+	for (i = 0; i < t->nev; i++) {
+		free(t->ev[i].field);
+		free(t->ev[i].old);
+		free(t->ev[i].new_);
+	}
+	t->nev = 0;
+	t->existed = t->has_orig = t->dirty = t->is_new = t->ev_loaded = 0;
+}
+
+static void
+tstate_free(struct tstate *t)
+{
+	tstate_clear(t);
+	free(t->a);
+	free(t->ev);
+}
+
+static char *
+dupval(const struct val *v)
+{
+	return v->tag >= 2 ? svc_xstrndup(v->s, v->n) : NULL;
+}
+
+static int
+same(const char *a, const struct val *v)
+{
+	if (v->tag < 2)
+		return a == NULL;
+	return a != NULL && strlen(a) == v->n && memcmp(a, v->s, v->n) == 0;
+}
+
+static int
+same_str(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static struct sattr *
+find_attr(struct tstate *t, const char *key, size_t klen)
+{
+	size_t i;
+
+	for (i = 0; i < t->na; i++)
+		if (strlen(t->a[i].key) == klen &&
+		    memcmp(t->a[i].key, key, klen) == 0)
+			return &t->a[i];
+	return NULL;
+}
+
+static struct sattr *
+add_attr(struct tstate *t, const char *key, size_t klen)
+{
+	if (t->na == t->acap) {
+		t->acap = t->acap ? t->acap * 2 : 16;
+		t->a = svc_xrealloc(t->a, t->acap * sizeof(*t->a));
+	}
+	t->a[t->na].key = svc_xstrndup(key, klen);
+	t->a[t->na].val = NULL;
+	t->a[t->na].json = 0;
+	return &t->a[t->na++];
+}
+
+static void
+add_ev(struct tstate *t, const char *field, int64_t at, const char *old,
+    const char *new_)
+{
+	struct ev *x;
+
+	if (t->nev == t->evcap) {
+		t->evcap = t->evcap ? t->evcap * 2 : 16;
+		t->ev = svc_xrealloc(t->ev, t->evcap * sizeof(*t->ev));
+	}
+	x = &t->ev[t->nev++];
+	x->field = svc_xstrdup(field);
+	x->at = at;
+	x->old = old ? svc_xstrdup(old) : NULL;
+	x->new_ = new_ ? svc_xstrdup(new_) : NULL;
+}
+
+static int
+event(struct apply *ap, const char *field, int64_t at, const char *old,
+    const char *new_, struct svc_err *e)
+{
+	sqlite3_stmt *st = ap->ins_ev;
+	int rc;
+
+	sqlite3_bind_text(st, 1, ap->tid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, at);
+	sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
+	if (old)
+		sqlite3_bind_text(st, 4, old, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 4);
+	if (new_)
+		sqlite3_bind_text(st, 5, new_, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 5);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(ap->im->db, rc, e, "recording history");
+	if (ap->t.ev_loaded)
+		add_ev(&ap->t, field, at, old, new_);
+	return 0;
+}
+
+static int
+load_ticket(struct apply *ap, struct svc_err *e)
+{
+	sqlite3_stmt *st = ap->sel;
+	struct tstate *t = &ap->t;
+	int rc, f;
+
+	sqlite3_bind_text(st, 1, ap->tid, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		t->existed = 1;
+		for (f = 0; f < SVC_NFIELDS; f++)
+			if (sqlite3_column_type(st, f) != SQLITE_NULL)
+				t->v[f] = svc_xstrdup((const char *)
+				    sqlite3_column_text(st, f));
+		if (t->v[SVC_F_UPDATED_AT]) {
+			t->has_orig = 1;
+			t->orig_upd = strtoll(t->v[SVC_F_UPDATED_AT], NULL, 10);
+		}
+		rc = sqlite3_step(st);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(ap->im->db, rc, e, "reading a ticket");
+	if (t->existed) {
+		/* attrs via json_each */
+		sqlite3_stmt *ja;
+		const char *sql = "SELECT j.key, j.value, j.type FROM tickets t, "
+		    "json_each(t.attrs) j WHERE t.ticket_id=? ORDER BY j.id";
+
+		if (svc_db_prepare(ap->im->db, sql, &ja, e) != 0)
+			return -1;
+		sqlite3_bind_text(ja, 1, ap->tid, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(ja)) == SQLITE_ROW) {
+			const char *k = (const char *)sqlite3_column_text(ja, 0);
+			const char *ty = (const char *)sqlite3_column_text(ja, 2);
+			struct sattr *a = add_attr(t, k, strlen(k));
+
+			if (sqlite3_column_type(ja, 1) != SQLITE_NULL)
+				a->val = svc_xstrdup((const char *)
+				    sqlite3_column_text(ja, 1));
+			a->json = ty && strcmp(ty, "array") == 0;
+		}
+		sqlite3_finalize(ja);
+		if (rc != SQLITE_DONE)
+			return svc_db_fail(ap->im->db, rc, e, "reading attrs");
+	}
+	return 0;
+}
+
+static int
+load_events(struct apply *ap, struct svc_err *e)
+{
+	sqlite3_stmt *st = ap->sel_ev;
+	int rc;
+
+	if (ap->t.ev_loaded)
+		return 0;
+	sqlite3_bind_text(st, 1, ap->tid, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		add_ev(&ap->t, (const char *)sqlite3_column_text(st, 0),
+		    sqlite3_column_int64(st, 1),
+		    (const char *)sqlite3_column_text(st, 2),
+		    (const char *)sqlite3_column_text(st, 3));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(ap->im->db, rc, e, "reading history");
+	ap->t.ev_loaded = 1;
+	return 0;
+}
+
+/* Is v consistent with the recorded history of field at time at?  Sets
+ * *before to the value the field had just before at. */
+static int
+in_history(struct tstate *t, const char *field, const char *cur, int64_t at,
+    const struct val *v, const char **before)
+{
+	size_t i;
+	const char *b = NULL;
+	int have_b = 0, any = 0;
+
+	for (i = 0; i < t->nev; i++) {
+		const struct ev *x = &t->ev[i];
+
+		if (strcmp(x->field, field) != 0)
+			continue;
+		any = 1;
+		if (x->at < at) {
+			b = x->new_;
+			have_b = 1;
+		} else if (!have_b) {
+			b = x->old;
+			have_b = 1;
+		}
+	}
+	if (!any)
+		b = cur;
+	else if (!have_b)
+		b = cur;
+	*before = b;
+	if (same(b, v))
+		return 1;
+	for (i = 0; i < t->nev; i++) {
+		const struct ev *x = &t->ev[i];
+
+		if (x->at == at && strcmp(x->field, field) == 0 && same(x->new_, v))
+			return 1;
+	}
+	return 0;
+}
+
+static const char *
+attr_val_json(const struct val *v, int *json)
+{
+	*json = v->tag == 3;
+	return NULL;
+}
+
+static int
+apply_row(struct apply *ap, const struct row *r, int64_t at, int has_upd,
+    int *changed, struct svc_err *e)
+{
+	struct tstate *t = &ap->t;
+	const struct svc_map *m = &ap->im->map;
+	char fname[600];
+	int f, history;
+	size_t i;
+
+	*changed = 0;
+	history = t->existed && t->has_orig && has_upd && at <= t->orig_upd;
+	if (history && load_events(ap, e) != 0)
+		return -1;
+	for (f = 0; f < SVC_NFIELDS; f++) {
+		const struct val *v = &r->f[f];
+		const char *before;
+		char *nv;
+
+		if (v->tag == 0 || f == SVC_F_UPDATED_AT || f == SVC_F_TICKET_ID)
+			continue;
+		if (history) {
+			if (in_history(t, svc_tfields[f].name, t->v[f], at, v,
+			    &before))
+				continue;
+			nv = dupval(v);
+			if (event(ap, svc_tfields[f].name, at, before, nv, e)) {
+				free(nv);
+				return -1;
+			}
+			free(nv);
+			*changed = 1;
+			continue;
+		}
+		if (same(t->v[f], v))
+			continue;
+		nv = dupval(v);
+		if (!t->is_new && event(ap, svc_tfields[f].name, at, t->v[f], nv,
+		    e) != 0) {
+			free(nv);
+			return -1;
+		}
+		free(t->v[f]);
+		t->v[f] = nv;
+		t->dirty = 1;
+		*changed = 1;
+	}
+	for (i = 0; i < r->na; i++) {
+		const struct attr *a = &r->a[i];
+		struct sattr *s = find_attr(t, a->key, a->klen);
+		const char *cur = s ? s->val : NULL;
+		const char *before;
+		int json;
+
+		(void)attr_val_json(&a->v, &json);
+		snprintf(fname, sizeof(fname), "attrs.%.*s", (int)a->klen, a->key);
+		if (history) {
+			char *nv;
+
+			if (in_history(t, fname, cur, at, &a->v, &before))
+				continue;
+			nv = dupval(&a->v);
+			if (event(ap, fname, at, before, nv, e) != 0) {
+				free(nv);
+				return -1;
+			}
+			free(nv);
+			*changed = 1;
+			continue;
+		}
+		if (same(cur, &a->v))
+			continue;
+		if (!t->is_new) {
+			char *nv = dupval(&a->v);
+
+			if (event(ap, fname, at, cur, nv, e) != 0) {
+				free(nv);
+				return -1;
+			}
+			free(nv);
+		}
+		if (s == NULL)
+			s = add_attr(t, a->key, a->klen);
+		free(s->val);
+		s->val = dupval(&a->v);
+		s->json = json;
+		t->dirty = 1;
+		*changed = 1;
+	}
+	if (!history && has_upd) {
+		char num[32];
+
+		snprintf(num, sizeof(num), "%lld", (long long)at);
+		if (!same_str(t->v[SVC_F_UPDATED_AT], num)) {
+			free(t->v[SVC_F_UPDATED_AT]);
+			t->v[SVC_F_UPDATED_AT] = svc_xstrdup(num);
+			t->dirty = 1;
+		}
+	}
+	(void)m;
+	return 0;
+}
+
+static void
+attrs_json(struct tstate *t, struct svc_buf *b)
+{
+	size_t i;
+
+	svc_buf_reset(b);
+	svc_buf_addc(b, '{');
+	for (i = 0; i < t->na; i++) {
+		if (i)
+			svc_buf_addc(b, ',');
+		svc_buf_json_str(b, t->a[i].key, strlen(t->a[i].key));
+		svc_buf_addc(b, ':');
+		if (t->a[i].val == NULL)
+			svc_buf_adds(b, "null");
+		else if (t->a[i].json)
+			svc_buf_adds(b, t->a[i].val);
+		else
+			svc_buf_json_str(b, t->a[i].val, strlen(t->a[i].val));
+	}
+	svc_buf_addc(b, '}');
+}
+
+static void
+bind_fields(sqlite3_stmt *st, struct tstate *t, int first)
+{
+	int f;
+
+	for (f = 0; f < SVC_NFIELDS; f++) {
+		int k = first + f;
+
+		if (t->v[f] == NULL)
+			sqlite3_bind_null(st, k);
+		else if (svc_tfields[f].type == SVC_FT_TEXT)
+			sqlite3_bind_text(st, k, t->v[f], -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(st, k, strtoll(t->v[f], NULL, 10));
+	}
+}
+
+static int
+flush_ticket(struct apply *ap, struct svc_err *e)
+{
+	struct imp *im = ap->im;
+	struct tstate *t = &ap->t;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!t->dirty && !t->is_new)
+		return 0;
+	attrs_json(t, &ap->json);
+	st = t->existed ? ap->upd : ap->ins;
+	bind_fields(st, t, 1);
+	sqlite3_bind_text(st, SVC_NFIELDS + 1, ap->json.s, (int)ap->json.len,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(st, SVC_NFIELDS + 2, im->run);
+	if (t->existed)
+		sqlite3_bind_text(st, SVC_NFIELDS + 3, ap->tid, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(im->db, rc, e, "writing a ticket");
+	if (t->existed)
+		im->res->tickets_changed++;
+	else
+		im->res->tickets_new++;
+	if (im->o->changes) {
+		const char *v[2] = { ap->tid, t->existed ? "changed" : "new" };
+
+		svc_out_row(im->o->changes, v, NULL);
+	}
+	return 0;
+}
+
+static int
+apply_tickets(struct imp *im, struct svc_err *e)
+{
+	struct apply ap;
+	struct svc_buf sql = { 0 };
+	struct row r;
+	int f, rc = -1, step;
+	const char *srcname = im->o->profile ? im->o->profile : "csv";
+
+	memset(&ap, 0, sizeof(ap));
+	memset(&r, 0, sizeof(r));
+	ap.im = im;
+	svc_buf_adds(&sql, "SELECT ");
+	for (f = 0; f < SVC_NFIELDS; f++)
+		svc_buf_printf(&sql, "%s%s", f ? "," : "", svc_tfields[f].name);
+	svc_buf_adds(&sql, " FROM tickets WHERE ticket_id=?");
+	if (svc_db_prepare(im->db, sql.s, &ap.sel, e) != 0)
+		goto out;
+	svc_buf_reset(&sql);
+	svc_buf_adds(&sql, "INSERT INTO tickets(");
+	for (f = 0; f < SVC_NFIELDS; f++)
+		svc_buf_printf(&sql, "%s,", svc_tfields[f].name);
+	svc_buf_adds(&sql, "attrs,run) VALUES (");
+	for (f = 0; f < SVC_NFIELDS + 2; f++)
+		svc_buf_adds(&sql, f ? ",?" : "?");
+	svc_buf_adds(&sql, ")");
+	if (svc_db_prepare(im->db, sql.s, &ap.ins, e) != 0)
+		goto out;
+	svc_buf_reset(&sql);
+	svc_buf_adds(&sql, "UPDATE tickets SET ");
+	for (f = 0; f < SVC_NFIELDS; f++)
+		svc_buf_printf(&sql, "%s=?,", svc_tfields[f].name);
+	svc_buf_adds(&sql, "attrs=?,run=? WHERE ticket_id=?");
+	if (svc_db_prepare(im->db, sql.s, &ap.upd, e) != 0 ||
+	    svc_db_prepare(im->db, "INSERT INTO ticket_events(ticket_id, at, "
+	    "field, old, new, actor, run, source) VALUES (?,?,?,?,?,?,?,"
+	    "'import')", &ap.ins_ev, e) != 0 ||
+	    svc_db_prepare(im->db, "SELECT field, at, old, new FROM "
+	    "ticket_events WHERE ticket_id=? ORDER BY at, id", &ap.sel_ev,
+	    e) != 0 ||
+	    svc_db_prepare(im->db, "SELECT tid, upd, v FROM temp.stage "
+	    "ORDER BY tid, coalesce(upd, ?), seq", &ap.scan, e) != 0)
+		goto out;
+	sqlite3_bind_text(ap.ins_ev, 6, im->o->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ap.ins_ev, 7, im->run);
+	sqlite3_bind_int64(ap.scan, 1, im->o->now);
+	while ((step = sqlite3_step(ap.scan)) == SQLITE_ROW) {
+		const char *tid = (const char *)sqlite3_column_text(ap.scan, 0);
+		int has_upd = sqlite3_column_type(ap.scan, 1) != SQLITE_NULL;
+		int64_t at = has_upd ? sqlite3_column_int64(ap.scan, 1) : im->o->now;
+		int changed;
+
+		if (ap.tid == NULL || strcmp(ap.tid, tid) != 0) {
+			if (ap.tid && flush_ticket(&ap, e) != 0)
+				goto out;
+			free(ap.tid);
+			ap.tid = svc_xstrdup(tid);
+			tstate_clear(&ap.t);
+			if (load_ticket(&ap, e) != 0)
+				goto out;
+		}
+		decode(sqlite3_column_blob(ap.scan, 2), &r);
+		if (!ap.t.existed && !ap.t.is_new) {
+			/* the first row creates the ticket */
+			ap.t.is_new = 1;
+			if (apply_row(&ap, &r, at, has_upd, &changed, e) != 0)
+				goto out;
+			ap.t.v[SVC_F_TICKET_ID] = svc_xstrdup(tid);
+			if (ap.t.v[SVC_F_SOURCE] == NULL)
+				ap.t.v[SVC_F_SOURCE] = svc_xstrdup(srcname);
+			if (ap.t.v[SVC_F_CREATED_AT] == NULL && has_upd) {
+				char num[32];
+
+				snprintf(num, sizeof(num), "%lld", (long long)at);
+				ap.t.v[SVC_F_CREATED_AT] = svc_xstrdup(num);
+			}
+			ap.t.is_new = 2;
+			im->res->rows_new++;
+			continue;
+		}
+		if (ap.t.is_new == 2)
+			ap.t.is_new = 0, ap.t.dirty = 1;
+		if (apply_row(&ap, &r, at, has_upd, &changed, e) != 0)
+			goto out;
+		if (changed)
+			im->res->changed++;
+		else
+			im->res->unchanged++;
+	}
+	if (step != SQLITE_DONE) {
+		svc_db_fail(im->db, step, e, "reading staged rows");
+		goto out;
+	}
+	if (ap.tid && flush_ticket(&ap, e) != 0)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(ap.sel);
+	sqlite3_finalize(ap.ins);
+	sqlite3_finalize(ap.upd);
+	sqlite3_finalize(ap.ins_ev);
+	sqlite3_finalize(ap.sel_ev);
+	sqlite3_finalize(ap.scan);
+	tstate_free(&ap.t);
+	free(ap.tid);
+	free(r.a);
+	svc_buf_free(&ap.json);
+	svc_buf_free(&sql);
+	return rc;
+}
+
+/* ---- --kind events ---- */
+
+enum { EV_TID, EV_AT, EV_FIELD, EV_VALUE, EV_ACTOR, EV_N };
+
+static int
+events_columns(struct imp *im, int *col, struct svc_err *e)
+{
+	static const char *const names[EV_N] = { "ticket_id", "at", "field",
+	    "value", "actor" };
+	char norm[256], want[64];
+	size_t i;
+	int k;
+
+	for (k = 0; k < EV_N; k++) {
+		col[k] = -1;
+		svc_value_norm(names[k], strlen(names[k]), want, sizeof(want));
+		for (i = 0; i < im->ncol; i++) {
+			svc_value_norm(im->hdr[i], strlen(im->hdr[i]), norm,
+			    sizeof(norm));
+			if (strcmp(norm, want) == 0) {
+				col[k] = (int)i;
+				break;
+			}
+		}
+		if (col[k] < 0 && k != EV_ACTOR)
+			return svc_err_set(e, SVC_EXIT_FATAL, im->file, 1, 0,
+			    "no column '%s' (events need ticket_id, at, field, "
+			    "value and may have actor)", names[k]);
+	}
+	return 0;
+}
+
+static int
+valid_event_field(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 200)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+		    s[i] == '_' || s[i] == '.' || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (i > 6 && s[i] == ' ')))
+			return 0;
+	return 1;
+}
+
+static int
+apply_events(struct imp *im, struct svc_err *e)
+{
+	sqlite3_stmt *scan = NULL, *dup = NULL, *prev = NULL, *ins = NULL;
+	int rc = -1, step;
+
+	if (svc_db_prepare(im->db, "SELECT tid, at, field, value, actor FROM "
+	    "temp.stage_ev ORDER BY tid, at, seq", &scan, e) != 0 ||
+	    svc_db_prepare(im->db, "SELECT 1 FROM ticket_events WHERE "
+	    "ticket_id=? AND field=? AND at=? AND new IS ?", &dup, e) != 0 ||
+	    svc_db_prepare(im->db, "SELECT new FROM ticket_events WHERE "
+	    "ticket_id=? AND field=? AND at<=? ORDER BY at DESC, id DESC "
+	    "LIMIT 1", &prev, e) != 0 ||
+	    svc_db_prepare(im->db, "INSERT INTO ticket_events(ticket_id, at, "
+	    "field, old, new, actor, run, source) VALUES (?,?,?,?,?,?,?,"
+	    "'events')", &ins, e) != 0)
+		goto out;
+	while ((step = sqlite3_step(scan)) == SQLITE_ROW) {
+		sqlite3_value *tid = sqlite3_column_value(scan, 0);
+		sqlite3_value *field = sqlite3_column_value(scan, 2);
+		sqlite3_value *val = sqlite3_column_value(scan, 3);
+		int64_t at = sqlite3_column_int64(scan, 1);
+		int found;
+
+		sqlite3_bind_value(dup, 1, tid);
+		sqlite3_bind_value(dup, 2, field);
+		sqlite3_bind_int64(dup, 3, at);
+		sqlite3_bind_value(dup, 4, val);
+		found = sqlite3_step(dup) == SQLITE_ROW;
+		sqlite3_reset(dup);
+		if (found) {
+			im->res->unchanged++;
+			continue;
+		}
+		sqlite3_bind_value(prev, 1, tid);
+		sqlite3_bind_value(prev, 2, field);
+		sqlite3_bind_int64(prev, 3, at);
+		if (sqlite3_step(prev) == SQLITE_ROW)
+			sqlite3_bind_value(ins, 4, sqlite3_column_value(prev, 0));
+		else
+			sqlite3_bind_null(ins, 4);
+		sqlite3_bind_value(ins, 1, tid);
+		sqlite3_bind_int64(ins, 2, at);
+		sqlite3_bind_value(ins, 3, field);
+		sqlite3_bind_value(ins, 5, val);
+		if (sqlite3_column_type(scan, 4) != SQLITE_NULL)
+			sqlite3_bind_value(ins, 6, sqlite3_column_value(scan, 4));
+		else
+			sqlite3_bind_text(ins, 6, im->o->actor, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 7, im->run);
+		step = sqlite3_step(ins);
+		sqlite3_reset(ins);
+		sqlite3_reset(prev);
+		if (step != SQLITE_DONE) {
+			svc_db_fail(im->db, step, e, "recording an event");
+			goto out;
+		}
+		im->res->changed++;
+		if (im->o->changes) {
+			const char *v[2] = { (const char *)sqlite3_column_text(scan,
+			    0), "event" };
+
+			svc_out_row(im->o->changes, v, NULL);
+		}
+	}
+	if (step != SQLITE_DONE) {
+		svc_db_fail(im->db, step, e, "reading staged events");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(scan);
+	sqlite3_finalize(dup);
+	sqlite3_finalize(prev);
+	sqlite3_finalize(ins);
+	return rc;
+}
+
+/* ---- configuration kinds ---- */
+
+static int
+config_columns(struct imp *im, const struct svc_ckind *k, int *col,
+    struct svc_err *e)
+{
+	char norm[256], want[64];
+	size_t i, c;
+
+	for (c = 0; c < k->ncols; c++)
+		col[c] = -1;
+	for (i = 0; i < im->ncol; i++) {
+		svc_value_norm(im->hdr[i], strlen(im->hdr[i]), norm, sizeof(norm));
+		for (c = 0; c < k->ncols; c++) {
+			svc_value_norm(k->cols[c].name, strlen(k->cols[c].name),
+			    want, sizeof(want));
+			if (strcmp(norm, want) == 0)
+				break;
+		}
+		if (c == k->ncols || col[c] >= 0) {
+			struct svc_buf b = { 0 };
+
+			for (c = 0; c < k->ncols; c++)
+				svc_buf_printf(&b, "%s%s", c ? ", " : "",
+				    k->cols[c].name);
+			svc_err_set(e, SVC_EXIT_FATAL, im->file, 1, 0,
+			    "%s column '%s' for kind %s (columns: %s)",
+			    c == k->ncols ? "unknown" : "repeated", im->hdr[i],
+			    k->name, b.s);
+			svc_buf_free(&b);
+			return -1;
+		}
+		col[c] = (int)i;
+	}
+	for (c = 0; c < k->ncols; c++)
+		if (k->cols[c].required && col[c] < 0)
+			return svc_err_set(e, SVC_EXIT_FATAL, im->file, 1, 0,
+			    "no column '%s' (required for kind %s)",
+			    k->cols[c].name, k->name);
+	return 0;
+}
+
+static int
+type_config(struct imp *im, const struct svc_ckind *k, const int *col,
+    const struct svc_record *rec, struct tyerr *te)
+{
+	size_t c;
+
+	svc_buf_reset(&im->blob);
+	for (c = 0; c < k->ncols; c++) {
+		const char *s;
+		size_t n;
+		int64_t v;
+		int b;
+
+		if (col[c] < 0) {
+			svc_buf_addc(&im->blob, 1);
+			continue;
+		}
+		s = rec->f[col[c]];
+		n = rec->len[col[c]];
+		if (is_null(im->o, s, n)) {
+			if (k->cols[c].required) {
+				te->type = "missing_value";
+				te->col = col[c];
+				snprintf(te->msg, sizeof(te->msg), "column '%s': "
+				    "a value is required", k->cols[c].name);
+				return -1;
+			}
+			svc_buf_addc(&im->blob, 1);
+			continue;
+		}
+		svc_buf_reset(&im->tmp);
+		switch (k->cols[c].type) {
+		case SVC_CT_INT:
+			if (svc_value_int(s, n, &v) != 0) {
+				te->type = "bad_number";
+				te->col = col[c];
+				snprintf(te->msg, sizeof(te->msg), "column '%s': "
+				    "cannot read '%.*s' as a whole number",
+				    k->cols[c].name, (int)(n > MAXSHOW ? MAXSHOW : n), s);
+				return -1;
+			}
+			svc_buf_printf(&im->tmp, "%lld", (long long)v);
+			break;
+		case SVC_CT_BOOL:
+			if (svc_value_bool(s, n, &b) != 0) {
+				te->type = "bad_value";
+				te->col = col[c];
+				snprintf(te->msg, sizeof(te->msg), "column '%s': "
+				    "cannot read '%.*s' as true or false",
+				    k->cols[c].name, (int)(n > MAXSHOW ? MAXSHOW : n), s);
+				return -1;
+			}
+			svc_buf_adds(&im->tmp, b ? "1" : "0");
+			break;
+		default:
+			svc_buf_add(&im->tmp, s, n);
+		}
+		put_val(&im->blob, 2, im->tmp.s, im->tmp.len);
+	}
+	return 0;
+}
+
+static int
+apply_config(struct imp *im, const struct svc_ckind *k, struct svc_err *e)
+{
+	struct svc_buf sql = { 0 };
+	sqlite3_stmt *scan = NULL, *cur = NULL, *ins = NULL, *ver = NULL;
+	int64_t version, rows = 0;
+	int rc = -1, step, differ = 0;
+	size_t c;
+
+	version = 0;
+	if (svc_db_prepare(im->db, "SELECT max(version) FROM config_versions "
+	    "WHERE kind=?", &ver, e) != 0)
+		goto out;
+	sqlite3_bind_text(ver, 1, k->name, -1, SQLITE_STATIC);
+	if (sqlite3_step(ver) == SQLITE_ROW)
+		version = sqlite3_column_int64(ver, 0);
+	sqlite3_finalize(ver);
+	ver = NULL;
+	svc_buf_adds(&sql, "SELECT ");
+	for (c = 0; c < k->ncols; c++)
+		svc_buf_printf(&sql, "%s\"%s\"", c ? "," : "", k->cols[c].name);
+	svc_buf_printf(&sql, " FROM \"%s\" WHERE version=? ORDER BY rowno",
+	    k->table);
+	if (svc_db_prepare(im->db, sql.s, &cur, e) != 0 ||
+	    svc_db_prepare(im->db, "SELECT v FROM temp.stage_cfg ORDER BY seq",
+	    &scan, e) != 0)
+		goto out;
+	sqlite3_bind_int64(cur, 1, version);
+	/* compare with the newest version */
+	for (;;) {
+		int a = sqlite3_step(scan), b = sqlite3_step(cur);
+
+		if (a != SQLITE_ROW || b != SQLITE_ROW) {
+			differ |= a != b;
+			break;
+		}
+		{
+			const unsigned char *p = sqlite3_column_blob(scan, 0);
+			struct val v;
+
+			for (c = 0; c < k->ncols; c++) {
+				const char *s = (const char *)
+				    sqlite3_column_text(cur, (int)c);
+
+				p = get_val(p, &v);
+				if (!same(s, &v))
+					differ = 1;
+			}
+		}
+	}
+	sqlite3_reset(scan);
+	if (!differ && version > 0) {
+		im->res->config_unchanged = 1;
+		im->res->unchanged = im->res->rows_in - im->res->rejected;
+		rc = 0;
+		goto out;
+	}
+	version++;
+	svc_buf_reset(&sql);
+	svc_buf_printf(&sql, "INSERT INTO \"%s\"(version,rowno", k->table);
+	for (c = 0; c < k->ncols; c++)
+		svc_buf_printf(&sql, ",\"%s\"", k->cols[c].name);
+	svc_buf_adds(&sql, ") VALUES (?,?");
+	for (c = 0; c < k->ncols; c++)
+		svc_buf_adds(&sql, ",?");
+	svc_buf_adds(&sql, ")");
+	if (svc_db_prepare(im->db, sql.s, &ins, e) != 0)
+		goto out;
+	while ((step = sqlite3_step(scan)) == SQLITE_ROW) {
+		const unsigned char *p = sqlite3_column_blob(scan, 0);
+		struct val v;
+
+		sqlite3_bind_int64(ins, 1, version);
+		sqlite3_bind_int64(ins, 2, ++rows);
+		for (c = 0; c < k->ncols; c++) {
+			int i = (int)c + 3;
+
+			p = get_val(p, &v);
+			if (v.tag < 2)
+				sqlite3_bind_null(ins, i);
+			else if (k->cols[c].type == SVC_CT_INT ||
+			    k->cols[c].type == SVC_CT_BOOL) {
+				char num[32];
+
+				snprintf(num, sizeof(num), "%.*s", (int)v.n, v.s);
+				sqlite3_bind_int64(ins, i, strtoll(num, NULL, 10));
+			} else
+				sqlite3_bind_text(ins, i, v.s, (int)v.n,
+				    SQLITE_TRANSIENT);
+		}
+		step = sqlite3_step(ins);
+		sqlite3_reset(ins);
+		if (step != SQLITE_DONE) {
+			if ((step & 0xff) == SQLITE_CONSTRAINT && k->key >= 0)
+				svc_err_set(e, SVC_EXIT_FATAL, im->file, 0, 0,
+				    "duplicate %s in row %lld; each %s may "
+				    "appear once", k->cols[k->key].name,
+				    (long long)rows, k->cols[k->key].name);
+			else
+				svc_db_fail(im->db, step, e, "loading config");
+			goto out;
+		}
+	}
+	if (step != SQLITE_DONE) {
+		svc_db_fail(im->db, step, e, "reading staged config");
+		goto out;
+	}
+	if (svc_db_prepare(im->db, "INSERT INTO config_versions(kind, version, "
+	    "valid_from, run, rows) VALUES (?,?,?,?,?)", &ver, e) != 0)
+		goto out;
+	sqlite3_bind_text(ver, 1, k->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ver, 2, version);
+	sqlite3_bind_int64(ver, 3, im->o->valid_from);
+	sqlite3_bind_int64(ver, 4, im->run);
+	sqlite3_bind_int64(ver, 5, rows);
+	if ((step = sqlite3_step(ver)) != SQLITE_DONE) {
+		svc_db_fail(im->db, step, e, "versioning config");
+		goto out;
+	}
+	sqlite3_finalize(ver);
+	ver = NULL;
+	if (svc_db_prepare(im->db, "INSERT INTO audit(at, actor, program, run, "
+	    "entity, key, field, old, new) VALUES (?,?,?,?,'config',?, "
+	    "'version',?,?)", &ver, e) != 0)
+		goto out;
+	sqlite3_bind_int64(ver, 1, im->o->now);
+	sqlite3_bind_text(ver, 2, im->o->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ver, 3, im->o->program, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ver, 4, im->run);
+	sqlite3_bind_text(ver, 5, k->name, -1, SQLITE_STATIC);
+	if (version > 1)
+		sqlite3_bind_int64(ver, 6, version - 1);
+	sqlite3_bind_int64(ver, 7, version);
+	if ((step = sqlite3_step(ver)) != SQLITE_DONE) {
+		svc_db_fail(im->db, step, e, "auditing config");
+		goto out;
+	}
+	im->res->changed = rows;
+	rc = 0;
+out:
+	sqlite3_finalize(scan);
+	sqlite3_finalize(cur);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(ver);
+	svc_buf_free(&sql);
+	return rc;
+}
+
+int
+svc_import_export(struct svc_db *db, int kind, int64_t now, FILE *fp,
+    int format, struct svc_err *e)
+{
+	const struct svc_ckind *k = svc_config_kind(kind);
+	struct svc_buf sql = { 0 };
+	sqlite3_stmt *st = NULL;
+	struct svc_out *out;
+	const char *cols[32], *v[32];
+	int rc = -1, step;
+	size_t c;
+
+	if (k == NULL)
+		return svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0,
+		    "--export: '%s' is not a configuration kind",
+		    svc_import_kind_name(kind));
+	svc_buf_adds(&sql, "SELECT ");
+	for (c = 0; c < k->ncols; c++) {
+		cols[c] = k->cols[c].name;
+		if (k->cols[c].type == SVC_CT_BOOL)
+			svc_buf_printf(&sql, "%sCASE \"%s\" WHEN 1 THEN 'true' "
+			    "WHEN 0 THEN 'false' END", c ? "," : "",
+			    k->cols[c].name);
+		else
+			svc_buf_printf(&sql, "%s\"%s\"", c ? "," : "",
+			    k->cols[c].name);
+	}
+	svc_buf_printf(&sql, " FROM \"%s\" WHERE version=(SELECT version FROM "
+	    "config_versions WHERE kind=? AND valid_from<=? ORDER BY version "
+	    "DESC LIMIT 1) ORDER BY rowno", k->table);
+	if (svc_db_prepare(db, sql.s, &st, e) != 0)
+		goto done;
+	sqlite3_bind_text(st, 1, k->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	out = svc_out_open(fp, format, k->ncols, cols);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		for (c = 0; c < k->ncols; c++)
+			v[c] = (const char *)sqlite3_column_text(st, (int)c);
+		svc_out_row(out, v, NULL);
+	}
+	if (svc_out_close(out) != 0) {
+		svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0, "write error: %s",
+		    strerror(errno));
+		goto done;
+	}
+	if (step != SQLITE_DONE) {
+		svc_db_fail(db, step, e, "exporting");
+		goto done;
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	svc_buf_free(&sql);
+	return rc;
+}
+
+/* ---- the whole file ---- */
+
+static const char *const temp_ddl =
+    "DROP TABLE IF EXISTS temp.stage; DROP TABLE IF EXISTS temp.stage_ev;"
+    "DROP TABLE IF EXISTS temp.stage_cfg; DROP TABLE IF EXISTS temp.rej;"
+    "CREATE TEMP TABLE stage(seq INTEGER PRIMARY KEY, tid TEXT NOT NULL,"
+    "  upd INTEGER, v BLOB NOT NULL);"
+    "CREATE TEMP TABLE stage_ev(seq INTEGER PRIMARY KEY, tid TEXT NOT NULL,"
+    "  at INTEGER NOT NULL, field TEXT NOT NULL, value TEXT, actor TEXT);"
+    "CREATE TEMP TABLE stage_cfg(seq INTEGER PRIMARY KEY, v BLOB NOT NULL);"
+    "CREATE TEMP TABLE rej(ls INTEGER, le INTEGER, col INTEGER, field TEXT,"
+    "  type TEXT, message TEXT, raw BLOB);";
+
+static const char *const temp_drop =
+    "DROP TABLE IF EXISTS temp.stage; DROP TABLE IF EXISTS temp.stage_ev;"
+    "DROP TABLE IF EXISTS temp.stage_cfg; DROP TABLE IF EXISTS temp.rej;";
+
+static int
+stage_ticket(struct imp *im, const char *tid, int64_t upd, int has_upd,
+    struct svc_err *e)
+{
+	sqlite3_stmt *st = im->st_stage;
+	int rc;
+
+	sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
+	if (has_upd)
+		sqlite3_bind_int64(st, 2, upd);
+	else
+		sqlite3_bind_null(st, 2);
+	sqlite3_bind_blob(st, 3, im->blob.s, (int)im->blob.len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(im->db, rc, e, "staging");
+	return 0;
+}
+
+/* Type and stage (or preview) one event record. */
+static int
+stage_event(struct imp *im, const int *col, const struct svc_record *rec,
+    sqlite3_stmt *exists, struct tyerr *te, struct svc_err *e)
+{
+	const char *tid = rec->f[col[EV_TID]], *fld = rec->f[col[EV_FIELD]];
+	size_t tn = rec->len[col[EV_TID]], fn = rec->len[col[EV_FIELD]];
+	const char *val = rec->f[col[EV_VALUE]];
+	size_t vn = rec->len[col[EV_VALUE]];
+	char why[200], shown[MAXSHOW + 8];
+	int64_t at;
+	int rc, f, found;
+
+	if (is_null(im->o, tid, tn)) {
+		te->type = "missing_key";
+		te->col = col[EV_TID];
+		snprintf(te->msg, sizeof(te->msg), "column '%s': empty ticket id",
+		    im->hdr[col[EV_TID]]);
+		return -1;
+	}
+	rc = svc_time_parse(rec->f[col[EV_AT]], rec->len[col[EV_AT]], &im->tctx,
+	    &at, why, sizeof(why));
+	if (rc == SVC_TIME_AMBIGUOUS)
+		return svc_err_set(e, SVC_EXIT_FATAL, im->file, rec->line_start, 0,
+		    "column '%s': %s; give --date-order dmy or mdy",
+		    im->hdr[col[EV_AT]], why), -2;
+	if (rc != SVC_TIME_OK) {
+		te->type = "bad_time";
+		te->col = col[EV_AT];
+		show(shown, sizeof(shown), rec->f[col[EV_AT]], rec->len[col[EV_AT]]);
+		snprintf(te->msg, sizeof(te->msg), "column '%s': cannot read '%s' "
+		    "as a time: %s", im->hdr[col[EV_AT]], shown, why);
+		return -1;
+	}
+	if (!valid_event_field(fld, fn)) {
+		te->type = "bad_value";
+		te->col = col[EV_FIELD];
+		show(shown, sizeof(shown), fld, fn);
+		snprintf(te->msg, sizeof(te->msg), "column '%s': '%s' is not a "
+		    "field name", im->hdr[col[EV_FIELD]], shown);
+		return -1;
+	}
+	svc_buf_reset(&im->tmp);
+	f = svc_field_find(fld);
+	if (f >= 0 && f < SVC_NFIELDS && !is_null(im->o, val, vn)) {
+		rc = type_value(im, f, col[EV_VALUE], val, vn, &im->tmp, te, e);
+		if (rc == -2)
+			return -2;
+		if (rc == -1) {
+			te->col = col[EV_VALUE];
+			return -1;
+		}
+	} else if (!is_null(im->o, val, vn))
+		svc_buf_add(&im->tmp, val, vn);
+	if (exists) {
+		sqlite3_bind_text(exists, 1, tid, (int)tn, SQLITE_STATIC);
+		found = sqlite3_step(exists) == SQLITE_ROW;
+		sqlite3_reset(exists);
+		if (!found) {
+			te->type = "unknown_ticket";
+			te->col = col[EV_TID];
+			show(shown, sizeof(shown), tid, tn);
+			snprintf(te->msg, sizeof(te->msg), "column '%s': no ticket "
+			    "'%s' (import the tickets first)",
+			    im->hdr[col[EV_TID]], shown);
+			return -1;
+		}
+	}
+	if (im->o->preview) {
+		char tb[48];
+		const char *v[5];
+
+		svc_time_format(at, tb, sizeof(tb));
+		v[0] = tid; v[1] = tb; v[2] = fld;
+		v[3] = is_null(im->o, val, vn) ? NULL : im->tmp.s;
+		v[4] = col[EV_ACTOR] >= 0 ? rec->f[col[EV_ACTOR]] : NULL;
+		svc_out_row((struct svc_out *)im->st_stage, v, NULL);
+		return 0;
+	}
+	sqlite3_bind_text(im->st_stage, 1, tid, (int)tn, SQLITE_STATIC);
+	sqlite3_bind_int64(im->st_stage, 2, at);
+	sqlite3_bind_text(im->st_stage, 3, fld, (int)fn, SQLITE_STATIC);
+	if (is_null(im->o, val, vn))
+		sqlite3_bind_null(im->st_stage, 4);
+	else
+		sqlite3_bind_text(im->st_stage, 4, im->tmp.s, (int)im->tmp.len,
+		    SQLITE_STATIC);
+	if (col[EV_ACTOR] >= 0 && !is_null(im->o, rec->f[col[EV_ACTOR]],
+	    rec->len[col[EV_ACTOR]]))
+		sqlite3_bind_text(im->st_stage, 5, rec->f[col[EV_ACTOR]],
+		    (int)rec->len[col[EV_ACTOR]], SQLITE_STATIC);
+	else
+		sqlite3_bind_null(im->st_stage, 5);
+	rc = sqlite3_step(im->st_stage);
+	sqlite3_reset(im->st_stage);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(im->db, rc, e, "staging"), -2;
+	return 0;
+}
+
+static int
+finish_run(struct imp *im, int kind, const struct svc_ckind *ck,
+    struct svc_err *e)
+{
+	const struct svc_import_opts *o = im->o;
+	struct svc_import_result *res = im->res;
+	struct svc_run run;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	memset(&run, 0, sizeof(run));
+	run.program = o->program;
+	run.args = o->args;
+	run.actor = o->actor;
+	run.kind = svc_import_kind_name(kind);
+	run.source = im->file;
+	run.started = o->now;
+	run.finished = o->now;
+	run.rows_in = res->rows_in;
+	run.rows_rejected = res->rejected;
+	run.rows_loaded = res->rows_in - res->rejected;
+	if (svc_db_begin(im->db, e) != 0)
+		return -1;
+	if (svc_db_run_insert(im->db, &run, e) != 0)
+		goto fail;
+	im->run = res->run = run.id;
+	if (svc_db_prepare(im->db, "INSERT INTO rejects(run, file, line_start, "
+	    "line_end, col, field, type, message, raw) SELECT ?, ?, ls, le, "
+	    "col, field, type, message, raw FROM temp.rej ORDER BY rowid",
+	    &st, e) != 0)
+		goto fail;
+	sqlite3_bind_int64(st, 1, run.id);
+	sqlite3_bind_text(st, 2, im->file, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE) {
+		svc_db_fail(im->db, rc, e, "storing rejects");
+		goto fail;
+	}
+	if (kind == SVC_KIND_TICKETS)
+		rc = apply_tickets(im, e);
+	else if (kind == SVC_KIND_EVENTS)
+		rc = apply_events(im, e);
+	else
+		rc = apply_config(im, ck, e);
+	if (rc != 0)
+		goto fail;
+	if (svc_db_prepare(im->db, "UPDATE runs SET rows_new=?, rows_changed=? "
+	    "WHERE id=?", &st, e) != 0)
+		goto fail;
+	sqlite3_bind_int64(st, 1, res->rows_new);
+	sqlite3_bind_int64(st, 2, res->changed);
+	sqlite3_bind_int64(st, 3, run.id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		svc_db_fail(im->db, rc, e, "finishing the run");
+		goto fail;
+	}
+	res->loaded = res->rows_in - res->rejected;
+	if (o->dry_run) {
+		svc_db_rollback(im->db);
+		return 0;
+	}
+	return svc_db_commit(im->db, e);
+fail:
+	svc_db_rollback(im->db);
+	return -1;
+}
+
+int
+svc_import_file(struct svc_db *db, const char *path,
+    const struct svc_import_opts *o, struct svc_import_result *res,
+    struct svc_err *e)
+{
+	struct imp im;
+	struct svc_reader_opts ro;
+	struct svc_reader *rd = NULL;
+	struct svc_record rec;
+	struct svc_bad bad;
+	struct svc_out *pv = NULL;
+	struct row prow;
+	const struct svc_ckind *ck = svc_config_kind(o->kind);
+	sqlite3_stmt *exists = NULL;
+	FILE *fp;
+	int rc, ret = -1, evcol[EV_N], ccol[32], staging = 0;
+	size_t i;
+
+	memset(&im, 0, sizeof(im));
+	memset(res, 0, sizeof(*res));
+	memset(&prow, 0, sizeof(prow));
+	im.o = o;
+	im.res = res;
+	im.db = db;
+	im.file = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	im.tctx.order = o->date_order;
+	if (strcmp(path, "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(path, "rb")) == NULL)
+		return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
+		    "cannot open: %s", strerror(errno));
+	memset(&ro, 0, sizeof(ro));
+	ro.delim = o->delim;
+	ro.encoding = o->encoding;
+	rd = svc_reader_open(fp, im.file, &ro);
+	rc = svc_reader_next(rd, &rec, &bad, e);
+	if (rc == SVC_READ_FATAL)
+		goto out;
+	if (rc == SVC_READ_EOF) {
+		svc_err_set(e, SVC_EXIT_FATAL, im.file, 0, 0,
+		    "empty file: no header line");
+		goto out;
+	}
+	if (rc == SVC_READ_BAD) {
+		svc_err_set(e, SVC_EXIT_FATAL, im.file, rec.line_start, 0,
+		    "header: %s", bad.msg);
+		goto out;
+	}
+	im.ncol = rec.nf;
+	im.hdr = svc_xcalloc(rec.nf + 1, sizeof(char *));
+	for (i = 0; i < rec.nf; i++)
+		im.hdr[i] = svc_xstrndup(rec.f[i], rec.len[i]);
+	svc_reader_expect(rd, rec.nf);
+
+	if (o->kind == SVC_KIND_TICKETS) {
+		if (svc_map_build(&im.map, im.ncol, im.hdr, o->profile, o->maps,
+		    o->nmaps, im.file, e) != 0)
+			goto out;
+		group_columns(&im);
+		{
+			struct svc_buf b = { 0 };
+
+			svc_map_describe(&im.map, im.hdr, &b);
+			snprintf(res->mapping, sizeof(res->mapping), "%s",
+			    b.s ? b.s : "");
+			svc_buf_free(&b);
+		}
+	} else if (o->kind == SVC_KIND_EVENTS) {
+		if (events_columns(&im, evcol, e) != 0)
+			goto out;
+	} else if (ck == NULL || ck->ncols > 32) {
+		svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0, "unknown kind");
+		goto out;
+	} else if (config_columns(&im, ck, ccol, e) != 0)
+		goto out;
+
+	if (o->preview) {
+		if (o->raw)
+			pv = svc_out_open(o->out, o->format, im.ncol,
+			    (const char *const *)im.hdr);
+		else if (o->kind == SVC_KIND_TICKETS)
+			pv = preview_open(&im);
+		else if (o->kind == SVC_KIND_EVENTS) {
+			static const char *const c[] = { "ticket_id", "at",
+			    "field", "value", "actor" };
+
+			pv = svc_out_open(o->out, o->format, 5, c);
+			im.st_stage = (sqlite3_stmt *)pv;
+		} else {
+			const char *c[32];
+
+			for (i = 0; i < ck->ncols; i++)
+				c[i] = ck->cols[i].name;
+			pv = svc_out_open(o->out, o->format, ck->ncols, c);
+		}
+	} else {
+		if (svc_db_exec(db, "BEGIN", e) != 0)
+			goto out;
+		staging = 1;
+		if (svc_db_exec(db, temp_ddl, e) != 0 ||
+		    svc_db_prepare(db, o->kind == SVC_KIND_TICKETS ?
+		    "INSERT INTO temp.stage(tid, upd, v) VALUES (?,?,?)" :
+		    o->kind == SVC_KIND_EVENTS ?
+		    "INSERT INTO temp.stage_ev(tid, at, field, value, actor) "
+		    "VALUES (?,?,?,?,?)" :
+		    "INSERT INTO temp.stage_cfg(v) VALUES (?)", &im.st_stage,
+		    e) != 0 ||
+		    svc_db_prepare(db, "INSERT INTO temp.rej(ls, le, col, field, "
+		    "type, message, raw) VALUES (?,?,?,?,?,?,?)", &im.st_rej,
+		    e) != 0)
+			goto out;
+	}
+	if (o->kind == SVC_KIND_EVENTS && db && svc_db_prepare(db,
+	    "SELECT 1 FROM tickets WHERE ticket_id=?", &exists, e) != 0)
+		goto out;
+
+	for (;;) {
+		struct tyerr te;
+		char *tid = NULL;
+		int64_t upd = 0;
+		int has_upd = 0;
+
+		if (o->preview && o->limit > 0 &&
+		    res->rows_in - res->rejected >= o->limit)
+			break;
+		rc = svc_reader_next(rd, &rec, &bad, e);
+		if (rc == SVC_READ_FATAL)
+			goto out;
+		if (rc == SVC_READ_EOF)
+			break;
+		res->rows_in++;
+		if (o->on_progress && (res->rows_in & 8191) == 0)
+			o->on_progress(o->ud, svc_reader_offset(rd), res->rows_in);
+		if (rc == SVC_READ_BAD) {
+			char msg[700];
+
+			snprintf(msg, sizeof(msg), "%s", bad.msg);
+			if (reject(&im, rec.line_start, rec.line_end, bad.col,
+			    bad.field > 0 && (size_t)bad.field <= im.ncol ?
+			    im.hdr[bad.field - 1] : NULL, bad.type, msg, rec.raw,
+			    rec.rawlen, e) != 0)
+				goto out;
+			continue;
+		}
+		memset(&te, 0, sizeof(te));
+		if (o->preview && o->raw) {
+			svc_out_row(pv, (const char *const *)rec.f, rec.len);
+			continue;
+		}
+		if (o->kind == SVC_KIND_TICKETS)
+			rc = type_record(&im, &rec, &tid, &upd, &has_upd, &te, e);
+		else if (o->kind == SVC_KIND_EVENTS)
+			rc = stage_event(&im, evcol, &rec, exists, &te, e);
+		else
+			rc = type_config(&im, ck, ccol, &rec, &te);
+		if (rc == -2) {
+			if (e->line == 0)
+				e->line = rec.line_start;
+			free(tid);
+			goto out;
+		}
+		if (rc == -1) {
+			free(tid);
+			if (reject(&im, rec.line_start, rec.line_end, 0,
+			    im.hdr[te.col], te.type, te.msg, rec.raw, rec.rawlen,
+			    e) != 0)
+				goto out;
+			continue;
+		}
+		if (o->kind == SVC_KIND_EVENTS) {
+			continue;
+		}
+		if (o->preview) {
+			if (o->kind == SVC_KIND_TICKETS) {
+				decode((const unsigned char *)im.blob.s, &prow);
+				preview_row(&im, pv, &prow);
+			} else {
+				const char *v[32];
+				size_t len[32];
+				const unsigned char *p =
+				    (const unsigned char *)im.blob.s;
+				struct val x;
+
+				for (i = 0; i < ck->ncols; i++) {
+					p = get_val(p, &x);
+					v[i] = x.tag >= 2 ? x.s : NULL;
+					len[i] = x.n;
+				}
+				svc_out_row(pv, v, len);
+			}
+			free(tid);
+			continue;
+		}
+		if (o->kind == SVC_KIND_TICKETS)
+			rc = stage_ticket(&im, tid, upd, has_upd, e);
+		else {
+			sqlite3_bind_blob(im.st_stage, 1, im.blob.s,
+			    (int)im.blob.len, SQLITE_STATIC);
+			rc = sqlite3_step(im.st_stage);
+			sqlite3_reset(im.st_stage);
+			rc = rc == SQLITE_DONE ? 0 :
+			    svc_db_fail(db, rc, e, "staging");
+		}
+		free(tid);
+		if (rc != 0)
+			goto out;
+	}
+	if (o->on_progress)
+		o->on_progress(o->ud, svc_reader_offset(rd), res->rows_in);
+	res->loaded = res->rows_in - res->rejected;
+	if (o->preview) {
+		ret = 0;
+		goto out;
+	}
+	/* too many rejects: nothing is committed */
+	if (res->rejected > 0 && (ck != NULL ||
+	    (o->max_rejects >= 0 ? res->rejected > o->max_rejects :
+	    res->rejected * 100 > (int64_t)o->max_rejects_pct * res->rows_in))) {
+		if (ck != NULL)
+			svc_err_set(e, SVC_EXIT_FATAL, im.file, 0, 0,
+			    "%lld of %lld rows rejected; a %s file loads whole "
+			    "or not at all, nothing was committed",
+			    (long long)res->rejected, (long long)res->rows_in,
+			    ck->name);
+		else if (o->max_rejects >= 0)
+			svc_err_set(e, SVC_EXIT_FATAL, im.file, 0, 0,
+			    "%lld of %lld rows rejected, more than "
+			    "--max-rejects %lld; nothing was committed",
+			    (long long)res->rejected, (long long)res->rows_in,
+			    (long long)o->max_rejects);
+		else
+			svc_err_set(e, SVC_EXIT_FATAL, im.file, 0, 0,
+			    "%lld of %lld rows rejected, more than "
+			    "--max-rejects %d%%; nothing was committed",
+			    (long long)res->rejected, (long long)res->rows_in,
+			    o->max_rejects_pct);
+		goto out;
+	}
+	sqlite3_finalize(im.st_stage);
+	sqlite3_finalize(im.st_rej);
+	sqlite3_finalize(exists);
+	im.st_stage = im.st_rej = exists = NULL;
+	if (svc_db_exec(db, "COMMIT", e) != 0)
+		goto out;
+	staging = 0;
+	if (finish_run(&im, o->kind, ck, e) != 0)
+		goto out;
+	ret = 0;
+out:
+	if (pv && svc_out_close(pv) != 0 && ret == 0)
+		ret = svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0,
+		    "write error: %s", strerror(errno));
+	if (!o->preview) {
+		sqlite3_finalize(im.st_stage);
+		sqlite3_finalize(im.st_rej);
+	}
+	sqlite3_finalize(exists);
+	if (staging)
+		svc_db_rollback(db);
+	if (db && !o->preview)
+		sqlite3_exec(db->h, temp_drop, NULL, NULL, NULL);
+	svc_reader_close(rd);
+	if (fp != stdin)
+		fclose(fp);
+	for (i = 0; i < im.ncol; i++)
+		free(im.hdr[i]);
+	free(im.hdr);
+	free(im.grp_first);
+	free(im.grp_count);
+	free(prow.a);
+	svc_map_free(&im.map);
+	svc_buf_free(&im.blob);
+	svc_buf_free(&im.tmp);
+	return ret;
+}

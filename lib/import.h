@@ -1,0 +1,75 @@
+/* import.h: svc-import's engine.
+ *
+ * An import reads one file in two phases.  Phase 1 parses, maps and types
+ * every record into a TEMP table without holding the write lock; a record
+ * that cannot be read or typed becomes a reject.  Phase 2 takes the write
+ * lock (BEGIN IMMEDIATE), records the run, applies the staged rows in
+ * order of ticket, updated time and file position, appends every changed
+ * field to ticket_events, stores the rejects, and commits.  Above
+ * --max-rejects nothing is committed.
+ */
+#ifndef SVC_IMPORT_H
+#define SVC_IMPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "db.h"
+#include "map.h"
+#include "out.h"
+
+enum svc_kind {
+	SVC_KIND_TICKETS = 1, SVC_KIND_EVENTS, SVC_KIND_PEOPLE, SVC_KIND_CATALOG
+};
+
+struct svc_import_opts {
+	int kind;			/* enum svc_kind */
+	const char *profile;
+	const struct svc_mapping *maps;
+	size_t nmaps;
+	const char *const *nulls;	/* null tokens; "" is always null */
+	size_t nnulls;
+	int date_order;			/* enum svc_date_order */
+	int encoding;			/* enum svc_encoding */
+	int delim;			/* 0: detect */
+	int64_t max_rejects;		/* absolute, or -1 */
+	int max_rejects_pct;		/* percent when max_rejects < 0 */
+	int preview, raw;
+	int64_t limit;			/* preview rows, 0: all */
+	int dry_run;
+	int64_t now;
+	int64_t valid_from;		/* config kinds */
+	const char *actor, *program, *args;
+	int format;			/* preview output format */
+	FILE *out;			/* preview output */
+	struct svc_out *changes;	/* ticket_id,change rows, or NULL */
+	struct svc_out *rejects;	/* --rejects CSV, or NULL */
+	/* called for each rejected record (message in e) */
+	void (*on_reject)(void *ud, const struct svc_err *e);
+	/* called now and then with bytes read and rows seen */
+	void (*on_progress)(void *ud, size_t bytes, int64_t rows);
+	void *ud;
+};
+
+struct svc_import_result {
+	int64_t rows_in, loaded, rejected, rows_new, changed, unchanged;
+	int64_t tickets_new, tickets_changed;
+	int64_t run;
+	int config_unchanged;		/* config kinds: same as current */
+	char mapping[2048];		/* field=Column, ... */
+};
+
+/* Import the file at path ("-": stdin).  Returns 0, or -1 with e filled. */
+int svc_import_file(struct svc_db *db, const char *path,
+    const struct svc_import_opts *o, struct svc_import_result *res,
+    struct svc_err *e);
+
+/* Kind by name ("tickets", "events", "people", "catalog"), or -1. */
+int svc_import_kind(const char *name);
+const char *svc_import_kind_name(int kind);
+
+/* Write the configuration of kind valid at now as CSV-like records. */
+int svc_import_export(struct svc_db *db, int kind, int64_t now, FILE *fp,
+    int format, struct svc_err *e);
+
+#endif

@@ -1,0 +1,69 @@
+/* timeutil.h: reading and writing times.
+ *
+ * Times are UTC epoch seconds (int64_t).  Values without an offset are read
+ * in the zone set with svc_time_set_zone() (the --tz option); output is
+ * ISO 8601 with the offset of that zone.
+ */
+#ifndef SVC_TIMEUTIL_H
+#define SVC_TIMEUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+enum svc_date_order {
+	SVC_DATE_AUTO = 0,	/* decide from the data, refuse to guess */
+	SVC_DATE_DMY,
+	SVC_DATE_MDY
+};
+
+/* Per-input state for numeric dates: the order given by --date-order or
+ * learnt from the first value that settles it. */
+struct svc_time_ctx {
+	int order;		/* enum svc_date_order */
+	int learnt;		/* 1 when order came from the data */
+};
+
+enum {
+	SVC_TIME_OK = 0,
+	SVC_TIME_BAD = -1,	/* not a time; why says what is wrong */
+	SVC_TIME_AMBIGUOUS = -2	/* day-first or month-first cannot be told */
+};
+
+/* Set the zone used to read local times and to write times.  NULL or ""
+ * means UTC.  Fails (SVC_EXIT_USAGE) on a zone that is not in the system
+ * zone database. */
+int svc_time_set_zone(const char *zone, struct svc_err *e);
+/* The zone set last ("UTC" by default). */
+const char *svc_time_zone(void);
+
+/* Parse s (n bytes) into *out.  Accepts ISO 8601 with or without offset,
+ * "YYYY-MM-DD HH:MM[:SS]", numeric day-first or month-first dates with
+ * "/", "-" or "." (see ctx), "06/Jan/26 9:29 AM", 12-hour AM/PM times,
+ * and Excel serial day numbers.  Returns SVC_TIME_OK, SVC_TIME_BAD or
+ * SVC_TIME_AMBIGUOUS; on failure why (whyn bytes) holds a short reason. */
+int svc_time_parse(const char *s, size_t n, struct svc_time_ctx *ctx,
+    int64_t *out, char *why, size_t whyn);
+
+/* Parse a whole-string time for options such as --now; fills e (usage
+ * error naming opt) on failure. */
+int svc_time_parse_opt(const char *opt, const char *s, int64_t *out,
+    struct svc_err *e);
+
+/* Write t as ISO 8601 with offset in the current zone ("2026-01-05T09:00:00+01:00"). */
+void svc_time_format(int64_t t, char *buf, size_t n);
+
+/* Parse a duration: "HH:MM" or "HH:MM:SS" (hours of any length), or a plain
+ * number (may have a decimal point) in unit_s seconds (60 for minutes, 3600
+ * for hours).  Returns 0 or -1. */
+int svc_time_duration(const char *s, size_t n, int unit_s, int64_t *secs);
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+int64_t svc_days_from_civil(int64_t y, unsigned m, unsigned d);
+/* Local (zone) broken-down time to UTC epoch; -1 in *ok when the time
+ * does not exist in the zone (daylight-saving gap). */
+int64_t svc_time_from_local(int y, int mo, int d, int h, int mi, int s,
+    int *ok);
+
+#endif

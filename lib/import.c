@@ -52,7 +52,7 @@ struct tstate {
 	char *v[SVC_NFIELDS];	/* NULL: null */
 	struct sattr *a;
 	size_t na, acap;
-	int existed, has_orig, dirty, is_new;
+	int existed, has_orig, dirty, is_new, created;
 	int64_t orig_upd;
 	struct ev *ev;
 	size_t nev, evcap;
@@ -606,6 +606,7 @@ tstate_clear(struct tstate *t)
 	}
 	t->nev = 0;
 	t->existed = t->has_orig = t->dirty = t->is_new = t->ev_loaded = 0;
+	t->created = 0;
 }
 
 static void
@@ -975,7 +976,7 @@ flush_ticket(struct apply *ap, struct svc_err *e)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (!t->dirty && !t->is_new)
+	if (!t->dirty)
 		return 0;
 	attrs_json(t, &ap->json);
 	st = t->existed ? ap->upd : ap->ins;
@@ -1063,7 +1064,7 @@ apply_tickets(struct imp *im, struct svc_err *e)
 				goto out;
 		}
 		decode(sqlite3_column_blob(ap.scan, 2), &r);
-		if (!ap.t.existed && !ap.t.is_new) {
+		if (!ap.t.existed && !ap.t.created) {
 			/* the first row creates the ticket */
 			ap.t.is_new = 1;
 			if (apply_row(&ap, &r, at, has_upd, &changed, e) != 0)
@@ -1077,12 +1078,12 @@ apply_tickets(struct imp *im, struct svc_err *e)
 				snprintf(num, sizeof(num), "%lld", (long long)at);
 				ap.t.v[SVC_F_CREATED_AT] = svc_xstrdup(num);
 			}
-			ap.t.is_new = 2;
+			ap.t.is_new = 0;
+			ap.t.created = 1;
+			ap.t.dirty = 1;
 			im->res->rows_new++;
 			continue;
 		}
-		if (ap.t.is_new == 2)
-			ap.t.is_new = 0, ap.t.dirty = 1;
 		if (apply_row(&ap, &r, at, has_upd, &changed, e) != 0)
 			goto out;
 		if (changed)

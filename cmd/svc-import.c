@@ -39,7 +39,7 @@ static const struct svc_opt opts[] = {
 
 static const struct svc_cmd cmd = {
 	"svc-import",
-	"[options] [FILE...]",
+	"[options] [FILE ...]",
 	"Load CSV or TSV exports into the svc database: tickets (upserted by\n"
 	"ticket id, every changed field kept as history), ticket events, or a\n"
 	"configuration kind.  No FILE or '-' reads standard input.  Rows that\n"

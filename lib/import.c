@@ -1890,7 +1890,13 @@ svc_import_file(struct svc_db *db, const char *path,
 		if (rc == SVC_READ_BAD) {
 			char msg[700];
 
-			snprintf(msg, sizeof(msg), "%s", bad.msg);
+			if (bad.field > 0 && (size_t)bad.field <= im.ncol &&
+			    strncmp(bad.msg, "field ", 6) == 0 &&
+			    strchr(bad.msg, ':') != NULL)
+				snprintf(msg, sizeof(msg), "column '%s':%s",
+				    im.hdr[bad.field - 1], strchr(bad.msg, ':') + 1);
+			else
+				snprintf(msg, sizeof(msg), "%s", bad.msg);
 			if (reject(&im, rec.line_start, rec.line_end, bad.col,
 			    bad.field > 0 && (size_t)bad.field <= im.ncol ?
 			    im.hdr[bad.field - 1] : NULL, bad.type, msg, rec.raw,

@@ -463,6 +463,7 @@ finish(struct svc_reader *r, struct svc_record *rec, struct svc_bad *bad)
 				    (long)i + 1, "field %zu: invalid UTF-8 at "
 				    "byte %zu (use --encoding windows-1252 or "
 				    "latin1)", i + 1, at + 1);
+
 		}
 	if (r->expect && r->nf != r->expect)
 		return bad_at(r, bad, "field_count", 0, 0,
@@ -582,10 +583,15 @@ svc_reader_next(struct svc_reader *r, struct svc_record *rec,
 			rec->raw = r->raw.s;
 			rec->rawlen = r->raw.len;
 			rec->nf = 0;
+			if (err == CSV_EPARSE && r->lineno != r->rec_start)
+				return bad_at(r, bad, "bare_quote", col, 0,
+				    "line %ld, byte %ld: quote in an unquoted "
+				    "field or text after a closing quote",
+				    r->lineno, col);
 			if (err == CSV_EPARSE)
 				return bad_at(r, bad, "bare_quote", col, 0,
-				    "column %ld: quote in an unquoted field "
-				    "or text after a closing quote", col);
+				    "byte %ld: quote in an unquoted field or "
+				    "text after a closing quote", col);
 			return bad_at(r, bad, "field_too_long", col, 0,
 			    "field longer than %zu bytes", r->o.max_field);
 		}

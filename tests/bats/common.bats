@@ -1,0 +1,85 @@
+#!/usr/bin/env bats
+# Behaviour every binary shares: help, version, usage errors, man pages.
+load helper
+
+PROGS="svc-import"
+
+@test "--help prints usage and the common options, exit 0" {
+	for p in $PROGS; do
+		run -0 --separate-stderr $p --help
+		[[ "${lines[0]}" == "usage: $p "* ]]
+		[[ "$output" == *"Common options:"* ]]
+		[[ "$output" == *"--db PATH"* ]]
+		[ -z "$stderr" ]
+	done
+}
+
+@test "--version prints name and version, exit 0" {
+	for p in $PROGS; do
+		run -0 $p --version
+		[[ "$output" =~ ^$p\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+	done
+}
+
+@test "an unknown option is a usage error, exit 2" {
+	run -2 --separate-stderr svc-import --bogus
+	[ "$stderr" = "svc-import: unknown option '--bogus'
+Try 'svc-import --help' for more information." ]
+}
+
+@test "an option without its value is a usage error, exit 2" {
+	run -2 --separate-stderr svc-import --now "$NOW" --db
+	[ "$stderr" = "svc-import: option '--db' needs a value
+Try 'svc-import --help' for more information." ]
+}
+
+@test "a bad --format is a usage error" {
+	run -2 --separate-stderr svc-import -f xml --now "$NOW" x.csv
+	[ "${stderr_lines[0]}" = "svc-import: unknown format 'xml' (use table, tsv, csv or json)" ]
+}
+
+@test "a bad --now is a usage error" {
+	run -2 --separate-stderr svc-import --now tomorrowish x.csv
+	[ "${stderr_lines[0]}" = "svc-import: option '--now': cannot read 'tomorrowish' as a time: not a date" ]
+}
+
+@test "an unknown --tz is a usage error" {
+	run -2 --separate-stderr svc-import --now "$NOW" --tz Mars/Base x.csv
+	[ "${stderr_lines[0]}" = "svc-import: unknown time zone 'Mars/Base' (expected an IANA name such as Europe/Berlin)" ]
+}
+
+@test "SVC_NOW and SVC_TZ are read from the environment" {
+	SVC_NOW=2026-02-01T00:00:00Z SVC_TZ=Europe/Berlin run -0 --separate-stderr \
+	    svc-import -f csv "$FIX/import/good.csv"
+	[ "$(q 'SELECT started FROM runs')" = 1769904000 ]
+	[ "$(q "SELECT created_at FROM tickets WHERE ticket_id='T1'")" = 1767600000 ]
+}
+
+@test "--db wins over SVC_DB; SVC_USER is the actor" {
+	run -0 --separate-stderr svc-import --now "$NOW" --db other.db "$FIX/import/good.csv"
+	[ -f other.db ]
+	[ ! -f "$SVC_DB" ]
+	[ "$(sqlite3 other.db 'SELECT actor FROM runs')" = tester ]
+	run -0 --separate-stderr svc-import --now "$NOW" --as alice --db other.db "$FIX/import/update.csv"
+	[ "$(sqlite3 other.db 'SELECT actor FROM runs WHERE id=2')" = alice ]
+}
+
+@test "writing to a full stdout is a fatal error, exit 3" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run -3 --separate-stderr bash -c 'svc-import --help >/dev/full'
+	[ "$stderr" = "svc-import: write error on standard output" ]
+}
+
+@test "man pages lint clean with groff -mdoc -ww" {
+	run -0 "$BATS_TEST_DIRNAME/../../scripts/check-man" \
+	    "$BATS_TEST_DIRNAME"/../../man/*.[17]
+}
+
+@test "each man page SYNOPSIS matches the usage line of --help" {
+	for p in $PROGS; do
+		page="$BATS_TEST_DIRNAME/../../man/$p.1"
+		syn=$(MANWIDTH=200 man -l "$page" 2>/dev/null | sed -n '/^SYNOPSIS/{n;p;}' | sed 's/^ *//;s/  */ /g')
+		use=$($p --help | sed -n '1s/^usage: //p')
+		[ "$syn" = "$use" ]
+	done
+}

@@ -186,7 +186,7 @@ every hour|1767691740|2|2" ]
 	run -0 --separate-stderr imp_bad --db dmy.db --date-order dmy "$BAD/ambiguous.csv"
 	[ "$(sqlite3 dmy.db "SELECT created_at FROM tickets WHERE ticket_id='T2'")" = 1775210400 ]
 	run -0 --separate-stderr imp_bad --db mdy.db --date-order mdy "$BAD/ambiguous.csv"
-	[ "$(sqlite3 mdy.db "SELECT created_at FROM tickets WHERE ticket_id='T2'")" = 1772532000 ]
+	[ "$(sqlite3 mdy.db "SELECT created_at FROM tickets WHERE ticket_id='T2'")" = 1772618400 ]
 	run -2 --separate-stderr svc-import --now "$NOW" --date-order ymd x.csv
 	[ "${stderr_lines[0]}" = "svc-import: --date-order takes dmy or mdy, not 'ymd'" ]
 }
@@ -206,7 +206,7 @@ $BAD/bad-date.csv,3,3,,created_at,bad_time,column 'created_at': cannot read 'yes
 @test "rejects are stored with the run; rows_in = loaded + rejected" {
 	run -1 --separate-stderr imp_bad "$BAD/bare-quote.csv"
 	[ "$(q 'SELECT rows_in, rows_loaded, rows_rejected FROM runs')" = "3|2|1" ]
-	[ "$(q 'SELECT run, line_start, line_end, col, type FROM rejects')" = "1|3|3|9|bare_quote" ]
+	[ "$(q 'SELECT run, line_start, line_end, col, type FROM rejects')" = "1|3|3|7|bare_quote" ]
 	[ "$(q 'SELECT raw FROM rejects')" = 'T2,bad"quote,New,2,2026-01-05 09:00,2026-01-05 09:00,0,,' ]
 	run ! q 'INSERT INTO runs(program, actor, started, rows_in, rows_loaded, rows_rejected) VALUES (1,1,1,5,2,1)'
 }
@@ -231,7 +231,7 @@ T1,Printer down,2,New,2026-01-05T09:00:00+00:00,0,,,2026-01-05T09:00:00+00:00,{}
 }
 
 @test "--preview --raw -f json keys records by the file's own header" {
-	run -0 --separate-stderr svc-import --now "$NOW" --preview --raw -f json "$FIX/import/escaped.tsv" 2>/dev/null
+	run -0 --separate-stderr svc-import --now "$NOW" --preview --raw -f json "$BAD/escaped.tsv"
 	[ "$output" = '[
 {"ticket_id":"T1","title":"tab\there","status":"New"},
 {"ticket_id":"T2","title":"line\nbreak \\ end","status":"Open"}
@@ -332,7 +332,7 @@ svc-import: p.csv: 1 of 2 rows rejected; a people file loads whole or not at all
 	sleep 1
 	SVC_BUSY_TIMEOUT=0.2 run -4 --separate-stderr svc-import --now "$NOW" "$FIX/import/update.csv"
 	wait
-	[ "${stderr_lines[1]}" = "svc-import: $SVC_DB: database is busy while starting a write; nothing was committed, safe to retry (SVC_BUSY_TIMEOUT sets the wait)" ]
+	[ "$stderr" = "svc-import: $SVC_DB: database is busy while starting a write; nothing was committed, safe to retry (SVC_BUSY_TIMEOUT sets the wait)" ]
 	[ "$(q "SELECT status FROM tickets WHERE ticket_id='T1'")" = New ]
 }
 
@@ -344,7 +344,7 @@ bad() {
 	shift 2
 	run -1 --separate-stderr imp_bad "$@" "$BAD/$name.csv"
 	[ "${stderr_lines[0]}" = "svc-import: $BAD/$name.csv:$msg" ]
-	[ "$(q "SELECT group_concat(ticket_id) FROM (SELECT ticket_id FROM tickets ORDER BY 1)")" = "T1,T9" ]
+	[ "$(q "SELECT group_concat(ticket_id) FROM (SELECT ticket_id FROM tickets ORDER BY 1)")" = "${LOADED:-T1,T9}" ]
 	[ "$(q 'SELECT rows_in - rows_loaded - rows_rejected FROM runs')" = 0 ]
 }
 
@@ -411,11 +411,12 @@ bad() {
 	bad bad-duration "3: column 'handle_s': cannot read '1:99' as a duration (HH:MM[:SS] or a number)"
 }
 @test "malformed: CRLF file, line numbers count physical lines" {
-	bad crlf "5: byte 7: quote in an unquoted field or text after a closing quote"
-	[ "$(q "SELECT title FROM tickets WHERE ticket_id='T2'")" = "" ] || true
+	LOADED=T1,T2,T9 bad crlf "5: byte 7: quote in an unquoted field or text after a closing quote"
+	[ "$(q "SELECT title FROM tickets WHERE ticket_id='T2'")" = 'crlf "ok"
+x' ]
 }
 @test "malformed: line numbers count the lines of multi-line records" {
-	bad multiline "5: column 'created_at': cannot read 'nope' as a time: not a date"
+	LOADED=T1,T2,T9 bad multiline "5: column 'created_at': cannot read 'nope' as a time: not a date"
 }
 @test "malformed: line numbers count blank lines" {
 	bad blank-lines "6: column 'created_at': cannot read 'nope' as a time: not a date"

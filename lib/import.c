@@ -1808,7 +1808,9 @@ svc_import_file(struct svc_db *db, const char *path,
 		im.hdr[i] = svc_xstrndup(rec.f[i], rec.len[i]);
 	svc_reader_expect(rd, rec.nf);
 
-	if (o->kind == SVC_KIND_TICKETS) {
+	if (o->preview && o->raw) {
+		/* no mapping: records keyed by the file's own header */
+	} else if (o->kind == SVC_KIND_TICKETS) {
 		if (svc_map_build(&im.map, im.ncol, im.hdr, o->profile, o->maps,
 		    o->nmaps, im.file, e) != 0)
 			goto out;

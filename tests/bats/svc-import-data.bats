@@ -33,6 +33,7 @@ load helper
 
 @test "real data: CSV conformance vectors agree as the README states" {
 	need_data
+	command -v python3 >/dev/null || skip "no python3"
 	run -0 "$BATS_TEST_DIRNAME/../../scripts/csv-conformance" "$DATA"
 	[ "${lines[-1]}" = "$(sed -n 's/^Conformance: //p' "$BATS_TEST_DIRNAME/../../README.md")" ]
 }

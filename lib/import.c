@@ -400,11 +400,6 @@ type_record(struct imp *im, const struct svc_record *rec, char **tid,
 			has_created = 1;
 		}
 		put_val(b, 2, im->tmp.s, im->tmp.len);
-		if (f == SVC_F_CREATED_AT && m->field_col[SVC_F_FIRST_RESPONSE_AT] < 0 &&
-		    m->field_col[SVC_F_FIRST_RESPONSE_AFTER] >= 0) {
-			/* placeholder position: first_response_at follows
-			 * created_at in field order; filled after the loop */
-		}
 	}
 	/* first_response_at derived from "first reply after" durations */
 	if (m->field_col[SVC_F_FIRST_RESPONSE_AT] < 0 &&
@@ -424,7 +419,7 @@ type_record(struct imp *im, const struct svc_record *rec, char **tid,
 					    (long long)(created + after));
 					put_val(&nb, 2, t, strlen(t));
 				} else
-					svc_buf_addc(&nb, has_after ? 1 : 1);
+					svc_buf_addc(&nb, 1);
 				continue;
 			}
 			p = get_val(p, &v);
@@ -579,7 +574,7 @@ preview_open(struct imp *im)
 
 struct apply {
 	struct imp *im;
-	sqlite3_stmt *sel, *ins, *upd, *ins_ev, *sel_ev, *scan;
+	sqlite3_stmt *sel, *sel_attrs, *ins, *upd, *ins_ev, *sel_ev, *scan;
 	struct tstate t;
 	char *tid;
 	struct svc_buf json;
@@ -733,13 +728,8 @@ load_ticket(struct apply *ap, struct svc_err *e)
 	if (rc != SQLITE_DONE)
 		return svc_db_fail(ap->im->db, rc, e, "reading a ticket");
 	if (t->existed) {
-		/* attrs via json_each */
-		sqlite3_stmt *ja;
-		const char *sql = "SELECT j.key, j.value, j.type FROM tickets t, "
-		    "json_each(t.attrs) j WHERE t.ticket_id=? ORDER BY j.id";
+		sqlite3_stmt *ja = ap->sel_attrs;
 
-		if (svc_db_prepare(ap->im->db, sql, &ja, e) != 0)
-			return -1;
 		sqlite3_bind_text(ja, 1, ap->tid, -1, SQLITE_STATIC);
 		while ((rc = sqlite3_step(ja)) == SQLITE_ROW) {
 			const char *k = (const char *)sqlite3_column_text(ja, 0);
@@ -751,7 +741,7 @@ load_ticket(struct apply *ap, struct svc_err *e)
 				    sqlite3_column_text(ja, 1));
 			a->json = ty && strcmp(ty, "array") == 0;
 		}
-		sqlite3_finalize(ja);
+		sqlite3_reset(ja);
 		if (rc != SQLITE_DONE)
 			return svc_db_fail(ap->im->db, rc, e, "reading attrs");
 	}
@@ -819,19 +809,11 @@ in_history(struct tstate *t, const char *field, const char *cur, int64_t at,
 	return 0;
 }
 
-static const char *
-attr_val_json(const struct val *v, int *json)
-{
-	*json = v->tag == 3;
-	return NULL;
-}
-
 static int
 apply_row(struct apply *ap, const struct row *r, int64_t at, int has_upd,
     int *changed, struct svc_err *e)
 {
 	struct tstate *t = &ap->t;
-	const struct svc_map *m = &ap->im->map;
 	char fname[600];
 	int f, history;
 	size_t i;
@@ -878,9 +860,8 @@ apply_row(struct apply *ap, const struct row *r, int64_t at, int has_upd,
 		struct sattr *s = find_attr(t, a->key, a->klen);
 		const char *cur = s ? s->val : NULL;
 		const char *before;
-		int json;
+		int json = a->v.tag == 3;
 
-		(void)attr_val_json(&a->v, &json);
 		snprintf(fname, sizeof(fname), "attrs.%.*s", (int)a->klen, a->key);
 		if (history) {
 			char *nv;
@@ -925,7 +906,6 @@ apply_row(struct apply *ap, const struct row *r, int64_t at, int has_upd,
 			t->dirty = 1;
 		}
 	}
-	(void)m;
 	return 0;
 }
 
@@ -1018,7 +998,10 @@ apply_tickets(struct imp *im, struct svc_err *e)
 	for (f = 0; f < SVC_NFIELDS; f++)
 		svc_buf_printf(&sql, "%s%s", f ? "," : "", svc_tfields[f].name);
 	svc_buf_adds(&sql, " FROM tickets WHERE ticket_id=?");
-	if (svc_db_prepare(im->db, sql.s, &ap.sel, e) != 0)
+	if (svc_db_prepare(im->db, sql.s, &ap.sel, e) != 0 ||
+	    svc_db_prepare(im->db, "SELECT j.key, j.value, j.type FROM "
+	    "tickets t, json_each(t.attrs) j WHERE t.ticket_id=? ORDER BY j.id",
+	    &ap.sel_attrs, e) != 0)
 		goto out;
 	svc_buf_reset(&sql);
 	svc_buf_adds(&sql, "INSERT INTO tickets(");
@@ -1100,6 +1083,7 @@ apply_tickets(struct imp *im, struct svc_err *e)
 	rc = 0;
 out:
 	sqlite3_finalize(ap.sel);
+	sqlite3_finalize(ap.sel_attrs);
 	sqlite3_finalize(ap.ins);
 	sqlite3_finalize(ap.upd);
 	sqlite3_finalize(ap.ins_ev);
@@ -1586,7 +1570,8 @@ stage_ticket(struct imp *im, const char *tid, int64_t upd, int has_upd,
 /* Type and stage (or preview) one event record. */
 static int
 stage_event(struct imp *im, const int *col, const struct svc_record *rec,
-    sqlite3_stmt *exists, struct tyerr *te, struct svc_err *e)
+    sqlite3_stmt *exists, struct svc_out *pv, struct tyerr *te,
+    struct svc_err *e)
 {
 	const char *tid = rec->f[col[EV_TID]], *fld = rec->f[col[EV_FIELD]];
 	size_t tn = rec->len[col[EV_TID]], fn = rec->len[col[EV_FIELD]];
@@ -1659,7 +1644,7 @@ stage_event(struct imp *im, const int *col, const struct svc_record *rec,
 		v[0] = tid; v[1] = tb; v[2] = fld;
 		v[3] = is_null(im->o, val, vn) ? NULL : im->tmp.s;
 		v[4] = col[EV_ACTOR] >= 0 ? rec->f[col[EV_ACTOR]] : NULL;
-		svc_out_row((struct svc_out *)im->st_stage, v, NULL);
+		svc_out_row(pv, v, NULL);
 		return 0;
 	}
 	sqlite3_bind_text(im->st_stage, 1, tid, (int)tn, SQLITE_STATIC);
@@ -1843,7 +1828,6 @@ svc_import_file(struct svc_db *db, const char *path,
 			    "field", "value", "actor" };
 
 			pv = svc_out_open(o->out, o->format, 5, c);
-			im.st_stage = (sqlite3_stmt *)pv;
 		} else {
 			const char *c[32];
 
@@ -1914,7 +1898,7 @@ svc_import_file(struct svc_db *db, const char *path,
 		if (o->kind == SVC_KIND_TICKETS)
 			rc = type_record(&im, &rec, &tid, &upd, &has_upd, &te, e);
 		else if (o->kind == SVC_KIND_EVENTS)
-			rc = stage_event(&im, evcol, &rec, exists, &te, e);
+			rc = stage_event(&im, evcol, &rec, exists, pv, &te, e);
 		else
 			rc = type_config(&im, ck, ccol, &rec, &te);
 		if (rc == -2) {
@@ -1931,9 +1915,8 @@ svc_import_file(struct svc_db *db, const char *path,
 				goto out;
 			continue;
 		}
-		if (o->kind == SVC_KIND_EVENTS) {
+		if (o->kind == SVC_KIND_EVENTS)
 			continue;
-		}
 		if (o->preview) {
 			if (o->kind == SVC_KIND_TICKETS) {
 				decode((const unsigned char *)im.blob.s, &prow);
@@ -2014,10 +1997,8 @@ out:
 	if (pv && svc_out_close(pv) != 0 && ret == 0)
 		ret = svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0,
 		    "write error: %s", strerror(errno));
-	if (!o->preview) {
-		sqlite3_finalize(im.st_stage);
-		sqlite3_finalize(im.st_rej);
-	}
+	sqlite3_finalize(im.st_stage);
+	sqlite3_finalize(im.st_rej);
 	sqlite3_finalize(exists);
 	if (staging)
 		svc_db_rollback(db);

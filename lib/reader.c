@@ -388,6 +388,17 @@ bad_at(struct svc_reader *r, struct svc_bad *bad, const char *type, long col,
 	return SVC_READ_BAD;
 }
 
+/* Fill rec with the position and raw bytes of the broken current record. */
+static void
+broken(struct svc_reader *r, struct svc_record *rec)
+{
+	rec->line_start = r->rec_start;
+	rec->line_end = r->lineno;
+	rec->raw = r->raw.s ? r->raw.s : "";
+	rec->rawlen = r->raw.len;
+	rec->nf = 0;
+}
+
 /* Split a TSV line (without its line end) into fields, unescaping. */
 static void
 tsv_split(struct svc_reader *r, const char *s, size_t n)
@@ -545,11 +556,7 @@ svc_reader_next(struct svc_reader *r, struct svc_record *rec,
 			svc_buf_add(&r->raw, s, keep < n ? keep : n);
 			if (!r->tsv)
 				parser_reset(r, 1);
-			rec->line_start = r->rec_start;
-			rec->line_end = r->lineno;
-			rec->raw = r->raw.s;
-			rec->rawlen = r->raw.len;
-			rec->nf = 0;
+			broken(r, rec);
 			if (r->rec_lines > 1)
 				refeed(r);
 			return bad_at(r, bad, "record_too_long", 0, 0,
@@ -578,11 +585,7 @@ svc_reader_next(struct svc_reader *r, struct svc_record *rec,
 			long col = (long)used + 1;
 
 			parser_reset(r, err != CSV_EPARSE);
-			rec->line_start = r->rec_start;
-			rec->line_end = r->lineno;
-			rec->raw = r->raw.s;
-			rec->rawlen = r->raw.len;
-			rec->nf = 0;
+			broken(r, rec);
 			if (err == CSV_EPARSE && r->lineno != r->rec_start)
 				return bad_at(r, bad, "bare_quote", col, 0,
 				    "line %ld, byte %ld: quote in an unquoted "
@@ -599,11 +602,7 @@ svc_reader_next(struct svc_reader *r, struct svc_record *rec,
 			return finish(r, rec, bad);
 		if (r->rec_lines >= r->o.max_lines) {
 			parser_reset(r, 0);
-			rec->line_start = r->rec_start;
-			rec->line_end = r->lineno;
-			rec->raw = r->raw.s;
-			rec->rawlen = r->raw.len;
-			rec->nf = 0;
+			broken(r, rec);
 			refeed(r);
 			return bad_at(r, bad, "record_too_long", 0, 0,
 			    "record runs over %ld lines (unterminated quote?)",
@@ -617,11 +616,7 @@ svc_reader_next(struct svc_reader *r, struct svc_record *rec,
 		return SVC_READ_EOF;
 	if (csv_fini(&r->p, cb1, cb2, r) != 0) {
 		parser_reset(r, 0);
-		rec->line_start = r->rec_start;
-		rec->line_end = r->lineno;
-		rec->raw = r->raw.s;
-		rec->rawlen = r->raw.len;
-		rec->nf = 0;
+		broken(r, rec);
 		refeed(r);
 		return bad_at(r, bad, "unterminated_quote", 0, 0,
 		    "quoted field not closed before the end of the file");

@@ -11,17 +11,29 @@
 
 #define S(x) x, strlen(x)
 
+/* Write one header and one row in fmt and compare with want. */
+static void
+is_out(int fmt, const char *want, const char *name)
+{
+	static const char *cols[] = { "a", "b" };
+	static const char *row[] = { "=1+2", "x\ty\\" };
+	char *mem;
+	size_t n;
+	FILE *fp = open_memstream(&mem, &n);
+	struct svc_out *o = svc_out_open(fp, fmt, 2, cols);
+
+	svc_out_row(o, row, NULL);
+	svc_out_close(o);
+	fclose(fp);
+	is_str(mem, want, "%s", name);
+	free(mem);
+}
+
 int
 main(void)
 {
 	int64_t v;
 	int b;
-	char *mem;
-	size_t n;
-	FILE *fp;
-	struct svc_out *o;
-	const char *cols[] = { "a", "b" };
-	const char *row[] = { "=1+2", "x\ty\\" };
 
 	ok(svc_value_int(S("5,510,746"), &v) == 0 && v == 5510746, "thousands");
 	ok(svc_value_int(S("3.0"), &v) == 0 && v == 3, "3.0 is 3");
@@ -45,26 +57,8 @@ main(void)
 	ok(svc_out_formula_risk(S("@cmd")), "@ is a risk");
 	ok(!svc_out_formula_risk(S("plain")), "plain is fine");
 
-	fp = open_memstream(&mem, &n);
-	o = svc_out_open(fp, SVC_FMT_CSV, 2, cols);
-	svc_out_row(o, row, NULL);
-	svc_out_close(o);
-	fclose(fp);
-	is_str(mem, "a,b\n\"'=1+2\",x\ty\\\n", "csv neutralises formulas");
-	free(mem);
-	fp = open_memstream(&mem, &n);
-	o = svc_out_open(fp, SVC_FMT_TSV, 2, cols);
-	svc_out_row(o, row, NULL);
-	svc_out_close(o);
-	fclose(fp);
-	is_str(mem, "a\tb\n=1+2\tx\\ty\\\\\n", "tsv escapes tab and backslash");
-	free(mem);
-	fp = open_memstream(&mem, &n);
-	o = svc_out_open(fp, SVC_FMT_JSON, 2, cols);
-	svc_out_row(o, row, NULL);
-	svc_out_close(o);
-	fclose(fp);
-	is_str(mem, "[\n{\"a\":\"=1+2\",\"b\":\"x\\ty\\\\\"}\n]\n", "json");
-	free(mem);
+	is_out(SVC_FMT_CSV, "a,b\n\"'=1+2\",x\ty\\\n", "csv neutralises formulas");
+	is_out(SVC_FMT_TSV, "a\tb\n=1+2\tx\\ty\\\\\n", "tsv escapes tab and backslash");
+	is_out(SVC_FMT_JSON, "[\n{\"a\":\"=1+2\",\"b\":\"x\\ty\\\\\"}\n]\n", "json");
 	return tap_done();
 }

@@ -201,7 +201,7 @@ create(const char *path, struct svc_err *e)
 	snprintf(t.path, sizeof(t.path), "%s", path);
 	unlink(tmp);
 	old = umask(077);
-	rc = sqlite3_open_v2(tmp, &t.h, SQLITE_OPEN_READWRITE |
+	rc = sqlite3_open_v2(tmp, &t.h, SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL);
 	umask(old);
 	if (rc != SQLITE_OK) {
@@ -267,7 +267,7 @@ svc_db_open(const char *path, int mode, struct svc_db **out,
 	db = svc_xcalloc(1, sizeof(*db));
 	snprintf(db->path, sizeof(db->path), "%s", path);
 	flags = (mode == SVC_DB_RO ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
-	    SQLITE_OPEN_NOFOLLOW;
+	    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX;
 	rc = sqlite3_open_v2(path, &db->h, flags, NULL);
 	if (rc != SQLITE_OK) {
 		svc_db_fail(db, rc, e, "cannot open database");

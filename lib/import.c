@@ -1,4 +1,6 @@
 /* import.c: files into the database, typed, with history, nothing lost. */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +9,7 @@
 #include "buf.h"
 #include "config.h"
 #include "import.h"
+#include "keyset.h"
 #include "opt.h"
 #include "reader.h"
 #include "timeutil.h"
@@ -16,10 +19,13 @@
 
 /* ---- a decoded staged row ---- */
 
+enum { V_ABSENT, V_NULL, V_TEXT, V_JSON, V_INT };
+
 struct val {
 	const char *s;
 	size_t n;
-	int tag;		/* 0 absent, 1 null, 2 value, 3 json (attrs) */
+	int64_t i;		/* V_INT */
+	int tag;		/* V_* */
 };
 
 struct attr {
@@ -48,17 +54,6 @@ struct ev {
 	char *old, *new_;
 };
 
-struct tstate {
-	char *v[SVC_NFIELDS];	/* NULL: null */
-	struct sattr *a;
-	size_t na, acap;
-	int existed, has_orig, dirty, is_new, created;
-	int64_t orig_upd;
-	struct ev *ev;
-	size_t nev, evcap;
-	int ev_loaded;
-};
-
 struct imp {
 	const struct svc_import_opts *o;
 	struct svc_import_result *res;
@@ -73,6 +68,11 @@ struct imp {
 	struct svc_buf blob, tmp;
 	sqlite3_stmt *st_stage, *st_rej;
 	int64_t run;
+	int defer_rejects;	/* report rejects once the pass is over */
+	struct svc_keyset seen;	/* tickets met in this file */
+	uint32_t nstaged;
+	FILE *chg;		/* changes noted for standard output */
+	int chg_err;
 };
 
 static void
@@ -95,10 +95,34 @@ static void
 put_val(struct svc_buf *b, int tag, const char *s, size_t n)
 {
 	svc_buf_addc(b, tag);
-	if (tag >= 2) {
+	if (tag == V_TEXT || tag == V_JSON) {
 		put_u32(b, n);
 		svc_buf_add(b, s, n);
 	}
+}
+
+static void
+put_int(struct svc_buf *b, int64_t v)
+{
+	unsigned char c[9];
+	uint64_t u = (uint64_t)v;
+	int k;
+
+	c[0] = V_INT;
+	for (k = 8; k >= 1; k--) {
+		c[k] = (unsigned char)u;
+		u >>= 8;
+	}
+	svc_buf_add(b, c, 9);
+}
+
+static void
+put_v(struct svc_buf *b, const struct val *v)
+{
+	if (v->tag == V_INT)
+		put_int(b, v->i);
+	else
+		put_val(b, v->tag, v->s, v->n);
 }
 
 static const unsigned char *
@@ -107,7 +131,14 @@ get_val(const unsigned char *p, struct val *v)
 	v->tag = *p++;
 	v->s = NULL;
 	v->n = 0;
-	if (v->tag >= 2) {
+	if (v->tag == V_INT) {
+		uint64_t u = 0;
+		int k;
+
+		for (k = 0; k < 8; k++)
+			u = (u << 8) | *p++;
+		v->i = (int64_t)u;
+	} else if (v->tag >= 2) {
 		v->n = get_u32(p);
 		p += 4;
 		v->s = (const char *)p;
@@ -186,23 +217,20 @@ show(char *buf, size_t bn, const char *s, size_t n)
 		snprintf(buf, bn, "%.*s", (int)n, s);
 }
 
-static int
-reject(struct imp *im, long ls, long le, long col, const char *field,
-    const char *type, const char *msg, const char *raw, size_t rawlen,
-    struct svc_err *e)
+/* Tell the user about a reject: the callback and the --rejects file. */
+static void
+reject_emit(struct imp *im, long ls, long le, long col, const char *field,
+    const char *type, const char *msg, const char *raw, size_t rawlen)
 {
 	const struct svc_import_opts *o = im->o;
 	struct svc_err re;
-	char cols[32];
-	int rc;
 
-	im->res->rejected++;
 	svc_err_clear(&re);
 	svc_err_set(&re, SVC_EXIT_REJECTS, im->file, ls, col, "%s", msg);
 	if (o->on_reject)
 		o->on_reject(o->ud, &re);
 	if (o->rejects) {
-		char l1[24], l2[24];
+		char l1[24], l2[24], cols[24];
 		const char *v[8];
 		size_t len[8];
 
@@ -210,12 +238,26 @@ reject(struct imp *im, long ls, long le, long col, const char *field,
 		snprintf(l2, sizeof(l2), "%ld", le);
 		snprintf(cols, sizeof(cols), "%ld", col);
 		v[0] = im->file; v[1] = l1; v[2] = l2; v[3] = col ? cols : "";
-		v[4] = field ? field : ""; v[5] = type; v[6] = msg; v[7] = raw;
+		v[4] = field ? field : ""; v[5] = type; v[6] = msg;
+		v[7] = raw ? raw : "";
 		len[0] = strlen(v[0]); len[1] = strlen(l1); len[2] = strlen(l2);
 		len[3] = strlen(v[3]); len[4] = strlen(v[4]); len[5] = strlen(type);
-		len[6] = strlen(msg); len[7] = rawlen;
+		len[6] = strlen(msg); len[7] = raw ? rawlen : 0;
 		svc_out_row(o->rejects, v, len);
 	}
+}
+
+/* Count, report (unless deferred) and store a reject. */
+static int
+reject(struct imp *im, long ls, long le, long col, const char *field,
+    const char *type, const char *msg, const char *raw, size_t rawlen,
+    struct svc_err *e)
+{
+	int rc;
+
+	im->res->rejected++;
+	if (!im->defer_rejects)
+		reject_emit(im, ls, le, col, field, type, msg, raw, rawlen);
 	if (im->st_rej == NULL)
 		return 0;
 	sqlite3_bind_int64(im->st_rej, 1, ls);
@@ -240,25 +282,36 @@ reject(struct imp *im, long ls, long le, long col, const char *field,
 
 /* ---- phase 1: typing ---- */
 
+/* The key of a typed ticket row; tid points into the record. */
+struct key {
+	const char *tid;
+	size_t tlen;
+	int64_t upd;
+	int has_upd;
+};
+
 struct tyerr {
 	const char *type;
 	int col;
 	char msg[700];
 };
 
+/* Type the value s of field f from column col.  Returns TY_TEXT (the value
+ * is s itself), TY_NULL, TY_INT (in *out), -1 (te filled: reject) or -2
+ * (fatal, e filled). */
+enum { TY_TEXT, TY_NULL, TY_INT };
+
 static int
 type_value(struct imp *im, int f, int col, const char *s, size_t n,
-    struct svc_buf *out, struct tyerr *te, struct svc_err *e)
+    int64_t *out, struct tyerr *te, struct svc_err *e)
 {
 	char why[200], shown[MAXSHOW + 8];
-	int64_t v;
+	int64_t v = 0;
 	int rc, unit;
 
-	svc_buf_reset(out);
 	switch (svc_tfields[f].type) {
 	case SVC_FT_TEXT:
-		svc_buf_add(out, s, n);
-		return 0;
+		return TY_TEXT;
 	case SVC_FT_LEVEL3:
 	case SVC_FT_LEVEL5:
 		if (svc_value_level(s, n, svc_tfields[f].type == SVC_FT_LEVEL3 ?
@@ -291,7 +344,7 @@ type_value(struct imp *im, int f, int col, const char *s, size_t n,
 			return -1;
 		}
 		if (v == -2)
-			return 1;	/* no rating: null */
+			return TY_NULL;	/* no rating */
 		break;
 	case SVC_FT_TIME:
 		rc = svc_time_parse(s, n, &im->tctx, &v, why, sizeof(why));
@@ -323,26 +376,28 @@ type_value(struct imp *im, int f, int col, const char *s, size_t n,
 		}
 		break;
 	}
-	svc_buf_printf(out, "%lld", (long long)v);
-	return 0;
+	*out = v;
+	return TY_INT;
 }
 
 /* Type rec into im->blob.  Returns 0, -1 (te filled: reject) or -2 (fatal,
  * e filled). */
 static int
-type_record(struct imp *im, const struct svc_record *rec, char **tid,
-    int64_t *upd, int *has_upd, struct tyerr *te, struct svc_err *e)
+type_record(struct imp *im, const struct svc_record *rec, struct key *k,
+    struct tyerr *te, struct svc_err *e)
 {
 	struct svc_buf *b = &im->blob;
 	const struct svc_map *m = &im->map;
 	int f, col, rc;
 	size_t i, na = 0, napos;
-	int64_t created = 0, after = 0;
+	int64_t created = 0, after = 0, iv = 0;
 	int has_created = 0, has_after = 0;
 
 	svc_buf_reset(b);
-	*has_upd = 0;
-	*tid = NULL;
+	k->has_upd = 0;
+	k->upd = 0;
+	k->tid = NULL;
+	k->tlen = 0;
 	for (f = 0; f < SVC_NFIELDS_ALL; f++) {
 		const char *s;
 		size_t n;
@@ -371,7 +426,7 @@ type_record(struct imp *im, const struct svc_record *rec, char **tid,
 				svc_buf_addc(b, 1);
 			continue;
 		}
-		rc = type_value(im, f, col, s, n, &im->tmp, te, e);
+		rc = type_value(im, f, col, s, n, &iv, te, e);
 		if (rc == -2)
 			return -2;
 		if (rc == -1) {
@@ -379,27 +434,32 @@ type_record(struct imp *im, const struct svc_record *rec, char **tid,
 			return -1;
 		}
 		if (f == SVC_F_FIRST_RESPONSE_AFTER) {
-			if (rc == 0) {
-				after = strtoll(im->tmp.s, NULL, 10);
+			if (rc == TY_INT) {
+				after = iv;
 				has_after = 1;
 			}
 			continue;
 		}
-		if (rc == 1) {
-			svc_buf_addc(b, 1);
+		if (rc == TY_NULL) {
+			svc_buf_addc(b, V_NULL);
 			continue;
 		}
-		if (f == SVC_F_TICKET_ID)
-			*tid = svc_xstrndup(s, n);
+		if (f == SVC_F_TICKET_ID) {
+			k->tid = s;
+			k->tlen = n;
+		}
 		if (f == SVC_F_UPDATED_AT) {
-			*upd = strtoll(im->tmp.s, NULL, 10);
-			*has_upd = 1;
+			k->upd = iv;
+			k->has_upd = 1;
 		}
 		if (f == SVC_F_CREATED_AT) {
-			created = strtoll(im->tmp.s, NULL, 10);
+			created = iv;
 			has_created = 1;
 		}
-		put_val(b, 2, im->tmp.s, im->tmp.len);
+		if (rc == TY_INT)
+			put_int(b, iv);
+		else
+			put_val(b, V_TEXT, s, n);
 	}
 	/* first_response_at derived from "first reply after" durations */
 	if (m->field_col[SVC_F_FIRST_RESPONSE_AT] < 0 &&
@@ -412,18 +472,14 @@ type_record(struct imp *im, const struct svc_record *rec, char **tid,
 
 		for (f = 0; f < SVC_NFIELDS; f++) {
 			if (f == SVC_F_FIRST_RESPONSE_AT) {
-				if (has_after && has_created) {
-					char t[32];
-
-					snprintf(t, sizeof(t), "%lld",
-					    (long long)(created + after));
-					put_val(&nb, 2, t, strlen(t));
-				} else
-					svc_buf_addc(&nb, 1);
+				if (has_after && has_created)
+					put_int(&nb, created + after);
+				else
+					svc_buf_addc(&nb, V_NULL);
 				continue;
 			}
 			p = get_val(p, &v);
-			put_val(&nb, v.tag, v.s, v.n);
+			put_v(&nb, &v);
 		}
 		svc_buf_free(b);
 		*b = nb;
@@ -432,7 +488,7 @@ type_record(struct imp *im, const struct svc_record *rec, char **tid,
 	napos = b->len;
 	put_u32(b, 0);
 	for (i = 0; i < m->ncol; i++) {
-		size_t k;
+		size_t c;
 
 		if (m->col_field[i] >= 0 || im->grp_first[i] != (int)i)
 			continue;
@@ -448,15 +504,15 @@ type_record(struct imp *im, const struct svc_record *rec, char **tid,
 		}
 		svc_buf_reset(&im->tmp);
 		svc_buf_addc(&im->tmp, '[');
-		for (k = i; k < m->ncol; k++) {
-			if (im->grp_first[k] != (int)i)
+		for (c = i; c < m->ncol; c++) {
+			if (im->grp_first[c] != (int)i)
 				continue;
 			if (im->tmp.len > 1)
 				svc_buf_addc(&im->tmp, ',');
-			if (is_null(im->o, rec->f[k], rec->len[k]))
+			if (is_null(im->o, rec->f[c], rec->len[c]))
 				svc_buf_adds(&im->tmp, "null");
 			else
-				svc_buf_json_str(&im->tmp, rec->f[k], rec->len[k]);
+				svc_buf_json_str(&im->tmp, rec->f[c], rec->len[c]);
 		}
 		svc_buf_addc(&im->tmp, ']');
 		put_val(b, 3, im->tmp.s, im->tmp.len);
@@ -520,12 +576,12 @@ preview_row(struct imp *im, struct svc_out *out, const struct row *r)
 			len[k++] = 0;
 			continue;
 		}
-		if (svc_tfields[f].type == SVC_FT_TIME) {
-			char num[32];
-
-			snprintf(num, sizeof(num), "%.*s", (int)x->n, x->s);
-			svc_time_format(strtoll(num, NULL, 10), tbuf[f],
-			    sizeof(tbuf[f]));
+		if (x->tag == V_INT) {
+			if (svc_tfields[f].type == SVC_FT_TIME)
+				svc_time_format(x->i, tbuf[f], sizeof(tbuf[f]));
+			else
+				snprintf(tbuf[f], sizeof(tbuf[f]), "%lld",
+				    (long long)x->i);
 			v[k] = tbuf[f];
 			len[k++] = strlen(tbuf[f]);
 			continue;
@@ -570,25 +626,117 @@ preview_open(struct imp *im)
 	return svc_out_open(im->o->out, im->o->format, (size_t)k, cols);
 }
 
-/* ---- phase 2: applying staged ticket rows ---- */
+/* ---- phase 2: applying ticket rows ---- */
+
+/* A stored value while applying: V_NULL, V_TEXT or V_INT.  Buffers are kept
+ * between tickets. */
+struct tv {
+	char *s;
+	size_t n, cap;
+	int64_t i;
+	int tag;
+};
+
+struct tstate {
+	struct tv v[SVC_NFIELDS];
+	struct sattr *a;
+	size_t na, acap;
+	int existed, has_orig, dirty, is_new, created;
+	int64_t orig_upd;
+	struct ev *ev;
+	size_t nev, evcap;
+	int ev_loaded;
+};
 
 struct apply {
 	struct imp *im;
-	sqlite3_stmt *sel, *sel_attrs, *ins, *upd, *ins_ev, *sel_ev, *scan;
+	sqlite3_stmt *sel, *sel_attrs, *ins, *upd, *ins_ev, *sel_ev;
 	struct tstate t;
-	char *tid;
-	struct svc_buf json;
+	struct svc_buf tid;	/* the current ticket, NUL-terminated */
+	int have;		/* a ticket is current */
+	int strict;		/* streaming: rows must come grouped, in order */
+	int64_t last_at;	/* time of the current ticket's last row */
+	struct svc_buf json, name, scratch;
+	struct row r;
 };
+
+static void
+tv_text_set(struct tv *x, const char *s, size_t n)
+{
+	if (n + 1 > x->cap) {
+		x->cap = n + 1 > 32 ? n + 1 : 32;
+		free(x->s);
+		x->s = svc_xmalloc(x->cap);
+	}
+	memcpy(x->s, s, n);
+	x->s[n] = '\0';
+	x->n = n;
+	x->tag = V_TEXT;
+}
+
+static void
+tv_set(struct tv *x, const struct val *v)
+{
+	if (v->tag == V_INT) {
+		x->tag = V_INT;
+		x->i = v->i;
+	} else if (v->tag == V_TEXT || v->tag == V_JSON)
+		tv_text_set(x, v->s, v->n);
+	else
+		x->tag = V_NULL;
+}
+
+static void
+tv_int_set(struct tv *x, int64_t i)
+{
+	x->tag = V_INT;
+	x->i = i;
+}
+
+static int
+tv_same(const struct tv *x, const struct val *v)
+{
+	if (v->tag == V_INT)
+		return x->tag == V_INT && x->i == v->i;
+	if (v->tag == V_TEXT || v->tag == V_JSON)
+		return x->tag == V_TEXT && x->n == v->n &&
+		    memcmp(x->s, v->s, v->n) == 0;
+	return x->tag == V_NULL;
+}
+
+/* The stored value as text (num: room for an integer), or NULL. */
+static const char *
+tv_text(const struct tv *x, char *num, size_t nn)
+{
+	if (x->tag == V_INT) {
+		snprintf(num, nn, "%lld", (long long)x->i);
+		return num;
+	}
+	return x->tag == V_TEXT ? x->s : NULL;
+}
+
+/* The incoming value as a NUL-terminated string in b, or NULL. */
+static const char *
+val_text(const struct val *v, struct svc_buf *b)
+{
+	svc_buf_reset(b);
+	if (v->tag == V_INT)
+		svc_buf_printf(b, "%lld", (long long)v->i);
+	else if (v->tag == V_TEXT || v->tag == V_JSON)
+		svc_buf_add(b, v->s, v->n);
+	else
+		return NULL;
+	svc_buf_grow(b, 1);
+	return b->s;
+}
 
 static void
 tstate_clear(struct tstate *t)
 {
 	size_t i;
 
-	for (i = 0; i < SVC_NFIELDS; i++) {
-		free(t->v[i]);
-		t->v[i] = NULL;
-	}
+	for (i = 0; i < SVC_NFIELDS; i++)
+		t->v[i].tag = V_NULL;
 	for (i = 0; i < t->na; i++) {
 		free(t->a[i].key);
 		free(t->a[i].val);
@@ -607,7 +755,11 @@ tstate_clear(struct tstate *t)
 static void
 tstate_free(struct tstate *t)
 {
+	size_t i;
+
 	tstate_clear(t);
+	for (i = 0; i < SVC_NFIELDS; i++)
+		free(t->v[i].s);
 	free(t->a);
 	free(t->ev);
 }
@@ -615,23 +767,23 @@ tstate_free(struct tstate *t)
 static char *
 dupval(const struct val *v)
 {
-	return v->tag >= 2 ? svc_xstrndup(v->s, v->n) : NULL;
+	return v->tag == V_TEXT || v->tag == V_JSON ?
+	    svc_xstrndup(v->s, v->n) : NULL;
 }
 
+/* Is the stored text a (NULL: null) the value v? */
 static int
 same(const char *a, const struct val *v)
 {
-	if (v->tag < 2)
+	if (v->tag == V_INT) {
+		char num[24];
+
+		snprintf(num, sizeof(num), "%lld", (long long)v->i);
+		return a != NULL && strcmp(a, num) == 0;
+	}
+	if (v->tag != V_TEXT && v->tag != V_JSON)
 		return a == NULL;
 	return a != NULL && strlen(a) == v->n && memcmp(a, v->s, v->n) == 0;
-}
-
-static int
-same_str(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
 }
 
 static struct sattr *
@@ -683,7 +835,7 @@ event(struct apply *ap, const char *field, int64_t at, const char *old,
 	sqlite3_stmt *st = ap->ins_ev;
 	int rc;
 
-	sqlite3_bind_text(st, 1, ap->tid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, ap->tid.s, (int)ap->tid.len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, at);
 	sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
 	if (old)
@@ -710,17 +862,25 @@ load_ticket(struct apply *ap, struct svc_err *e)
 	struct tstate *t = &ap->t;
 	int rc, f;
 
-	sqlite3_bind_text(st, 1, ap->tid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, ap->tid.s, (int)ap->tid.len, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		t->existed = 1;
 		for (f = 0; f < SVC_NFIELDS; f++)
-			if (sqlite3_column_type(st, f) != SQLITE_NULL)
-				t->v[f] = svc_xstrdup((const char *)
-				    sqlite3_column_text(st, f));
-		if (t->v[SVC_F_UPDATED_AT]) {
+			switch (sqlite3_column_type(st, f)) {
+			case SQLITE_NULL:
+				break;
+			case SQLITE_INTEGER:
+				tv_int_set(&t->v[f], sqlite3_column_int64(st, f));
+				break;
+			default:
+				tv_text_set(&t->v[f], (const char *)
+				    sqlite3_column_text(st, f),
+				    (size_t)sqlite3_column_bytes(st, f));
+			}
+		if (t->v[SVC_F_UPDATED_AT].tag == V_INT) {
 			t->has_orig = 1;
-			t->orig_upd = strtoll(t->v[SVC_F_UPDATED_AT], NULL, 10);
+			t->orig_upd = t->v[SVC_F_UPDATED_AT].i;
 		}
 		rc = sqlite3_step(st);
 	}
@@ -730,7 +890,8 @@ load_ticket(struct apply *ap, struct svc_err *e)
 	if (t->existed) {
 		sqlite3_stmt *ja = ap->sel_attrs;
 
-		sqlite3_bind_text(ja, 1, ap->tid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ja, 1, ap->tid.s, (int)ap->tid.len,
+		    SQLITE_STATIC);
 		while ((rc = sqlite3_step(ja)) == SQLITE_ROW) {
 			const char *k = (const char *)sqlite3_column_text(ja, 0);
 			const char *ty = (const char *)sqlite3_column_text(ja, 2);
@@ -756,7 +917,7 @@ load_events(struct apply *ap, struct svc_err *e)
 
 	if (ap->t.ev_loaded)
 		return 0;
-	sqlite3_bind_text(st, 1, ap->tid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, ap->tid.s, (int)ap->tid.len, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		add_ev(&ap->t, (const char *)sqlite3_column_text(st, 0),
 		    sqlite3_column_int64(st, 1),
@@ -809,12 +970,22 @@ in_history(struct tstate *t, const char *field, const char *cur, int64_t at,
 	return 0;
 }
 
+/* The history name of an attrs key: attrs.KEY, in ap->name. */
+static const char *
+attr_name(struct apply *ap, const struct attr *a)
+{
+	svc_buf_reset(&ap->name);
+	svc_buf_adds(&ap->name, "attrs.");
+	svc_buf_add(&ap->name, a->key, a->klen);
+	return ap->name.s;
+}
+
 static int
 apply_row(struct apply *ap, const struct row *r, int64_t at, int has_upd,
     int *changed, struct svc_err *e)
 {
 	struct tstate *t = &ap->t;
-	char fname[600];
+	char num[24];
 	int f, history;
 	size_t i;
 
@@ -825,33 +996,27 @@ apply_row(struct apply *ap, const struct row *r, int64_t at, int has_upd,
 	for (f = 0; f < SVC_NFIELDS; f++) {
 		const struct val *v = &r->f[f];
 		const char *before;
-		char *nv;
 
-		if (v->tag == 0 || f == SVC_F_UPDATED_AT || f == SVC_F_TICKET_ID)
+		if (v->tag == V_ABSENT || f == SVC_F_UPDATED_AT ||
+		    f == SVC_F_TICKET_ID)
 			continue;
 		if (history) {
-			if (in_history(t, svc_tfields[f].name, t->v[f], at, v,
-			    &before))
+			if (in_history(t, svc_tfields[f].name,
+			    tv_text(&t->v[f], num, sizeof(num)), at, v, &before))
 				continue;
-			nv = dupval(v);
-			if (event(ap, svc_tfields[f].name, at, before, nv, e)) {
-				free(nv);
+			if (event(ap, svc_tfields[f].name, at, before,
+			    val_text(v, &ap->scratch), e) != 0)
 				return -1;
-			}
-			free(nv);
 			*changed = 1;
 			continue;
 		}
-		if (same(t->v[f], v))
+		if (tv_same(&t->v[f], v))
 			continue;
-		nv = dupval(v);
-		if (!t->is_new && event(ap, svc_tfields[f].name, at, t->v[f], nv,
-		    e) != 0) {
-			free(nv);
+		if (!t->is_new && event(ap, svc_tfields[f].name, at,
+		    tv_text(&t->v[f], num, sizeof(num)),
+		    val_text(v, &ap->scratch), e) != 0)
 			return -1;
-		}
-		free(t->v[f]);
-		t->v[f] = nv;
+		tv_set(&t->v[f], v);
 		t->dirty = 1;
 		*changed = 1;
 	}
@@ -860,49 +1025,36 @@ apply_row(struct apply *ap, const struct row *r, int64_t at, int has_upd,
 		struct sattr *s = find_attr(t, a->key, a->klen);
 		const char *cur = s ? s->val : NULL;
 		const char *before;
-		int json = a->v.tag == 3;
 
-		snprintf(fname, sizeof(fname), "attrs.%.*s", (int)a->klen, a->key);
 		if (history) {
-			char *nv;
+			const char *name = attr_name(ap, a);
 
-			if (in_history(t, fname, cur, at, &a->v, &before))
+			if (in_history(t, name, cur, at, &a->v, &before))
 				continue;
-			nv = dupval(&a->v);
-			if (event(ap, fname, at, before, nv, e) != 0) {
-				free(nv);
+			if (event(ap, name, at, before, val_text(&a->v,
+			    &ap->scratch), e) != 0)
 				return -1;
-			}
-			free(nv);
 			*changed = 1;
 			continue;
 		}
 		if (same(cur, &a->v))
 			continue;
-		if (!t->is_new) {
-			char *nv = dupval(&a->v);
-
-			if (event(ap, fname, at, cur, nv, e) != 0) {
-				free(nv);
-				return -1;
-			}
-			free(nv);
-		}
+		if (!t->is_new && event(ap, attr_name(ap, a), at, cur,
+		    val_text(&a->v, &ap->scratch), e) != 0)
+			return -1;
 		if (s == NULL)
 			s = add_attr(t, a->key, a->klen);
 		free(s->val);
 		s->val = dupval(&a->v);
-		s->json = json;
+		s->json = a->v.tag == V_JSON;
 		t->dirty = 1;
 		*changed = 1;
 	}
 	if (!history && has_upd) {
-		char num[32];
+		struct tv *u = &t->v[SVC_F_UPDATED_AT];
 
-		snprintf(num, sizeof(num), "%lld", (long long)at);
-		if (!same_str(t->v[SVC_F_UPDATED_AT], num)) {
-			free(t->v[SVC_F_UPDATED_AT]);
-			t->v[SVC_F_UPDATED_AT] = svc_xstrdup(num);
+		if (u->tag != V_INT || u->i != at) {
+			tv_int_set(u, at);
 			t->dirty = 1;
 		}
 	}
@@ -937,15 +1089,86 @@ bind_fields(sqlite3_stmt *st, struct tstate *t, int first)
 	int f;
 
 	for (f = 0; f < SVC_NFIELDS; f++) {
-		int k = first + f;
+		const struct tv *x = &t->v[f];
 
-		if (t->v[f] == NULL)
-			sqlite3_bind_null(st, k);
-		else if (svc_tfields[f].type == SVC_FT_TEXT)
-			sqlite3_bind_text(st, k, t->v[f], -1, SQLITE_STATIC);
+		if (x->tag == V_INT)
+			sqlite3_bind_int64(st, first + f, x->i);
+		else if (x->tag == V_TEXT)
+			sqlite3_bind_text(st, first + f, x->s, (int)x->n,
+			    SQLITE_STATIC);
 		else
-			sqlite3_bind_int64(st, k, strtoll(t->v[f], NULL, 10));
+			sqlite3_bind_null(st, first + f);
 	}
+}
+
+/* Note a changed ticket for standard output, which is written only once
+ * the run is over: nothing is listed that was not kept. */
+static void
+note_change(struct imp *im, const char *tid, size_t n, int kind)
+{
+	unsigned char h[5];
+
+	if (im->o->changes == NULL)
+		return;
+	if (im->chg == NULL && (im->chg = tmpfile()) == NULL)
+		im->chg_err = errno;
+	if (im->chg == NULL)
+		return;
+	h[0] = (unsigned char)kind;
+	h[1] = (unsigned char)(n >> 24);
+	h[2] = (unsigned char)(n >> 16);
+	h[3] = (unsigned char)(n >> 8);
+	h[4] = (unsigned char)n;
+	if (fwrite(h, 1, 5, im->chg) != 5 || fwrite(tid, 1, n, im->chg) != n)
+		im->chg_err = errno ? errno : EIO;
+}
+
+static void
+changes_reset(struct imp *im)
+{
+	if (im->chg)
+		fclose(im->chg);
+	im->chg = NULL;
+	im->chg_err = 0;
+}
+
+/* Write the noted changes to o->changes. */
+static int
+changes_emit(struct imp *im, struct svc_err *e)
+{
+	static const char *const kinds[] = { "new", "changed", "event" };
+	unsigned char h[5];
+	struct svc_buf b = { 0 };
+	int rc = 0;
+
+	if (im->chg_err)
+		return svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0,
+		    "cannot buffer the list of changes: %s",
+		    strerror(im->chg_err));
+	if (im->chg == NULL)
+		return 0;
+	rewind(im->chg);
+	while (fread(h, 1, 5, im->chg) == 5) {
+		size_t n = get_u32(h + 1);
+		const char *v[2];
+		size_t len[2];
+
+		svc_buf_reset(&b);
+		svc_buf_grow(&b, n + 1);
+		if (fread(b.s, 1, n, im->chg) != n) {
+			rc = svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0,
+			    "cannot read back the list of changes");
+			break;
+		}
+		v[0] = b.s;
+		len[0] = n;
+		v[1] = kinds[h[0] < 3 ? h[0] : 0];
+		len[1] = strlen(v[1]);
+		svc_out_row(im->o->changes, v, len);
+	}
+	svc_buf_free(&b);
+	changes_reset(im);
+	return rc;
 }
 
 static int
@@ -965,7 +1188,8 @@ flush_ticket(struct apply *ap, struct svc_err *e)
 	    SQLITE_STATIC);
 	sqlite3_bind_int64(st, SVC_NFIELDS + 2, im->run);
 	if (t->existed)
-		sqlite3_bind_text(st, SVC_NFIELDS + 3, ap->tid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, SVC_NFIELDS + 3, ap->tid.s,
+		    (int)ap->tid.len, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -974,34 +1198,45 @@ flush_ticket(struct apply *ap, struct svc_err *e)
 		im->res->tickets_changed++;
 	else
 		im->res->tickets_new++;
-	if (im->o->changes) {
-		const char *v[2] = { ap->tid, t->existed ? "changed" : "new" };
-
-		svc_out_row(im->o->changes, v, NULL);
-	}
+	note_change(im, ap->tid.s, ap->tid.len, t->existed ? 1 : 0);
 	return 0;
 }
 
-static int
-apply_tickets(struct imp *im, struct svc_err *e)
+static void
+apply_close(struct apply *ap)
 {
-	struct apply ap;
-	struct svc_buf sql = { 0 };
-	struct row r;
-	int f, rc = -1, step;
-	const char *srcname = im->o->profile ? im->o->profile : "csv";
+	sqlite3_finalize(ap->sel);
+	sqlite3_finalize(ap->sel_attrs);
+	sqlite3_finalize(ap->ins);
+	sqlite3_finalize(ap->upd);
+	sqlite3_finalize(ap->ins_ev);
+	sqlite3_finalize(ap->sel_ev);
+	tstate_free(&ap->t);
+	free(ap->r.a);
+	svc_buf_free(&ap->tid);
+	svc_buf_free(&ap->json);
+	svc_buf_free(&ap->name);
+	svc_buf_free(&ap->scratch);
+	memset(ap, 0, sizeof(*ap));
+}
 
-	memset(&ap, 0, sizeof(ap));
-	memset(&r, 0, sizeof(r));
-	ap.im = im;
+static int
+apply_open(struct apply *ap, struct imp *im, int strict, struct svc_err *e)
+{
+	struct svc_buf sql = { 0 };
+	int f, rc = -1;
+
+	memset(ap, 0, sizeof(*ap));
+	ap->im = im;
+	ap->strict = strict;
 	svc_buf_adds(&sql, "SELECT ");
 	for (f = 0; f < SVC_NFIELDS; f++)
 		svc_buf_printf(&sql, "%s%s", f ? "," : "", svc_tfields[f].name);
 	svc_buf_adds(&sql, " FROM tickets WHERE ticket_id=?");
-	if (svc_db_prepare(im->db, sql.s, &ap.sel, e) != 0 ||
+	if (svc_db_prepare(im->db, sql.s, &ap->sel, e) != 0 ||
 	    svc_db_prepare(im->db, "SELECT j.key, j.value, j.type FROM "
 	    "tickets t, json_each(t.attrs) j WHERE t.ticket_id=? ORDER BY j.id",
-	    &ap.sel_attrs, e) != 0)
+	    &ap->sel_attrs, e) != 0)
 		goto out;
 	svc_buf_reset(&sql);
 	svc_buf_adds(&sql, "INSERT INTO tickets(");
@@ -1011,89 +1246,124 @@ apply_tickets(struct imp *im, struct svc_err *e)
 	for (f = 0; f < SVC_NFIELDS + 2; f++)
 		svc_buf_adds(&sql, f ? ",?" : "?");
 	svc_buf_adds(&sql, ")");
-	if (svc_db_prepare(im->db, sql.s, &ap.ins, e) != 0)
+	if (svc_db_prepare(im->db, sql.s, &ap->ins, e) != 0)
 		goto out;
 	svc_buf_reset(&sql);
 	svc_buf_adds(&sql, "UPDATE tickets SET ");
 	for (f = 0; f < SVC_NFIELDS; f++)
 		svc_buf_printf(&sql, "%s=?,", svc_tfields[f].name);
 	svc_buf_adds(&sql, "attrs=?,run=? WHERE ticket_id=?");
-	if (svc_db_prepare(im->db, sql.s, &ap.upd, e) != 0 ||
+	if (svc_db_prepare(im->db, sql.s, &ap->upd, e) != 0 ||
 	    svc_db_prepare(im->db, "INSERT INTO ticket_events(ticket_id, at, "
 	    "field, old, new, actor, run, source) VALUES (?,?,?,?,?,?,?,"
-	    "'import')", &ap.ins_ev, e) != 0 ||
+	    "'import')", &ap->ins_ev, e) != 0 ||
 	    svc_db_prepare(im->db, "SELECT field, at, old, new FROM "
-	    "ticket_events WHERE ticket_id=? ORDER BY at, id", &ap.sel_ev,
-	    e) != 0 ||
-	    svc_db_prepare(im->db, "SELECT tid, upd, v FROM temp.stage "
-	    "ORDER BY tid, coalesce(upd, ?), seq", &ap.scan, e) != 0)
+	    "ticket_events WHERE ticket_id=? ORDER BY at, id", &ap->sel_ev,
+	    e) != 0)
 		goto out;
-	sqlite3_bind_text(ap.ins_ev, 6, im->o->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(ap.ins_ev, 7, im->run);
-	sqlite3_bind_int64(ap.scan, 1, im->o->now);
-	while ((step = sqlite3_step(ap.scan)) == SQLITE_ROW) {
-		const char *tid = (const char *)sqlite3_column_text(ap.scan, 0);
-		int has_upd = sqlite3_column_type(ap.scan, 1) != SQLITE_NULL;
-		int64_t at = has_upd ? sqlite3_column_int64(ap.scan, 1) : im->o->now;
-		int changed;
+	sqlite3_bind_text(ap->ins_ev, 6, im->o->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ap->ins_ev, 7, im->run);
+	rc = 0;
+out:
+	svc_buf_free(&sql);
+	if (rc != 0)
+		apply_close(ap);
+	return rc;
+}
 
-		if (ap.tid == NULL || strcmp(ap.tid, tid) != 0) {
-			if (ap.tid && flush_ticket(&ap, e) != 0)
-				goto out;
-			free(ap.tid);
-			ap.tid = svc_xstrdup(tid);
-			tstate_clear(&ap.t);
-			if (load_ticket(&ap, e) != 0)
-				goto out;
-		}
-		decode(sqlite3_column_blob(ap.scan, 2), &r);
-		if (!ap.t.existed && !ap.t.created) {
-			/* the first row creates the ticket */
-			ap.t.is_new = 1;
-			if (apply_row(&ap, &r, at, has_upd, &changed, e) != 0)
-				goto out;
-			ap.t.v[SVC_F_TICKET_ID] = svc_xstrdup(tid);
-			if (ap.t.v[SVC_F_SOURCE] == NULL)
-				ap.t.v[SVC_F_SOURCE] = svc_xstrdup(srcname);
-			if (ap.t.v[SVC_F_CREATED_AT] == NULL && has_upd) {
-				char num[32];
+/* Apply one typed row.  Returns 0, -1 (e filled), or APPLY_UNORDERED when
+ * ap->strict and the row's ticket appeared earlier in the file, or the row
+ * is older than the ticket's previous row: the caller then sorts. */
+enum { APPLY_UNORDERED = 1 };
 
-				snprintf(num, sizeof(num), "%lld", (long long)at);
-				ap.t.v[SVC_F_CREATED_AT] = svc_xstrdup(num);
-			}
-			ap.t.is_new = 0;
-			ap.t.created = 1;
-			ap.t.dirty = 1;
-			im->res->rows_new++;
-			continue;
-		}
-		if (apply_row(&ap, &r, at, has_upd, &changed, e) != 0)
+static int
+apply_one(struct apply *ap, const struct key *k, const unsigned char *blob,
+    struct svc_err *e)
+{
+	struct imp *im = ap->im;
+	int64_t at = k->has_upd ? k->upd : im->o->now;
+	const char *srcname = im->o->profile ? im->o->profile : "csv";
+	struct tstate *t = &ap->t;
+	int changed;
+
+	if (!ap->have || ap->tid.len != k->tlen ||
+	    memcmp(ap->tid.s, k->tid, k->tlen) != 0) {
+		if (ap->strict && svc_keyset_add(&im->seen, k->tid, k->tlen, 0, NULL))
+			return APPLY_UNORDERED;
+		if (ap->have && flush_ticket(ap, e) != 0)
+			return -1;
+		svc_buf_reset(&ap->tid);
+		svc_buf_add(&ap->tid, k->tid, k->tlen);
+		svc_buf_grow(&ap->tid, 1);
+		ap->have = 1;
+		tstate_clear(t);
+		if (load_ticket(ap, e) != 0)
+			return -1;
+	} else if (ap->strict && at < ap->last_at)
+		return APPLY_UNORDERED;
+	ap->last_at = at;
+	decode(blob, &ap->r);
+	if (!t->existed && !t->created) {
+		/* the first row creates the ticket */
+		t->is_new = 1;
+		if (apply_row(ap, &ap->r, at, k->has_upd, &changed, e) != 0)
+			return -1;
+		tv_text_set(&t->v[SVC_F_TICKET_ID], ap->tid.s, ap->tid.len);
+		if (t->v[SVC_F_SOURCE].tag == V_NULL)
+			tv_text_set(&t->v[SVC_F_SOURCE], srcname,
+			    strlen(srcname));
+		if (t->v[SVC_F_CREATED_AT].tag == V_NULL && k->has_upd)
+			tv_int_set(&t->v[SVC_F_CREATED_AT], at);
+		t->is_new = 0;
+		t->created = 1;
+		t->dirty = 1;
+		im->res->rows_new++;
+		return 0;
+	}
+	if (apply_row(ap, &ap->r, at, k->has_upd, &changed, e) != 0)
+		return -1;
+	if (changed)
+		im->res->changed++;
+	else
+		im->res->unchanged++;
+	return 0;
+}
+
+/* Apply the staged rows in order of first appearance of their ticket, then
+ * updated time, then file order. */
+static int
+apply_staged(struct imp *im, struct svc_err *e)
+{
+	struct apply ap;
+	sqlite3_stmt *scan = NULL;
+	int rc = -1, step;
+
+	if (apply_open(&ap, im, 0, e) != 0)
+		return -1;
+	if (svc_db_prepare(im->db, "SELECT tid, upd, v FROM temp.stage "
+	    "ORDER BY grp, tid, coalesce(upd, ?), seq", &scan, e) != 0)
+		goto out;
+	sqlite3_bind_int64(scan, 1, im->o->now);
+	while ((step = sqlite3_step(scan)) == SQLITE_ROW) {
+		struct key k;
+
+		k.tid = (const char *)sqlite3_column_text(scan, 0);
+		k.tlen = (size_t)sqlite3_column_bytes(scan, 0);
+		k.has_upd = sqlite3_column_type(scan, 1) != SQLITE_NULL;
+		k.upd = sqlite3_column_int64(scan, 1);
+		if (apply_one(&ap, &k, sqlite3_column_blob(scan, 2), e) != 0)
 			goto out;
-		if (changed)
-			im->res->changed++;
-		else
-			im->res->unchanged++;
 	}
 	if (step != SQLITE_DONE) {
 		svc_db_fail(im->db, step, e, "reading staged rows");
 		goto out;
 	}
-	if (ap.tid && flush_ticket(&ap, e) != 0)
+	if (ap.have && flush_ticket(&ap, e) != 0)
 		goto out;
 	rc = 0;
 out:
-	sqlite3_finalize(ap.sel);
-	sqlite3_finalize(ap.sel_attrs);
-	sqlite3_finalize(ap.ins);
-	sqlite3_finalize(ap.upd);
-	sqlite3_finalize(ap.ins_ev);
-	sqlite3_finalize(ap.sel_ev);
-	sqlite3_finalize(ap.scan);
-	tstate_free(&ap.t);
-	free(ap.tid);
-	free(r.a);
-	svc_buf_free(&ap.json);
-	svc_buf_free(&sql);
+	sqlite3_finalize(scan);
+	apply_close(&ap);
 	return rc;
 }
 
@@ -1535,8 +1805,8 @@ done:
 static const char *const temp_ddl =
     "DROP TABLE IF EXISTS temp.stage; DROP TABLE IF EXISTS temp.stage_ev;"
     "DROP TABLE IF EXISTS temp.stage_cfg; DROP TABLE IF EXISTS temp.rej;"
-    "CREATE TEMP TABLE stage(seq INTEGER PRIMARY KEY, tid TEXT NOT NULL,"
-    "  upd INTEGER, v BLOB NOT NULL);"
+    "CREATE TEMP TABLE stage(seq INTEGER PRIMARY KEY, grp INTEGER NOT NULL,"
+    "  tid TEXT NOT NULL, upd INTEGER, v BLOB NOT NULL);"
     "CREATE TEMP TABLE stage_ev(seq INTEGER PRIMARY KEY, tid TEXT NOT NULL,"
     "  at INTEGER NOT NULL, field TEXT NOT NULL, value TEXT, actor TEXT);"
     "CREATE TEMP TABLE stage_cfg(seq INTEGER PRIMARY KEY, v BLOB NOT NULL);"
@@ -1548,18 +1818,22 @@ static const char *const temp_drop =
     "DROP TABLE IF EXISTS temp.stage_cfg; DROP TABLE IF EXISTS temp.rej;";
 
 static int
-stage_ticket(struct imp *im, const char *tid, int64_t upd, int has_upd,
-    struct svc_err *e)
+stage_ticket(struct imp *im, const struct key *k, struct svc_err *e)
 {
 	sqlite3_stmt *st = im->st_stage;
+	uint32_t seq = ++im->nstaged, grp = seq;
 	int rc;
 
-	sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
-	if (has_upd)
-		sqlite3_bind_int64(st, 2, upd);
+	/* rows of one ticket sort together, where the ticket first appeared */
+	svc_keyset_add(&im->seen, k->tid, k->tlen, seq, &grp);
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_int64(st, 2, grp);
+	sqlite3_bind_text(st, 3, k->tid, (int)k->tlen, SQLITE_STATIC);
+	if (k->has_upd)
+		sqlite3_bind_int64(st, 4, k->upd);
 	else
-		sqlite3_bind_null(st, 2);
-	sqlite3_bind_blob(st, 3, im->blob.s, (int)im->blob.len, SQLITE_STATIC);
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_blob(st, 5, im->blob.s, (int)im->blob.len, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -1578,8 +1852,8 @@ stage_event(struct imp *im, const int *col, const struct svc_record *rec,
 	const char *val = rec->f[col[EV_VALUE]];
 	size_t vn = rec->len[col[EV_VALUE]];
 	char why[200], shown[MAXSHOW + 8];
-	int64_t at;
-	int rc, f, found;
+	int64_t at, iv = 0;
+	int rc, f, found, vnull;
 
 	if (is_null(im->o, tid, tn)) {
 		te->type = "missing_key";
@@ -1611,16 +1885,23 @@ stage_event(struct imp *im, const int *col, const struct svc_record *rec,
 		return -1;
 	}
 	svc_buf_reset(&im->tmp);
+	vnull = is_null(im->o, val, vn);
 	f = svc_field_find(fld);
-	if (f >= 0 && f < SVC_NFIELDS && !is_null(im->o, val, vn)) {
-		rc = type_value(im, f, col[EV_VALUE], val, vn, &im->tmp, te, e);
+	rc = TY_TEXT;
+	if (f >= 0 && f < SVC_NFIELDS && !vnull) {
+		rc = type_value(im, f, col[EV_VALUE], val, vn, &iv, te, e);
 		if (rc == -2)
 			return -2;
 		if (rc == -1) {
 			te->col = col[EV_VALUE];
 			return -1;
 		}
-	} else if (!is_null(im->o, val, vn))
+	}
+	if (rc == TY_NULL)
+		vnull = 1;
+	else if (rc == TY_INT)
+		svc_buf_printf(&im->tmp, "%lld", (long long)iv);
+	else if (!vnull)
 		svc_buf_add(&im->tmp, val, vn);
 	if (exists) {
 		sqlite3_bind_text(exists, 1, tid, (int)tn, SQLITE_STATIC);
@@ -1642,7 +1923,7 @@ stage_event(struct imp *im, const int *col, const struct svc_record *rec,
 
 		svc_time_format(at, tb, sizeof(tb));
 		v[0] = tid; v[1] = tb; v[2] = fld;
-		v[3] = is_null(im->o, val, vn) ? NULL : im->tmp.s;
+		v[3] = vnull ? NULL : im->tmp.s;
 		v[4] = col[EV_ACTOR] >= 0 ? rec->f[col[EV_ACTOR]] : NULL;
 		svc_out_row(pv, v, NULL);
 		return 0;
@@ -1650,7 +1931,7 @@ stage_event(struct imp *im, const int *col, const struct svc_record *rec,
 	sqlite3_bind_text(im->st_stage, 1, tid, (int)tn, SQLITE_STATIC);
 	sqlite3_bind_int64(im->st_stage, 2, at);
 	sqlite3_bind_text(im->st_stage, 3, fld, (int)fn, SQLITE_STATIC);
-	if (is_null(im->o, val, vn))
+	if (vnull)
 		sqlite3_bind_null(im->st_stage, 4);
 	else
 		sqlite3_bind_text(im->st_stage, 4, im->tmp.s, (int)im->tmp.len,
@@ -1668,15 +1949,14 @@ stage_event(struct imp *im, const int *col, const struct svc_record *rec,
 	return 0;
 }
 
+/* ---- runs ---- */
+
+/* Take the write lock and record the run: im->run is its id. */
 static int
-finish_run(struct imp *im, int kind, const struct svc_ckind *ck,
-    struct svc_err *e)
+run_open(struct imp *im, int kind, struct svc_err *e)
 {
 	const struct svc_import_opts *o = im->o;
-	struct svc_import_result *res = im->res;
 	struct svc_run run;
-	sqlite3_stmt *st = NULL;
-	int rc;
 
 	memset(&run, 0, sizeof(run));
 	run.program = o->program;
@@ -1686,169 +1966,353 @@ finish_run(struct imp *im, int kind, const struct svc_ckind *ck,
 	run.source = im->file;
 	run.started = o->now;
 	run.finished = o->now;
-	run.rows_in = res->rows_in;
-	run.rows_rejected = res->rejected;
-	run.rows_loaded = res->rows_in - res->rejected;
 	if (svc_db_begin(im->db, e) != 0)
 		return -1;
-	if (svc_db_run_insert(im->db, &run, e) != 0)
-		goto fail;
-	im->run = res->run = run.id;
+	if (svc_db_run_insert(im->db, &run, e) != 0) {
+		svc_db_rollback(im->db);
+		return -1;
+	}
+	im->run = im->res->run = run.id;
+	return 0;
+}
+
+/* Record the counts of the run and end its transaction: commit, or roll
+ * back under -n.  On failure the transaction is rolled back. */
+static int
+run_close(struct imp *im, struct svc_err *e)
+{
+	struct svc_import_result *res = im->res;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	res->loaded = res->rows_in - res->rejected;
+	if (svc_db_prepare(im->db, "UPDATE runs SET rows_in=?, rows_loaded=?, "
+	    "rows_rejected=?, rows_new=?, rows_changed=? WHERE id=?", &st,
+	    e) != 0) {
+		svc_db_rollback(im->db);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, res->rows_in);
+	sqlite3_bind_int64(st, 2, res->loaded);
+	sqlite3_bind_int64(st, 3, res->rejected);
+	sqlite3_bind_int64(st, 4, res->rows_new);
+	sqlite3_bind_int64(st, 5, res->changed);
+	sqlite3_bind_int64(st, 6, im->run);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		svc_db_fail(im->db, rc, e, "finishing the run");
+		svc_db_rollback(im->db);
+		return -1;
+	}
+	if (im->o->dry_run) {
+		svc_db_rollback(im->db);
+		return 0;
+	}
+	return svc_db_commit(im->db, e);
+}
+
+/* Phase 2 of a staged import: apply what phase 1 staged. */
+static int
+finish_run(struct imp *im, int kind, const struct svc_ckind *ck,
+    struct svc_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (run_open(im, kind, e) != 0)
+		return -1;
 	if (svc_db_prepare(im->db, "INSERT INTO rejects(run, file, line_start, "
 	    "line_end, col, field, type, message, raw) SELECT ?, ?, ls, le, "
 	    "col, field, type, message, raw FROM temp.rej ORDER BY rowid",
 	    &st, e) != 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, run.id);
+	sqlite3_bind_int64(st, 1, im->run);
 	sqlite3_bind_text(st, 2, im->file, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	st = NULL;
 	if (rc != SQLITE_DONE) {
 		svc_db_fail(im->db, rc, e, "storing rejects");
 		goto fail;
 	}
 	if (kind == SVC_KIND_TICKETS)
-		rc = apply_tickets(im, e);
+		rc = apply_staged(im, e);
 	else if (kind == SVC_KIND_EVENTS)
 		rc = apply_events(im, e);
 	else
 		rc = apply_config(im, ck, e);
 	if (rc != 0)
 		goto fail;
-	if (svc_db_prepare(im->db, "UPDATE runs SET rows_new=?, rows_changed=? "
-	    "WHERE id=?", &st, e) != 0)
-		goto fail;
-	sqlite3_bind_int64(st, 1, res->rows_new);
-	sqlite3_bind_int64(st, 2, res->changed);
-	sqlite3_bind_int64(st, 3, run.id);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		svc_db_fail(im->db, rc, e, "finishing the run");
-		goto fail;
-	}
-	res->loaded = res->rows_in - res->rejected;
-	if (o->dry_run) {
-		svc_db_rollback(im->db);
-		return 0;
-	}
-	return svc_db_commit(im->db, e);
+	return run_close(im, e);
 fail:
 	svc_db_rollback(im->db);
 	return -1;
 }
 
-int
-svc_import_file(struct svc_db *db, const char *path,
-    const struct svc_import_opts *o, struct svc_import_result *res,
-    struct svc_err *e)
+/* Report the rejects of a streamed pass, stored with the run. */
+static int
+replay_rejects(struct imp *im, struct svc_err *e)
 {
-	struct imp im;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (im->res->rejected == 0)
+		return 0;
+	if (svc_db_prepare(im->db, "SELECT line_start, line_end, col, field, "
+	    "type, message, raw FROM rejects WHERE run=? ORDER BY id", &st,
+	    e) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, im->run);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		reject_emit(im, sqlite3_column_int64(st, 0),
+		    sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+		    (const char *)sqlite3_column_text(st, 3),
+		    (const char *)sqlite3_column_text(st, 4),
+		    (const char *)sqlite3_column_text(st, 5),
+		    (const char *)sqlite3_column_blob(st, 6),
+		    (size_t)sqlite3_column_bytes(st, 6));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(im->db, rc, e, "reading rejects");
+	return 0;
+}
+
+/* Too many rejects: nothing is committed.  Returns -1 with e filled. */
+static int
+too_many_rejects(struct imp *im, const struct svc_ckind *ck, struct svc_err *e)
+{
+	const struct svc_import_opts *o = im->o;
+	const struct svc_import_result *res = im->res;
+
+	if (res->rejected == 0 || (ck == NULL && (o->max_rejects >= 0 ?
+	    res->rejected <= o->max_rejects :
+	    res->rejected * 100 <= (int64_t)o->max_rejects_pct * res->rows_in)))
+		return 0;
+	if (ck != NULL)
+		return svc_err_set(e, SVC_EXIT_FATAL, im->file, 0, 0,
+		    "%lld of %lld rows rejected; a %s file loads whole "
+		    "or not at all, nothing was committed",
+		    (long long)res->rejected, (long long)res->rows_in, ck->name);
+	if (o->max_rejects >= 0)
+		return svc_err_set(e, SVC_EXIT_FATAL, im->file, 0, 0,
+		    "%lld of %lld rows rejected, more than --max-rejects %lld; "
+		    "nothing was committed", (long long)res->rejected,
+		    (long long)res->rows_in, (long long)o->max_rejects);
+	return svc_err_set(e, SVC_EXIT_FATAL, im->file, 0, 0,
+	    "%lld of %lld rows rejected, more than --max-rejects %d%%; "
+	    "nothing was committed", (long long)res->rejected,
+	    (long long)res->rows_in, o->max_rejects_pct);
+}
+
+/* ---- one pass over the file ---- */
+
+/*
+ * PASS_PREVIEW prints; PASS_STAGE types into TEMP tables without the write
+ * lock and applies them sorted (phase 2); PASS_STREAM, for ticket files
+ * that can be read twice, takes the write lock first and applies each row
+ * as it is read.  Streaming gives the same result as staging as long as
+ * the rows of each ticket come together and in time order, which is how
+ * exports and most event logs are written; the first row that breaks this
+ * ends the pass with APPLY_UNORDERED, everything is rolled back and the
+ * file is read again staged.
+ */
+enum { PASS_PREVIEW, PASS_STAGE, PASS_STREAM };
+
+static void
+imp_free(struct imp *im)
+{
+	size_t i;
+
+	sqlite3_finalize(im->st_stage);
+	sqlite3_finalize(im->st_rej);
+	im->st_stage = im->st_rej = NULL;
+	for (i = 0; i < im->ncol; i++)
+		free(im->hdr[i]);
+	free(im->hdr);
+	free(im->grp_first);
+	free(im->grp_count);
+	svc_map_free(&im->map);
+	svc_buf_free(&im->blob);
+	svc_buf_free(&im->tmp);
+	svc_keyset_free(&im->seen);
+	changes_reset(im);
+}
+
+static void
+imp_init(struct imp *im, struct svc_db *db, const char *file,
+    const struct svc_import_opts *o, struct svc_import_result *res)
+{
+	memset(im, 0, sizeof(*im));
+	memset(res, 0, sizeof(*res));
+	im->o = o;
+	im->res = res;
+	im->db = db;
+	im->file = file;
+	im->tctx.order = o->date_order;
+}
+
+/* Read and map the header.  Returns 0 or -1 (e filled). */
+static int
+read_header(struct imp *im, struct svc_reader *rd, int *evcol, int *ccol,
+    const struct svc_ckind *ck, struct svc_err *e)
+{
+	const struct svc_import_opts *o = im->o;
+	struct svc_record rec;
+	struct svc_bad bad;
+	size_t i;
+	int rc;
+
+	rc = svc_reader_next(rd, &rec, &bad, e);
+	if (rc == SVC_READ_FATAL)
+		return -1;
+	if (rc == SVC_READ_EOF)
+		return svc_err_set(e, SVC_EXIT_FATAL, im->file, 0, 0,
+		    "empty file: no header line");
+	if (rc == SVC_READ_BAD)
+		return svc_err_set(e, SVC_EXIT_FATAL, im->file, rec.line_start, 0,
+		    "header: %s", bad.msg);
+	im->ncol = rec.nf;
+	im->hdr = svc_xcalloc(rec.nf + 1, sizeof(char *));
+	for (i = 0; i < rec.nf; i++)
+		im->hdr[i] = svc_xstrndup(rec.f[i], rec.len[i]);
+	svc_reader_expect(rd, rec.nf);
+	if (o->preview && o->raw)
+		return 0;	/* no mapping: the file's own header */
+	if (o->kind == SVC_KIND_TICKETS) {
+		struct svc_buf b = { 0 };
+
+		if (svc_map_build(&im->map, im->ncol, im->hdr, o->profile,
+		    o->maps, o->nmaps, im->file, e) != 0)
+			return -1;
+		group_columns(im);
+		svc_map_describe(&im->map, im->hdr, &b);
+		snprintf(im->res->mapping, sizeof(im->res->mapping), "%s",
+		    b.s ? b.s : "");
+		svc_buf_free(&b);
+		return 0;
+	}
+	if (o->kind == SVC_KIND_EVENTS)
+		return events_columns(im, evcol, e);
+	if (ck == NULL || ck->ncols > 32)
+		return svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0, "unknown kind");
+	return config_columns(im, ck, ccol, e);
+}
+
+static struct svc_out *
+preview_out(struct imp *im, const struct svc_ckind *ck)
+{
+	const struct svc_import_opts *o = im->o;
+	const char *c[32];
+	size_t i;
+
+	if (o->raw)
+		return svc_out_open(o->out, o->format, im->ncol,
+		    (const char *const *)im->hdr);
+	if (o->kind == SVC_KIND_TICKETS)
+		return preview_open(im);
+	if (o->kind == SVC_KIND_EVENTS) {
+		static const char *const ev[] = { "ticket_id", "at", "field",
+		    "value", "actor" };
+
+		return svc_out_open(o->out, o->format, 5, ev);
+	}
+	for (i = 0; i < ck->ncols; i++)
+		c[i] = ck->cols[i].name;
+	return svc_out_open(o->out, o->format, ck->ncols, c);
+}
+
+/* Print one typed config record (in im->blob). */
+static void
+preview_config(struct imp *im, struct svc_out *pv, const struct svc_ckind *ck)
+{
+	const char *v[32];
+	size_t len[32], i;
+	const unsigned char *p = (const unsigned char *)im->blob.s;
+	struct val x;
+
+	for (i = 0; i < ck->ncols; i++) {
+		p = get_val(p, &x);
+		v[i] = x.tag == V_TEXT ? x.s : NULL;
+		len[i] = x.n;
+	}
+	svc_out_row(pv, v, len);
+}
+
+/* Reject a record the reader could not read. */
+static int
+reject_unreadable(struct imp *im, const struct svc_record *rec,
+    const struct svc_bad *bad, struct svc_err *e)
+{
+	char msg[700];
+	const char *field = bad->field > 0 && (size_t)bad->field <= im->ncol ?
+	    im->hdr[bad->field - 1] : NULL;
+
+	if (field && strncmp(bad->msg, "field ", 6) == 0 &&
+	    strchr(bad->msg, ':') != NULL)
+		snprintf(msg, sizeof(msg), "column '%s':%s", field,
+		    strchr(bad->msg, ':') + 1);
+	else
+		snprintf(msg, sizeof(msg), "%s", bad->msg);
+	return reject(im, rec->line_start, rec->line_end, bad->col, field,
+	    bad->type, msg, rec->raw, rec->rawlen, e);
+}
+
+static int
+import_pass(struct imp *im, FILE *fp, int mode, struct svc_err *e)
+{
+	const struct svc_import_opts *o = im->o;
+	struct svc_import_result *res = im->res;
+	const struct svc_ckind *ck = svc_config_kind(o->kind);
+	struct svc_db *db = im->db;
 	struct svc_reader_opts ro;
-	struct svc_reader *rd = NULL;
+	struct svc_reader *rd;
 	struct svc_record rec;
 	struct svc_bad bad;
 	struct svc_out *pv = NULL;
 	struct row prow;
-	const struct svc_ckind *ck = svc_config_kind(o->kind);
+	struct apply ap;
 	sqlite3_stmt *exists = NULL;
-	FILE *fp;
-	int rc, ret = -1, evcol[EV_N], ccol[32], staging = 0;
-	size_t i;
+	int rc, ret = -1, evcol[EV_N], ccol[32], tx = 0, have_ap = 0;
 
-	memset(&im, 0, sizeof(im));
-	memset(res, 0, sizeof(*res));
 	memset(&prow, 0, sizeof(prow));
-	im.o = o;
-	im.res = res;
-	im.db = db;
-	im.file = strcmp(path, "-") == 0 ? "<stdin>" : path;
-	im.tctx.order = o->date_order;
-	if (strcmp(path, "-") == 0)
-		fp = stdin;
-	else if ((fp = fopen(path, "rb")) == NULL)
-		return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
-		    "cannot open: %s", strerror(errno));
 	memset(&ro, 0, sizeof(ro));
 	ro.delim = o->delim;
 	ro.encoding = o->encoding;
-	rd = svc_reader_open(fp, im.file, &ro);
-	rc = svc_reader_next(rd, &rec, &bad, e);
-	if (rc == SVC_READ_FATAL)
+	rd = svc_reader_open(fp, im->file, &ro);
+	if (read_header(im, rd, evcol, ccol, ck, e) != 0)
 		goto out;
-	if (rc == SVC_READ_EOF) {
-		svc_err_set(e, SVC_EXIT_FATAL, im.file, 0, 0,
-		    "empty file: no header line");
-		goto out;
-	}
-	if (rc == SVC_READ_BAD) {
-		svc_err_set(e, SVC_EXIT_FATAL, im.file, rec.line_start, 0,
-		    "header: %s", bad.msg);
-		goto out;
-	}
-	im.ncol = rec.nf;
-	im.hdr = svc_xcalloc(rec.nf + 1, sizeof(char *));
-	for (i = 0; i < rec.nf; i++)
-		im.hdr[i] = svc_xstrndup(rec.f[i], rec.len[i]);
-	svc_reader_expect(rd, rec.nf);
-
-	if (o->preview && o->raw) {
-		/* no mapping: records keyed by the file's own header */
-	} else if (o->kind == SVC_KIND_TICKETS) {
-		if (svc_map_build(&im.map, im.ncol, im.hdr, o->profile, o->maps,
-		    o->nmaps, im.file, e) != 0)
+	if (mode == PASS_PREVIEW) {
+		pv = preview_out(im, ck);
+	} else if (mode == PASS_STREAM) {
+		svc_keyset_init(&im->seen, 0);
+		if (run_open(im, o->kind, e) != 0)
 			goto out;
-		group_columns(&im);
-		{
-			struct svc_buf b = { 0 };
-
-			svc_map_describe(&im.map, im.hdr, &b);
-			snprintf(res->mapping, sizeof(res->mapping), "%s",
-			    b.s ? b.s : "");
-			svc_buf_free(&b);
-		}
-	} else if (o->kind == SVC_KIND_EVENTS) {
-		if (events_columns(&im, evcol, e) != 0)
+		tx = 1;
+		im->defer_rejects = 1;
+		if (svc_db_prepare(db, "INSERT INTO rejects(line_start, "
+		    "line_end, col, field, type, message, raw, run, file) "
+		    "VALUES (?,?,?,?,?,?,?,?,?)", &im->st_rej, e) != 0 ||
+		    apply_open(&ap, im, 1, e) != 0)
 			goto out;
-	} else if (ck == NULL || ck->ncols > 32) {
-		svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0, "unknown kind");
-		goto out;
-	} else if (config_columns(&im, ck, ccol, e) != 0)
-		goto out;
-
-	if (o->preview) {
-		if (o->raw)
-			pv = svc_out_open(o->out, o->format, im.ncol,
-			    (const char *const *)im.hdr);
-		else if (o->kind == SVC_KIND_TICKETS)
-			pv = preview_open(&im);
-		else if (o->kind == SVC_KIND_EVENTS) {
-			static const char *const c[] = { "ticket_id", "at",
-			    "field", "value", "actor" };
-
-			pv = svc_out_open(o->out, o->format, 5, c);
-		} else {
-			const char *c[32];
-
-			for (i = 0; i < ck->ncols; i++)
-				c[i] = ck->cols[i].name;
-			pv = svc_out_open(o->out, o->format, ck->ncols, c);
-		}
+		have_ap = 1;
+		sqlite3_bind_int64(im->st_rej, 8, im->run);
+		sqlite3_bind_text(im->st_rej, 9, im->file, -1, SQLITE_STATIC);
 	} else {
+		svc_keyset_init(&im->seen, 1);
 		if (svc_db_exec(db, "BEGIN", e) != 0)
 			goto out;
-		staging = 1;
+		tx = 1;
 		if (svc_db_exec(db, temp_ddl, e) != 0 ||
 		    svc_db_prepare(db, o->kind == SVC_KIND_TICKETS ?
-		    "INSERT INTO temp.stage(tid, upd, v) VALUES (?,?,?)" :
+		    "INSERT INTO temp.stage(seq, grp, tid, upd, v) "
+		    "VALUES (?,?,?,?,?)" :
 		    o->kind == SVC_KIND_EVENTS ?
 		    "INSERT INTO temp.stage_ev(tid, at, field, value, actor) "
 		    "VALUES (?,?,?,?,?)" :
-		    "INSERT INTO temp.stage_cfg(v) VALUES (?)", &im.st_stage,
+		    "INSERT INTO temp.stage_cfg(v) VALUES (?)", &im->st_stage,
 		    e) != 0 ||
 		    svc_db_prepare(db, "INSERT INTO temp.rej(ls, le, col, field, "
-		    "type, message, raw) VALUES (?,?,?,?,?,?,?)", &im.st_rej,
+		    "type, message, raw) VALUES (?,?,?,?,?,?,?)", &im->st_rej,
 		    e) != 0)
 			goto out;
 	}
@@ -1858,11 +2322,9 @@ svc_import_file(struct svc_db *db, const char *path,
 
 	for (;;) {
 		struct tyerr te;
-		char *tid = NULL;
-		int64_t upd = 0;
-		int has_upd = 0;
+		struct key k;
 
-		if (o->preview && o->limit > 0 &&
+		if (mode == PASS_PREVIEW && o->limit > 0 &&
 		    res->rows_in - res->rejected >= o->limit)
 			break;
 		rc = svc_reader_next(rd, &rec, &bad, e);
@@ -1874,147 +2336,153 @@ svc_import_file(struct svc_db *db, const char *path,
 		if (o->on_progress && (res->rows_in & 8191) == 0)
 			o->on_progress(o->ud, svc_reader_offset(rd), res->rows_in);
 		if (rc == SVC_READ_BAD) {
-			char msg[700];
-
-			if (bad.field > 0 && (size_t)bad.field <= im.ncol &&
-			    strncmp(bad.msg, "field ", 6) == 0 &&
-			    strchr(bad.msg, ':') != NULL)
-				snprintf(msg, sizeof(msg), "column '%s':%s",
-				    im.hdr[bad.field - 1], strchr(bad.msg, ':') + 1);
-			else
-				snprintf(msg, sizeof(msg), "%s", bad.msg);
-			if (reject(&im, rec.line_start, rec.line_end, bad.col,
-			    bad.field > 0 && (size_t)bad.field <= im.ncol ?
-			    im.hdr[bad.field - 1] : NULL, bad.type, msg, rec.raw,
-			    rec.rawlen, e) != 0)
+			if (reject_unreadable(im, &rec, &bad, e) != 0)
 				goto out;
 			continue;
 		}
-		memset(&te, 0, sizeof(te));
-		if (o->preview && o->raw) {
+		if (mode == PASS_PREVIEW && o->raw) {
 			svc_out_row(pv, (const char *const *)rec.f, rec.len);
 			continue;
 		}
+		memset(&te, 0, sizeof(te));
 		if (o->kind == SVC_KIND_TICKETS)
-			rc = type_record(&im, &rec, &tid, &upd, &has_upd, &te, e);
+			rc = type_record(im, &rec, &k, &te, e);
 		else if (o->kind == SVC_KIND_EVENTS)
-			rc = stage_event(&im, evcol, &rec, exists, pv, &te, e);
+			rc = stage_event(im, evcol, &rec, exists, pv, &te, e);
 		else
-			rc = type_config(&im, ck, ccol, &rec, &te);
+			rc = type_config(im, ck, ccol, &rec, &te);
 		if (rc == -2) {
 			if (e->line == 0)
 				e->line = rec.line_start;
-			free(tid);
 			goto out;
 		}
 		if (rc == -1) {
-			free(tid);
-			if (reject(&im, rec.line_start, rec.line_end, 0,
-			    im.hdr[te.col], te.type, te.msg, rec.raw, rec.rawlen,
+			if (reject(im, rec.line_start, rec.line_end, 0,
+			    im->hdr[te.col], te.type, te.msg, rec.raw, rec.rawlen,
 			    e) != 0)
 				goto out;
 			continue;
 		}
 		if (o->kind == SVC_KIND_EVENTS)
 			continue;
-		if (o->preview) {
+		if (mode == PASS_PREVIEW) {
 			if (o->kind == SVC_KIND_TICKETS) {
-				decode((const unsigned char *)im.blob.s, &prow);
-				preview_row(&im, pv, &prow);
-			} else {
-				const char *v[32];
-				size_t len[32];
-				const unsigned char *p =
-				    (const unsigned char *)im.blob.s;
-				struct val x;
-
-				for (i = 0; i < ck->ncols; i++) {
-					p = get_val(p, &x);
-					v[i] = x.tag >= 2 ? x.s : NULL;
-					len[i] = x.n;
-				}
-				svc_out_row(pv, v, len);
-			}
-			free(tid);
+				decode((const unsigned char *)im->blob.s, &prow);
+				preview_row(im, pv, &prow);
+			} else
+				preview_config(im, pv, ck);
 			continue;
 		}
-		if (o->kind == SVC_KIND_TICKETS)
-			rc = stage_ticket(&im, tid, upd, has_upd, e);
+		if (mode == PASS_STREAM) {
+			rc = apply_one(&ap, &k,
+			    (const unsigned char *)im->blob.s, e);
+			if (rc == APPLY_UNORDERED) {
+				ret = APPLY_UNORDERED;
+				goto out;
+			}
+		} else if (o->kind == SVC_KIND_TICKETS)
+			rc = stage_ticket(im, &k, e);
 		else {
-			sqlite3_bind_blob(im.st_stage, 1, im.blob.s,
-			    (int)im.blob.len, SQLITE_STATIC);
-			rc = sqlite3_step(im.st_stage);
-			sqlite3_reset(im.st_stage);
+			sqlite3_bind_blob(im->st_stage, 1, im->blob.s,
+			    (int)im->blob.len, SQLITE_STATIC);
+			rc = sqlite3_step(im->st_stage);
+			sqlite3_reset(im->st_stage);
 			rc = rc == SQLITE_DONE ? 0 :
 			    svc_db_fail(db, rc, e, "staging");
 		}
-		free(tid);
 		if (rc != 0)
 			goto out;
 	}
 	if (o->on_progress)
 		o->on_progress(o->ud, svc_reader_offset(rd), res->rows_in);
 	res->loaded = res->rows_in - res->rejected;
-	if (o->preview) {
+	if (mode == PASS_PREVIEW) {
 		ret = 0;
 		goto out;
 	}
-	/* too many rejects: nothing is committed */
-	if (res->rejected > 0 && (ck != NULL ||
-	    (o->max_rejects >= 0 ? res->rejected > o->max_rejects :
-	    res->rejected * 100 > (int64_t)o->max_rejects_pct * res->rows_in))) {
-		if (ck != NULL)
-			svc_err_set(e, SVC_EXIT_FATAL, im.file, 0, 0,
-			    "%lld of %lld rows rejected; a %s file loads whole "
-			    "or not at all, nothing was committed",
-			    (long long)res->rejected, (long long)res->rows_in,
-			    ck->name);
-		else if (o->max_rejects >= 0)
-			svc_err_set(e, SVC_EXIT_FATAL, im.file, 0, 0,
-			    "%lld of %lld rows rejected, more than "
-			    "--max-rejects %lld; nothing was committed",
-			    (long long)res->rejected, (long long)res->rows_in,
-			    (long long)o->max_rejects);
-		else
-			svc_err_set(e, SVC_EXIT_FATAL, im.file, 0, 0,
-			    "%lld of %lld rows rejected, more than "
-			    "--max-rejects %d%%; nothing was committed",
-			    (long long)res->rejected, (long long)res->rows_in,
-			    o->max_rejects_pct);
-		goto out;
+	if (mode == PASS_STREAM) {
+		if (ap.have && flush_ticket(&ap, e) != 0)
+			goto out;
+		if (replay_rejects(im, e) != 0 || too_many_rejects(im, ck, e))
+			goto out;
+		tx = 0;
+		if (run_close(im, e) != 0)
+			goto out;
+	} else {
+		if (too_many_rejects(im, ck, e))
+			goto out;
+		sqlite3_finalize(im->st_stage);
+		sqlite3_finalize(im->st_rej);
+		sqlite3_finalize(exists);
+		im->st_stage = im->st_rej = exists = NULL;
+		if (svc_db_exec(db, "COMMIT", e) != 0)
+			goto out;
+		tx = 0;
+		if (finish_run(im, o->kind, ck, e) != 0)
+			goto out;
 	}
-	sqlite3_finalize(im.st_stage);
-	sqlite3_finalize(im.st_rej);
-	sqlite3_finalize(exists);
-	im.st_stage = im.st_rej = exists = NULL;
-	if (svc_db_exec(db, "COMMIT", e) != 0)
-		goto out;
-	staging = 0;
-	if (finish_run(&im, o->kind, ck, e) != 0)
-		goto out;
-	ret = 0;
+	ret = changes_emit(im, e);
 out:
 	if (pv && svc_out_close(pv) != 0 && ret == 0)
 		ret = svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0,
 		    "write error: %s", strerror(errno));
-	sqlite3_finalize(im.st_stage);
-	sqlite3_finalize(im.st_rej);
+	if (have_ap)
+		apply_close(&ap);
 	sqlite3_finalize(exists);
-	if (staging)
+	sqlite3_finalize(im->st_stage);
+	sqlite3_finalize(im->st_rej);
+	im->st_stage = im->st_rej = NULL;
+	if (tx)
 		svc_db_rollback(db);
-	if (db && !o->preview)
+	if (db && mode == PASS_STAGE)
 		sqlite3_exec(db->h, temp_drop, NULL, NULL, NULL);
 	svc_reader_close(rd);
+	free(prow.a);
+	return ret;
+}
+
+int
+svc_import_file(struct svc_db *db, const char *path,
+    const struct svc_import_opts *o, struct svc_import_result *res,
+    struct svc_err *e)
+{
+	struct imp im;
+	struct stat st;
+	const char *file = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	FILE *fp;
+	off_t start = -1;
+	int rc;
+
+	if (strcmp(path, "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(path, "rb")) == NULL)
+		return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
+		    "cannot open: %s", strerror(errno));
+	imp_init(&im, db, file, o, res);
+	if (o->preview) {
+		rc = import_pass(&im, fp, PASS_PREVIEW, e);
+		goto out;
+	}
+	/* a ticket file that can be read twice streams */
+	if (o->kind == SVC_KIND_TICKETS && fstat(fileno(fp), &st) == 0 &&
+	    S_ISREG(st.st_mode))
+		start = ftello(fp);
+	if (start >= 0) {
+		rc = import_pass(&im, fp, PASS_STREAM, e);
+		if (rc != APPLY_UNORDERED)
+			goto out;
+		imp_free(&im);
+		imp_init(&im, db, file, o, res);
+		if (fseeko(fp, start, SEEK_SET) != 0) {
+			rc = svc_err_set(e, SVC_EXIT_FATAL, file, 0, 0,
+			    "cannot read the file again: %s", strerror(errno));
+			goto out;
+		}
+	}
+	rc = import_pass(&im, fp, PASS_STAGE, e);
+out:
+	imp_free(&im);
 	if (fp != stdin)
 		fclose(fp);
-	for (i = 0; i < im.ncol; i++)
-		free(im.hdr[i]);
-	free(im.hdr);
-	free(im.grp_first);
-	free(im.grp_count);
-	free(prow.a);
-	svc_map_free(&im.map);
-	svc_buf_free(&im.blob);
-	svc_buf_free(&im.tmp);
-	return ret;
+	return rc;
 }

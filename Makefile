@@ -15,8 +15,8 @@ else
 BUILD     = build
 endif
 CPPFLAGS += -D_GNU_SOURCE -DSVC_VERSION='"$(VERSION)"' -Ilib
-CFLAGS   += $(CSTD) $(WARN) $(OPT)
-LDLIBS    = -lcsv -lsqlite3 -lm
+CFLAGS   += $(CSTD) $(WARN) $(OPT) -pthread
+LDLIBS    = -lcsv -lsqlite3 -lm -pthread
 
 PROGS   = svc-import
 LIBSRC  = $(wildcard lib/*.c)

@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -2238,23 +2239,326 @@ preview_config(struct imp *im, struct svc_out *pv, const struct svc_ckind *ck)
 	svc_out_row(pv, v, len);
 }
 
-/* Reject a record the reader could not read. */
-static int
-reject_unreadable(struct imp *im, const struct svc_record *rec,
-    const struct svc_bad *bad, struct svc_err *e)
+/* The message for a record the reader could not read; returns the name
+ * of the column at fault, or NULL. */
+static const char *
+unreadable_msg(struct imp *im, const struct svc_bad *bad, char *msg,
+    size_t size)
 {
-	char msg[700];
 	const char *field = bad->field > 0 && (size_t)bad->field <= im->ncol ?
 	    im->hdr[bad->field - 1] : NULL;
 
 	if (field && strncmp(bad->msg, "field ", 6) == 0 &&
 	    strchr(bad->msg, ':') != NULL)
-		snprintf(msg, sizeof(msg), "column '%s':%s", field,
+		snprintf(msg, size, "column '%s':%s", field,
 		    strchr(bad->msg, ':') + 1);
 	else
-		snprintf(msg, sizeof(msg), "%s", bad->msg);
-	return reject(im, rec->line_start, rec->line_end, bad->col, field,
-	    bad->type, msg, rec->raw, rec->rawlen, e);
+		snprintf(msg, size, "%s", bad->msg);
+	return field;
+}
+
+/* ---- streaming: a reading thread feeds the applying thread ---- */
+
+/*
+ * Parsing and typing take about as long as writing to SQLite, so a streamed
+ * pass does them on a second thread.  The reader fills chunks of messages
+ * (a typed row or a reject) and hands them over in order; the applier
+ * empties them.  Only the reader touches the file, the mapping and the
+ * time context; only the applier touches the database.
+ */
+#define PIPE_CHUNKS 8
+#define PIPE_CHUNK (128 * 1024)
+
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct svc_buf buf[PIPE_CHUNKS];
+	int q[PIPE_CHUNKS];	/* filled chunks, oldest first */
+	size_t qhead, qn;
+	int freel[PIPE_CHUNKS];
+	size_t nfree;
+	int stop;		/* applier: stop reading */
+	int done;		/* reader: no more chunks */
+	int status;		/* reader: 0, or -1 with err filled */
+	struct svc_err err;
+	struct imp *im;
+	struct svc_reader *rd;
+};
+
+static void
+put_i64(struct svc_buf *b, int64_t v)
+{
+	put_u32(b, (size_t)((uint64_t)v >> 32) & 0xffffffffu);
+	put_u32(b, (size_t)((uint64_t)v & 0xffffffffu));
+}
+
+static int64_t
+get_i64(const unsigned char **p)
+{
+	uint64_t u = ((uint64_t)get_u32(*p) << 32) | get_u32(*p + 4);
+
+	*p += 8;
+	return (int64_t)u;
+}
+
+static void
+put_str(struct svc_buf *b, const char *s, size_t n)
+{
+	if (s == NULL) {
+		put_u32(b, 0xffffffffu);
+		return;
+	}
+	put_u32(b, n);
+	svc_buf_add(b, s, n);
+}
+
+static const char *
+get_str(const unsigned char **p, size_t *n)
+{
+	const char *s;
+
+	*n = get_u32(*p);
+	*p += 4;
+	if (*n == 0xffffffffu) {
+		*n = 0;
+		return NULL;
+	}
+	s = (const char *)*p;
+	*p += *n;
+	return s;
+}
+
+static void
+put_reject(struct svc_buf *b, long ls, long le, long col, const char *field,
+    const char *type, const char *msg, const char *raw, size_t rawlen)
+{
+	svc_buf_addc(b, 'J');
+	put_i64(b, ls);
+	put_i64(b, le);
+	put_i64(b, col);
+	put_str(b, field, field ? strlen(field) : 0);
+	put_str(b, type, strlen(type));
+	put_str(b, msg, strlen(msg));
+	put_str(b, raw, rawlen);
+}
+
+/* Take a free chunk (reader side); -1 when told to stop. */
+static int
+pipe_take(struct pipe *p)
+{
+	int c = -1;
+
+	pthread_mutex_lock(&p->mu);
+	while (p->nfree == 0 && !p->stop)
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (!p->stop)
+		c = p->freel[--p->nfree];
+	pthread_mutex_unlock(&p->mu);
+	return c;
+}
+
+static void
+pipe_publish(struct pipe *p, int c, int last)
+{
+	pthread_mutex_lock(&p->mu);
+	if (c >= 0) {
+		p->q[(p->qhead + p->qn) % PIPE_CHUNKS] = c;
+		p->qn++;
+	}
+	if (last)
+		p->done = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Next filled chunk (applier side); -1 when the reader is done. */
+static int
+pipe_next(struct pipe *p)
+{
+	int c = -1;
+
+	pthread_mutex_lock(&p->mu);
+	while (p->qn == 0 && !p->done)
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (p->qn > 0) {
+		c = p->q[p->qhead];
+		p->qhead = (p->qhead + 1) % PIPE_CHUNKS;
+		p->qn--;
+	}
+	pthread_mutex_unlock(&p->mu);
+	return c;
+}
+
+static void
+pipe_release(struct pipe *p, int c)
+{
+	pthread_mutex_lock(&p->mu);
+	svc_buf_reset(&p->buf[c]);
+	p->freel[p->nfree++] = c;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void
+pipe_stop(struct pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* The reading thread: records to messages. */
+static void *
+pipe_read(void *arg)
+{
+	struct pipe *p = arg;
+	struct imp *im = p->im;
+	const struct svc_import_opts *o = im->o;
+	struct svc_record rec;
+	struct svc_bad bad;
+	int c = pipe_take(p), rc;
+
+	while (c >= 0) {
+		struct svc_buf *b = &p->buf[c];
+		struct tyerr te;
+		struct key k;
+
+		rc = svc_reader_next(p->rd, &rec, &bad, &p->err);
+		if (rc == SVC_READ_FATAL) {
+			p->status = -1;
+			break;
+		}
+		if (rc == SVC_READ_EOF)
+			break;
+		im->res->rows_in++;
+		if (o->on_progress && (im->res->rows_in & 8191) == 0)
+			o->on_progress(o->ud, svc_reader_offset(p->rd),
+			    im->res->rows_in);
+		if (rc == SVC_READ_BAD) {
+			char msg[700];
+			const char *field = unreadable_msg(im, &bad, msg,
+			    sizeof(msg));
+
+			put_reject(b, rec.line_start, rec.line_end, bad.col, field,
+			    bad.type, msg, rec.raw, rec.rawlen);
+		} else {
+			memset(&te, 0, sizeof(te));
+			rc = type_record(im, &rec, &k, &te, &p->err);
+			if (rc == -2) {
+				if (p->err.line == 0)
+					p->err.line = rec.line_start;
+				p->status = -1;
+				break;
+			}
+			if (rc == -1)
+				put_reject(b, rec.line_start, rec.line_end, 0,
+				    im->hdr[te.col], te.type, te.msg, rec.raw,
+				    rec.rawlen);
+			else {
+				svc_buf_addc(b, 'R');
+				put_str(b, k.tid, k.tlen);
+				svc_buf_addc(b, k.has_upd);
+				put_i64(b, k.upd);
+				put_str(b, im->blob.s, im->blob.len);
+			}
+		}
+		if (b->len >= PIPE_CHUNK) {
+			pipe_publish(p, c, 0);
+			c = pipe_take(p);
+		}
+	}
+	if (c >= 0 && o->on_progress && p->status == 0)
+		o->on_progress(o->ud, svc_reader_offset(p->rd), im->res->rows_in);
+	pipe_publish(p, c >= 0 && p->buf[c].len > 0 ? c : -1, 1);
+	return NULL;
+}
+
+/* Apply one chunk of messages.  Returns 0, -1 or APPLY_UNORDERED. */
+static int
+pipe_apply(struct apply *ap, const struct svc_buf *b, struct svc_err *e)
+{
+	const unsigned char *p = (const unsigned char *)b->s;
+	const unsigned char *end = p + b->len;
+	int rc;
+
+	while (p < end) {
+		int type = *p++;
+
+		if (type == 'R') {
+			struct key k;
+			const char *blob;
+			size_t n;
+
+			k.tid = get_str(&p, &k.tlen);
+			k.has_upd = *p++;
+			k.upd = get_i64(&p);
+			blob = get_str(&p, &n);
+			rc = apply_one(ap, &k, (const unsigned char *)blob, e);
+		} else {
+			long ls = (long)get_i64(&p), le = (long)get_i64(&p);
+			long col = (long)get_i64(&p);
+			const char *field, *type_, *msg, *raw;
+			size_t fn, tn, mn, rn;
+			char f[600], t[64], m[800];
+
+			field = get_str(&p, &fn);
+			type_ = get_str(&p, &tn);
+			msg = get_str(&p, &mn);
+			raw = get_str(&p, &rn);
+			if (field)
+				snprintf(f, sizeof(f), "%.*s", (int)fn, field);
+			snprintf(t, sizeof(t), "%.*s", (int)tn, type_);
+			snprintf(m, sizeof(m), "%.*s", (int)mn, msg);
+			rc = reject(ap->im, ls, le, col, field ? f : NULL, t, m,
+			    raw, rn, e);
+		}
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Run the reader thread over rd and apply what it sends.  Returns 0, -1 or
+ * APPLY_UNORDERED; the reader has finished either way. */
+static int
+pipe_run(struct apply *ap, struct svc_reader *rd, struct svc_err *e)
+{
+	struct pipe p;
+	pthread_t th;
+	int i, c, rc = 0;
+
+	memset(&p, 0, sizeof(p));
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	for (i = 0; i < PIPE_CHUNKS; i++)
+		p.freel[p.nfree++] = i;
+	p.im = ap->im;
+	p.rd = rd;
+	svc_err_clear(&p.err);
+	if (pthread_create(&th, NULL, pipe_read, &p) != 0) {
+		rc = APPLY_UNORDERED;	/* read it staged, on one thread */
+		goto out;
+	}
+	while ((c = pipe_next(&p)) >= 0) {
+		rc = pipe_apply(ap, &p.buf[c], e);
+		pipe_release(&p, c);
+		if (rc != 0) {
+			pipe_stop(&p);
+			break;
+		}
+	}
+	pthread_join(th, NULL);
+	if (rc == 0 && p.status != 0) {
+		*e = p.err;
+		rc = -1;
+	}
+out:
+	for (i = 0; i < PIPE_CHUNKS; i++)
+		svc_buf_free(&p.buf[i]);
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
+	return rc;
 }
 
 static int
@@ -2319,6 +2623,14 @@ import_pass(struct imp *im, FILE *fp, int mode, struct svc_err *e)
 	if (o->kind == SVC_KIND_EVENTS && db && svc_db_prepare(db,
 	    "SELECT 1 FROM tickets WHERE ticket_id=?", &exists, e) != 0)
 		goto out;
+	if (mode == PASS_STREAM) {
+		rc = pipe_run(&ap, rd, e);
+		if (rc != 0) {
+			ret = rc;
+			goto out;
+		}
+		goto done;
+	}
 
 	for (;;) {
 		struct tyerr te;
@@ -2336,7 +2648,12 @@ import_pass(struct imp *im, FILE *fp, int mode, struct svc_err *e)
 		if (o->on_progress && (res->rows_in & 8191) == 0)
 			o->on_progress(o->ud, svc_reader_offset(rd), res->rows_in);
 		if (rc == SVC_READ_BAD) {
-			if (reject_unreadable(im, &rec, &bad, e) != 0)
+			char msg[700];
+			const char *field = unreadable_msg(im, &bad, msg,
+			    sizeof(msg));
+
+			if (reject(im, rec.line_start, rec.line_end, bad.col,
+			    field, bad.type, msg, rec.raw, rec.rawlen, e) != 0)
 				goto out;
 			continue;
 		}
@@ -2373,14 +2690,7 @@ import_pass(struct imp *im, FILE *fp, int mode, struct svc_err *e)
 				preview_config(im, pv, ck);
 			continue;
 		}
-		if (mode == PASS_STREAM) {
-			rc = apply_one(&ap, &k,
-			    (const unsigned char *)im->blob.s, e);
-			if (rc == APPLY_UNORDERED) {
-				ret = APPLY_UNORDERED;
-				goto out;
-			}
-		} else if (o->kind == SVC_KIND_TICKETS)
+		if (o->kind == SVC_KIND_TICKETS)
 			rc = stage_ticket(im, &k, e);
 		else {
 			sqlite3_bind_blob(im->st_stage, 1, im->blob.s,
@@ -2395,6 +2705,7 @@ import_pass(struct imp *im, FILE *fp, int mode, struct svc_err *e)
 	}
 	if (o->on_progress)
 		o->on_progress(o->ud, svc_reader_offset(rd), res->rows_in);
+done:
 	res->loaded = res->rows_in - res->rejected;
 	if (mode == PASS_PREVIEW) {
 		ret = 0;

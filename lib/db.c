@@ -245,12 +245,19 @@ int
 svc_db_open(const char *path, int mode, struct svc_db **out,
     struct svc_err *e)
 {
+	static int configured;
 	struct svc_db *db;
 	struct stat st;
 	int rc, flags;
 	int64_t v;
 
 	*out = NULL;
+	if (!configured) {
+		/* no allocation statistics: they take a global mutex on
+		 * every allocation */
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		configured = 1;
+	}
 	if (stat(path, &st) != 0) {
 		if (errno != ENOENT)
 			return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0, "%s",

@@ -656,6 +656,7 @@ struct apply {
 	struct svc_buf tid;	/* the current ticket, NUL-terminated */
 	int have;		/* a ticket is current */
 	int strict;		/* streaming: rows must come grouped, in order */
+	int fresh;		/* strict, and no tickets stored before */
 	int64_t last_at;	/* time of the current ticket's last row */
 	struct svc_buf json, name, scratch;
 	struct row r;
@@ -1264,6 +1265,10 @@ apply_open(struct apply *ap, struct imp *im, int strict, struct svc_err *e)
 		goto out;
 	sqlite3_bind_text(ap->ins_ev, 6, im->o->actor, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(ap->ins_ev, 7, im->run);
+	/* streaming into an empty table: a ticket not met before in this
+	 * file cannot be stored, so there is nothing to look up */
+	ap->fresh = strict && svc_db_int(im->db,
+	    "SELECT count(*) FROM (SELECT 1 FROM tickets LIMIT 1)", -1) == 0;
 	rc = 0;
 out:
 	svc_buf_free(&sql);
@@ -1298,7 +1303,7 @@ apply_one(struct apply *ap, const struct key *k, const unsigned char *blob,
 		svc_buf_grow(&ap->tid, 1);
 		ap->have = 1;
 		tstate_clear(t);
-		if (load_ticket(ap, e) != 0)
+		if (!ap->fresh && load_ticket(ap, e) != 0)
 			return -1;
 	} else if (ap->strict && at < ap->last_at)
 		return APPLY_UNORDERED;

@@ -76,17 +76,23 @@ svc_out_open(FILE *fp, int fmt, size_t ncols, const char *const *cols)
 static void
 put_tsv(FILE *fp, const char *s, size_t n)
 {
-	size_t i;
+	size_t i, from = 0;
 
 	for (i = 0; i < n; i++) {
+		const char *esc;
+
 		switch (s[i]) {
-		case '\t': fputs("\\t", fp); break;
-		case '\n': fputs("\\n", fp); break;
-		case '\r': fputs("\\r", fp); break;
-		case '\\': fputs("\\\\", fp); break;
-		default: fputc(s[i], fp);
+		case '\t': esc = "\\t"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\\': esc = "\\\\"; break;
+		default: continue;
 		}
+		fwrite(s + from, 1, i - from, fp);
+		fputs(esc, fp);
+		from = i + 1;
 	}
+	fwrite(s + from, 1, n - from, fp);
 }
 
 static void

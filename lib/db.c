@@ -213,7 +213,8 @@ create(const char *path, struct svc_err *e)
 		return -1;
 	}
 	snprintf(sql, sizeof(sql), "PRAGMA application_id=%d", SVC_APP_ID);
-	if (configure(&t, e) != 0 || svc_db_exec(&t, sql, e) != 0 ||
+	if (svc_db_exec(&t, "PRAGMA page_size=16384", e) != 0 ||
+	    configure(&t, e) != 0 || svc_db_exec(&t, sql, e) != 0 ||
 	    (rc = ensure_wal(t.h)) != SQLITE_OK || migrate(&t, e) != 0) {
 		if (rc != SQLITE_OK)
 			svc_db_fail(&t, rc, e, "creating");

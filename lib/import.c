@@ -649,6 +649,9 @@ struct tstate {
 	int ev_loaded;
 };
 
+/* Streaming met a row that needs the sorted path. */
+enum { APPLY_UNORDERED = 1 };
+
 struct apply {
 	struct imp *im;
 	sqlite3_stmt *sel, *sel_attrs, *ins, *upd, *ins_ev, *sel_ev;
@@ -1194,6 +1197,8 @@ flush_ticket(struct apply *ap, struct svc_err *e)
 		    (int)ap->tid.len, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
+	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY && ap->fresh)
+		return APPLY_UNORDERED;	/* met again, further down the file */
 	if (rc != SQLITE_DONE)
 		return svc_db_fail(im->db, rc, e, "writing a ticket");
 	if (t->existed)
@@ -1280,7 +1285,6 @@ out:
 /* Apply one typed row.  Returns 0, -1 (e filled), or APPLY_UNORDERED when
  * ap->strict and the row's ticket appeared earlier in the file, or the row
  * is older than the ticket's previous row: the caller then sorts. */
-enum { APPLY_UNORDERED = 1 };
 
 static int
 apply_one(struct apply *ap, const struct key *k, const unsigned char *blob,
@@ -1290,14 +1294,17 @@ apply_one(struct apply *ap, const struct key *k, const unsigned char *blob,
 	int64_t at = k->has_upd ? k->upd : im->o->now;
 	const char *srcname = im->o->profile ? im->o->profile : "csv";
 	struct tstate *t = &ap->t;
-	int changed;
+	int changed, rc;
 
 	if (!ap->have || ap->tid.len != k->tlen ||
 	    memcmp(ap->tid.s, k->tid, k->tlen) != 0) {
-		if (ap->strict && svc_keyset_add(&im->seen, k->tid, k->tlen, 0, NULL))
+		/* into an empty table a ticket met again was inserted already,
+		 * which the insert notices; otherwise remember each ticket */
+		if (ap->strict && !ap->fresh &&
+		    svc_keyset_add(&im->seen, k->tid, k->tlen, 0, NULL))
 			return APPLY_UNORDERED;
-		if (ap->have && flush_ticket(ap, e) != 0)
-			return -1;
+		if (ap->have && (rc = flush_ticket(ap, e)) != 0)
+			return rc;
 		svc_buf_reset(&ap->tid);
 		svc_buf_add(&ap->tid, k->tid, k->tlen);
 		svc_buf_grow(&ap->tid, 1);
@@ -2717,8 +2724,10 @@ done:
 		goto out;
 	}
 	if (mode == PASS_STREAM) {
-		if (ap.have && flush_ticket(&ap, e) != 0)
+		if (ap.have && (rc = flush_ticket(&ap, e)) != 0) {
+			ret = rc;
 			goto out;
+		}
 		if (replay_rejects(im, e) != 0 || too_many_rejects(im, ck, e))
 			goto out;
 		tx = 0;

@@ -61,6 +61,42 @@ T4,new" ]
 	[ "$(q "SELECT group_concat(new, ' ') FROM (SELECT * FROM ticket_events WHERE field='status' ORDER BY at)")" = "Active Resolved" ]
 }
 
+# dump DB: the tickets and their history, for comparing two imports
+dump() {
+	sqlite3 "$1" "SELECT * FROM tickets ORDER BY ticket_id; SELECT ticket_id, at, field, old, new, run FROM ticket_events ORDER BY ticket_id, at, field, id"
+}
+
+@test "a file (streamed) and a pipe (staged) give the same tickets, history and output" {
+	f="$FIX/import/interleaved.csv"
+	run -0 --separate-stderr svc-import --now "$NOW" -f tsv "$f"
+	streamed=$output
+	[ "${stderr_lines[1]}" = "svc-import: $f: 8 rows, 8 loaded (4 new, 4 changed), 0 rejected (run 1)" ]
+	run -0 --separate-stderr bash -c "SVC_DB=piped.db svc-import --now $NOW -f tsv < '$f'"
+	[ "$output" = "$streamed" ]
+	[ "${stderr_lines[1]}" = "svc-import: <stdin>: 8 rows, 8 loaded (4 new, 4 changed), 0 rejected (run 1)" ]
+	[ "$(dump "$SVC_DB")" = "$(dump piped.db)" ]
+	[ "$(q "SELECT group_concat(new, ' ') FROM (SELECT new FROM ticket_events WHERE ticket_id='A1' AND field='status' ORDER BY at)")" = "Active Resolved" ]
+	# the same over stored tickets, where rows are older than what is stored
+	rm -f "$SVC_DB"* piped.db*
+	sed -n '1,5p' "$f" > first.csv
+	svc-import --now "$NOW" first.csv >/dev/null 2>&1
+	SVC_DB=piped.db svc-import --now "$NOW" - < first.csv >/dev/null 2>&1
+	run -0 --separate-stderr svc-import --now "$NOW" -f tsv "$f"
+	streamed=$output
+	run -0 --separate-stderr bash -c "SVC_DB=piped.db svc-import --now $NOW -f tsv < '$f'"
+	[ "$output" = "$streamed" ]
+	[ "$(dump "$SVC_DB")" = "$(dump piped.db)" ]
+}
+
+@test "standard output lists each ticket once, in the order it first appears" {
+	run -0 --separate-stderr svc-import --now "$NOW" -f tsv "$FIX/import/interleaved.csv"
+	[ "$output" = "ticket_id	change
+Z9	new
+A1	new
+B2	new
+C3	new" ]
+}
+
 @test "an older row is kept as history and does not overwrite newer state" {
 	svc-import --now "$NOW" --profile servicenow --null '?' --date-order dmy "$FIX/import/servicenow-log.csv" >/dev/null 2>&1
 	{ head -1 "$FIX/import/servicenow-log.csv"; echo 'INC1,Awaiting User Info,29/2/2016 01:16,29/2/2016 06:00,2 - Medium,2 - Medium,3 - Moderate,Resolver 89'; } > late.csv

@@ -38,24 +38,6 @@ svc_buf_grow(struct svc_buf *b, size_t n)
 }
 
 void
-svc_buf_add(struct svc_buf *b, const void *p, size_t n)
-{
-	svc_buf_grow(b, n);
-	if (n)
-		memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-void
-svc_buf_addc(struct svc_buf *b, int c)
-{
-	svc_buf_grow(b, 1);
-	b->s[b->len++] = (char)c;
-	b->s[b->len] = '\0';
-}
-
-void
 svc_buf_adds(struct svc_buf *b, const char *s)
 {
 	svc_buf_add(b, s, strlen(s));

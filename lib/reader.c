@@ -30,8 +30,11 @@ struct svc_reader {
 	long pending_line;	/* line number of the first pending line */
 	size_t consumed;
 
-	/* current physical line */
+	/* current physical line: ls, ln; in blk or pending when it lies
+	 * there whole, else copied into line */
 	struct svc_buf line;
+	char *ls;
+	size_t ln;
 	int line_over;		/* line longer than max_record */
 	long lineno;		/* number of the line in `line` */
 
@@ -88,8 +91,6 @@ add_field(struct svc_reader *r, const char *s, size_t n)
 		r->flen = svc_xrealloc(r->flen, r->fcap * sizeof(*r->flen));
 		r->fptr = svc_xrealloc(r->fptr, r->fcap * sizeof(*r->fptr));
 	}
-	if (n && memchr(s, '\0', n))
-		r->nul = 1;
 	r->foff[r->nf] = r->fbuf.len;
 	r->flen[r->nf] = n;
 	svc_buf_add(&r->fbuf, s, n);
@@ -199,7 +200,7 @@ svc_reader_offset(const struct svc_reader *r)
 	return r->consumed;
 }
 
-/* Read the next physical line (with its "\n" if any) into r->line.
+/* Read the next physical line (with its "\n" if any) into r->ls, r->ln.
  * Returns 1, 0 at end of input, -1 on a read error. */
 static int
 next_line(struct svc_reader *r)
@@ -207,11 +208,13 @@ next_line(struct svc_reader *r)
 	svc_buf_reset(&r->line);
 	r->line_over = 0;
 	if (r->ppos < r->pending.len) {
-		const char *s = r->pending.s + r->ppos;
+		char *s = r->pending.s + r->ppos;
 		const char *nl = memchr(s, '\n', r->pending.len - r->ppos);
 		size_t n = nl ? (size_t)(nl - s) + 1 : r->pending.len - r->ppos;
 
 		svc_buf_add(&r->line, s, n);
+		r->ls = r->line.s;
+		r->ln = n;
 		r->ppos += n;
 		r->lineno = r->pending_line++;
 		if (r->ppos >= r->pending.len) {
@@ -234,11 +237,20 @@ next_line(struct svc_reader *r)
 			}
 		}
 		{
-			const char *s = r->blk + r->bpos;
+			char *s = r->blk + r->bpos;
 			size_t avail = r->blen - r->bpos;
 			const char *nl = memchr(s, '\n', avail);
 			size_t n = nl ? (size_t)(nl - s) + 1 : avail;
 
+			r->bpos += n;
+			r->consumed += n;
+			if (nl && r->line.len == 0 && n <= r->o.max_record) {
+				/* the whole line is in the block: no copy */
+				r->ls = s;
+				r->ln = n;
+				r->lineno++;
+				return 1;
+			}
 			if (r->line.len + n > r->o.max_record) {
 				size_t keep = r->o.max_record > r->line.len ?
 				    r->o.max_record - r->line.len : 0;
@@ -249,14 +261,14 @@ next_line(struct svc_reader *r)
 				r->line_over = 1;
 			} else
 				svc_buf_add(&r->line, s, n);
-			r->bpos += n;
-			r->consumed += n;
 			if (nl)
 				break;
 		}
 	}
 	if (r->line.len == 0 && !r->line_over)
 		return 0;
+	r->ls = r->line.s ? r->line.s : (char *)"";
+	r->ln = r->line.len;
 	r->lineno++;
 	return 1;
 }
@@ -434,6 +446,38 @@ tsv_split(struct svc_reader *r, const char *s, size_t n)
 	}
 }
 
+/* Split a line without quotes (and its "\n") at the delimiter: the same
+ * fields libcsv would give, without feeding it byte by byte. */
+static void
+split_plain(struct svc_reader *r, const char *s, size_t n)
+{
+	const char *end = s + n, *d;
+
+	if (n && end[-1] == '\n')
+		end--;
+	while ((d = memchr(s, r->delim, (size_t)(end - s))) != NULL) {
+		add_field(r, s, (size_t)(d - s));
+		s = d + 1;
+	}
+	add_field(r, s, (size_t)(end - s));
+}
+
+/* Is s pure ASCII?  Eight bytes at a time. */
+static int
+ascii(const char *s, size_t n)
+{
+	uint64_t acc = 0, w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		acc |= w;
+	}
+	for (; i < n; i++)
+		acc |= (unsigned char)s[i];
+	return (acc & 0x8080808080808080ULL) == 0;
+}
+
 /* Validate and finish the record in r; fill rec. */
 static int
 finish(struct svc_reader *r, struct svc_record *rec, struct svc_bad *bad)
@@ -464,7 +508,7 @@ finish(struct svc_reader *r, struct svc_record *rec, struct svc_bad *bad)
 		}
 		svc_buf_free(&r->fbuf);
 		r->fbuf = nb;
-	} else
+	} else if (!ascii(r->fbuf.s ? r->fbuf.s : "", r->fbuf.len))
 		for (i = 0; i < r->nf; i++) {
 			size_t at = svc_utf8_invalid(r->fbuf.s + r->foff[i],
 			    r->flen[i]);
@@ -528,8 +572,8 @@ svc_reader_next(struct svc_reader *r, struct svc_record *rec,
 			    0, "read error"), SVC_READ_FATAL;
 		if (rc == 0)
 			break;
-		s = r->line.s;
-		n = r->line.len;
+		s = r->ls;
+		n = r->ln;
 		if (r->first) {
 			r->first = 0;
 			if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
@@ -564,6 +608,8 @@ svc_reader_next(struct svc_reader *r, struct svc_record *rec,
 			    r->rec_lines > 1 ? " (unterminated quote?)" : "");
 		}
 		svc_buf_add(&r->raw, s, n);
+		if (memchr(s, '\0', n))
+			r->nul = 1;
 		/* CRLF is read as LF */
 		if (n >= 2 && s[n - 1] == '\n' && s[n - 2] == '\r') {
 			s[n - 2] = '\n';
@@ -575,6 +621,12 @@ svc_reader_next(struct svc_reader *r, struct svc_record *rec,
 			if (m && s[m - 1] == '\n')
 				m--;
 			tsv_split(r, s, m);
+			return finish(r, rec, bad);
+		}
+		if (r->rec_lines == 1 && n <= r->o.max_field &&
+		    memchr(s, '"', n) == NULL) {
+			/* no quote: a record of one line, split directly */
+			split_plain(r, s, n);
 			return finish(r, rec, bad);
 		}
 		cap_hit = 0;

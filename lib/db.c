@@ -1,6 +1,7 @@
 /* db.c: open, create, migrate, transactions, runs. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -362,4 +363,93 @@ svc_db_run_insert(struct svc_db *db, struct svc_run *r, struct svc_err *e)
 		return svc_db_fail(db, rc, e, "recording the run");
 	r->id = sqlite3_last_insert_rowid(db->h);
 	return 0;
+}
+
+/* ---- background writeback ---- */
+
+struct svc_flusher {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop;
+	char path[2][4200];
+	int fd[2];
+};
+
+static void *
+flusher_run(void *arg)
+{
+	struct svc_flusher *f = arg;
+	struct timespec ts;
+	int i;
+
+	pthread_mutex_lock(&f->mu);
+	while (!f->stop) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 50 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&f->cv, &f->mu, &ts);
+		if (f->stop)
+			break;
+		pthread_mutex_unlock(&f->mu);
+		for (i = 0; i < 2; i++) {
+			if (f->fd[i] < 0)
+				f->fd[i] = open(f->path[i], O_RDONLY | O_CLOEXEC);
+#ifdef SYNC_FILE_RANGE_WRITE
+			if (f->fd[i] >= 0)
+				sync_file_range(f->fd[i], 0, 0,
+				    SYNC_FILE_RANGE_WRITE);
+#endif
+		}
+		pthread_mutex_lock(&f->mu);
+	}
+	pthread_mutex_unlock(&f->mu);
+	return NULL;
+}
+
+struct svc_flusher *
+svc_db_flusher_start(struct svc_db *db)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	struct svc_flusher *f = svc_xcalloc(1, sizeof(*f));
+
+	snprintf(f->path[0], sizeof(f->path[0]), "%s", db->path);
+	snprintf(f->path[1], sizeof(f->path[1]), "%s-wal", db->path);
+	f->fd[0] = f->fd[1] = -1;
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->cv, NULL);
+	if (pthread_create(&f->th, NULL, flusher_run, f) != 0) {
+		pthread_cond_destroy(&f->cv);
+		pthread_mutex_destroy(&f->mu);
+		free(f);
+		return NULL;
+	}
+	return f;
+#else
+	(void)db;
+	return NULL;
+#endif
+}
+
+void
+svc_db_flusher_stop(struct svc_flusher *f)
+{
+	int i;
+
+	if (f == NULL)
+		return;
+	pthread_mutex_lock(&f->mu);
+	f->stop = 1;
+	pthread_cond_signal(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	pthread_join(f->th, NULL);
+	for (i = 0; i < 2; i++)
+		if (f->fd[i] >= 0)
+			close(f->fd[i]);
+	pthread_cond_destroy(&f->cv);
+	pthread_mutex_destroy(&f->mu);
+	free(f);
 }

@@ -26,6 +26,16 @@ struct svc_db {
 	int in_tx;
 };
 
+/*
+ * While a large write runs, start the kernel writing the database and its
+ * WAL to disk in the background (Linux sync_file_range), so that the
+ * fsyncs of the commit and checkpoint find little left to do.  Durability
+ * is unchanged: the fsyncs still happen.  A no-op where unsupported.
+ */
+struct svc_flusher;
+struct svc_flusher *svc_db_flusher_start(struct svc_db *db);
+void svc_db_flusher_stop(struct svc_flusher *f);
+
 /* Open (and with SVC_DB_CREATE create) the database at path. */
 int svc_db_open(const char *path, int mode, struct svc_db **out,
     struct svc_err *e);

@@ -2588,6 +2588,7 @@ import_pass(struct imp *im, FILE *fp, int mode, struct svc_err *e)
 	struct row prow;
 	struct apply ap;
 	sqlite3_stmt *exists = NULL;
+	struct svc_flusher *flusher = NULL;
 	int rc, ret = -1, evcol[EV_N], ccol[32], tx = 0, have_ap = 0;
 
 	memset(&prow, 0, sizeof(prow));
@@ -2600,6 +2601,7 @@ import_pass(struct imp *im, FILE *fp, int mode, struct svc_err *e)
 	if (mode == PASS_PREVIEW) {
 		pv = preview_out(im, ck);
 	} else if (mode == PASS_STREAM) {
+		flusher = svc_db_flusher_start(db);
 		svc_keyset_init(&im->seen, 0);
 		if (run_open(im, o->kind, e) != 0)
 			goto out;
@@ -2731,7 +2733,10 @@ done:
 		if (replay_rejects(im, e) != 0 || too_many_rejects(im, ck, e))
 			goto out;
 		tx = 0;
-		if (run_close(im, e) != 0)
+		rc = run_close(im, e);
+		svc_db_flusher_stop(flusher);
+		flusher = NULL;
+		if (rc != 0)
 			goto out;
 	} else {
 		if (too_many_rejects(im, ck, e))
@@ -2751,6 +2756,7 @@ out:
 	if (pv && svc_out_close(pv) != 0 && ret == 0)
 		ret = svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0,
 		    "write error: %s", strerror(errno));
+	svc_db_flusher_stop(flusher);
 	if (have_ap)
 		apply_close(&ap);
 	sqlite3_finalize(exists);

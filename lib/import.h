@@ -1,11 +1,15 @@
 /* import.h: svc-import's engine.
  *
- * An import reads one file in two phases.  Phase 1 parses, maps and types
- * every record into a TEMP table without holding the write lock; a record
- * that cannot be read or typed becomes a reject.  Phase 2 takes the write
- * lock (BEGIN IMMEDIATE), records the run, applies the staged rows in
- * order of ticket, updated time and file position, appends every changed
- * field to ticket_events, stores the rejects, and commits.  Above
+ * An import reads one file and commits it whole or not at all.  A ticket
+ * file that can be read twice streams: the write lock is taken (BEGIN
+ * IMMEDIATE), a second thread parses, maps and types records while this
+ * one applies them, in file order.  That is the same as applying them in
+ * order of ticket, updated time and file position as long as each ticket's
+ * rows come together and in time order; the first row that breaks this
+ * rolls everything back and the file is read again staged.  Staged: phase
+ * 1 types every record into TEMP tables without the write lock, phase 2
+ * takes the lock and applies them sorted.  Either way every changed field
+ * goes to ticket_events, rejects are stored with the run, and above
  * --max-rejects nothing is committed.
  */
 #ifndef SVC_IMPORT_H

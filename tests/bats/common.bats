@@ -83,3 +83,17 @@ Try 'svc-import --help' for more information." ]
 		[ "$syn" = "$use" ]
 	done
 }
+
+@test "make install puts binaries and man pages under DESTDIR and PREFIX; uninstall removes them" {
+	root="$BATS_TEST_DIRNAME/../.."
+	run -0 make -s -C "$root" install DESTDIR="$BATS_TEST_TMPDIR/dest" PREFIX=/opt/svc
+	for p in $PROGS; do
+		[ -x "dest/opt/svc/bin/$p" ]
+		[ -f "dest/opt/svc/share/man/man1/$p.1" ]
+	done
+	[ -f dest/opt/svc/share/man/man7/svc.7 ]
+	[ "$(stat -c %a dest/opt/svc/share/man/man7/svc.7)" = 644 ]
+	run -0 dest/opt/svc/bin/svc-import --version
+	run -0 make -s -C "$root" uninstall DESTDIR="$BATS_TEST_TMPDIR/dest" PREFIX=/opt/svc
+	[ -z "$(find dest -type f)" ]
+}

@@ -503,3 +503,14 @@ x' ]
 	[ "${stderr_lines[20]}" = "svc-import: many-bad.csv: 5 more rejects not shown (see --rejects FILE)" ]
 	[ "$(q 'SELECT count(*) FROM rejects')" = 25 ]
 }
+
+@test "a progress line with rows/s is drawn on standard error when it is a terminal" {
+	command -v script >/dev/null || skip "no script(1) to make a terminal"
+	"$BATS_TEST_DIRNAME/../../scripts/gen-sample" -n 9000 -s 3 > big.csv
+	run -0 script -qec "svc-import --now $NOW big.csv >/dev/null" /dev/null
+	[[ "$output" == *"svc-import: big.csv: 8192 rows, "*" MB, "*" rows/s"* ]]
+	[[ "$output" == *"svc-import: big.csv: 9000 rows, 9000 loaded (9000 new, 0 changed), 0 rejected (run 1)"* ]]
+	# not a terminal: no progress line
+	run -0 --separate-stderr svc-import --now "$NOW" --db other.db big.csv
+	[[ "$stderr" != *"rows/s"* ]]
+}

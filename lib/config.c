@@ -1,4 +1,8 @@
 /* config.c: descriptors of the configuration kinds. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "config.h"
 #include "import.h"
 
@@ -18,11 +22,118 @@ static const struct svc_ccol catalog_cols[] = {
 	{ "kpi_owner", SVC_CT_TEXT, 0 },
 };
 
+static const struct svc_ccol priority_cols[] = {
+	{ "impact", SVC_CT_INT, 0 }, { "urgency", SVC_CT_INT, 0 },
+	{ "priority", SVC_CT_INT, 0 }, { "when", SVC_CT_COND, 0 },
+	{ "adjust", SVC_CT_INT, 0 },
+};
+
+/* A row is a matrix cell (impact, urgency, priority) or a modifier (when,
+ * adjust), not both. */
+static int
+priority_check(const char *const *v, char *msg, size_t size, int *col)
+{
+	int cell = v[0] || v[1] || v[2], mod = v[3] || v[4], i;
+
+	if (cell && mod) {
+		*col = v[3] ? 3 : 4;
+		snprintf(msg, size, "a row is a matrix cell (impact, urgency, "
+		    "priority) or a modifier (when, adjust), not both");
+		return -1;
+	}
+	for (i = cell ? 0 : 3; i < (cell ? 3 : 5); i++)
+		if (v[i] == NULL) {
+			*col = i;
+			snprintf(msg, size, "column '%s': a value is required",
+			    priority_cols[i].name);
+			return -1;
+		}
+	if (cell && (strtol(v[0], NULL, 10) < 1 || strtol(v[1], NULL, 10) < 1 ||
+	    strtol(v[2], NULL, 10) < 1)) {
+		*col = 0;
+		snprintf(msg, size, "impact, urgency and priority count from 1 "
+		    "(1 is the highest)");
+		return -1;
+	}
+	return 0;
+}
+
+static const struct svc_ccol routing_cols[] = {
+	{ "order", SVC_CT_INT, 1 }, { "when", SVC_CT_COND, 0 },
+	{ "group", SVC_CT_TEXT, 0 }, { "assignee", SVC_CT_TEXT, 0 },
+	{ "strategy", SVC_CT_TEXT, 0 }, { "skills", SVC_CT_LIST, 0 },
+};
+
+static int
+routing_check(const char *const *v, char *msg, size_t size, int *col)
+{
+	static const char *const strategies[] = { "fixed", "round_robin",
+	    "least_loaded", "skills" };
+	size_t i;
+
+	if (v[4]) {
+		for (i = 0; i < 4; i++)
+			if (strcmp(v[4], strategies[i]) == 0)
+				break;
+		if (i == 4) {
+			*col = 4;
+			snprintf(msg, size, "column 'strategy': '%.60s' is not "
+			    "fixed, round_robin, least_loaded or skills", v[4]);
+			return -1;
+		}
+	}
+	if (v[4] && strcmp(v[4], "fixed") == 0 && v[3] == NULL) {
+		*col = 3;
+		snprintf(msg, size, "column 'assignee': strategy fixed needs "
+		    "an assignee");
+		return -1;
+	}
+	if (v[4] && strcmp(v[4], "skills") == 0 && v[5] == NULL) {
+		*col = 5;
+		snprintf(msg, size, "column 'skills': strategy skills needs "
+		    "skills");
+		return -1;
+	}
+	if (v[2] == NULL && v[3] == NULL && v[4] == NULL) {
+		*col = 2;
+		snprintf(msg, size, "a rule needs a group, an assignee or a "
+		    "strategy");
+		return -1;
+	}
+	return 0;
+}
+
+static const struct svc_ccol classify_cols[] = {
+	{ "order", SVC_CT_INT, 1 }, { "when", SVC_CT_COND, 0 },
+	{ "category", SVC_CT_TEXT, 0 }, { "subcategory", SVC_CT_TEXT, 0 },
+	{ "service", SVC_CT_TEXT, 0 },
+};
+
+static int
+classify_check(const char *const *v, char *msg, size_t size, int *col)
+{
+	if (v[2] == NULL && v[3] == NULL && v[4] == NULL) {
+		*col = 2;
+		snprintf(msg, size, "a rule needs a category, subcategory or "
+		    "service");
+		return -1;
+	}
+	return 0;
+}
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
 static const struct svc_ckind kinds[] = {
-	{ SVC_KIND_PEOPLE, "people", "people", people_cols,
-	    sizeof(people_cols) / sizeof(people_cols[0]), 0 },
+	{ SVC_KIND_PEOPLE, "people", "people", people_cols, N(people_cols), 0,
+	    0, NULL },
 	{ SVC_KIND_CATALOG, "catalog", "catalog", catalog_cols,
-	    sizeof(catalog_cols) / sizeof(catalog_cols[0]), -1 },
+	    N(catalog_cols), -1, 0, NULL },
+	{ SVC_KIND_PRIORITY, "priority", "priority", priority_cols,
+	    N(priority_cols), -1, 1, priority_check },
+	{ SVC_KIND_ROUTING, "routing", "routing", routing_cols,
+	    N(routing_cols), -1, 1, routing_check },
+	{ SVC_KIND_CLASSIFY, "classify", "classify", classify_cols,
+	    N(classify_cols), -1, 1, classify_check },
 };
 
 const struct svc_ckind *

@@ -10,7 +10,9 @@
 
 #include <stddef.h>
 
-enum svc_ctype { SVC_CT_TEXT, SVC_CT_INT, SVC_CT_BOOL, SVC_CT_LIST };
+/* SVC_CT_COND: a condition (cond.h), checked when loaded. */
+enum svc_ctype { SVC_CT_TEXT, SVC_CT_INT, SVC_CT_BOOL, SVC_CT_LIST,
+    SVC_CT_COND };
 
 struct svc_ccol {
 	const char *name;
@@ -25,6 +27,10 @@ struct svc_ckind {
 	const struct svc_ccol *cols;
 	size_t ncols;
 	int key;		/* column that must be unique, or -1 */
+	int has_line;		/* the table keeps each row's line number */
+	/* Check a typed row (v[i] NULL when empty); on a problem fill msg
+	 * and the column index *col and return -1. */
+	int (*check)(const char *const *v, char *msg, size_t size, int *col);
 };
 
 /* The descriptor of kind, or NULL when kind is not a configuration kind. */

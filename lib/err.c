@@ -39,6 +39,7 @@ svc_err_vset(struct svc_err *e, int status, const char *file, long line,
 	snprintf(e->file, sizeof(e->file), "%s", file ? file : "");
 	e->line = line;
 	e->col = col;
+	e->pos = 0;
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	return -1;
 }
@@ -58,7 +59,10 @@ svc_err_set(struct svc_err *e, int status, const char *file, long line,
 void
 svc_err_format(const struct svc_err *e, char *buf, size_t n)
 {
-	if (e->file[0] && e->line > 0)
+	if (e->file[0] && e->line > 0 && e->pos > 0)
+		snprintf(buf, n, "%s: %s:%ld:%ld: %s", progname, e->file,
+		    e->line, e->pos, e->msg);
+	else if (e->file[0] && e->line > 0)
 		snprintf(buf, n, "%s: %s:%ld: %s", progname, e->file, e->line,
 		    e->msg);
 	else if (e->file[0])

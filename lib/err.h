@@ -24,6 +24,7 @@ struct svc_err {
 	char file[256];		/* input file name, "" if none */
 	long line;		/* physical line, 0 if none */
 	long col;		/* column (byte), 0 if none */
+	long pos;		/* character shown as file:line:pos, 0 if none */
 	char msg[1024];		/* lower case, no period */
 };
 

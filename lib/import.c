@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "cond.h"
 #include "config.h"
 #include "import.h"
 #include "keyset.h"
@@ -70,6 +71,7 @@ struct imp {
 	sqlite3_stmt *st_stage, *st_rej;
 	int64_t run;
 	int defer_rejects;	/* report rejects once the pass is over */
+	long rej_pos;		/* character in a condition of the reject */
 	struct svc_keyset seen;	/* tickets met in this file */
 	uint32_t nstaged;
 	FILE *chg;		/* changes noted for standard output */
@@ -182,6 +184,12 @@ svc_import_kind(const char *name)
 		return SVC_KIND_PEOPLE;
 	if (strcmp(name, "catalog") == 0)
 		return SVC_KIND_CATALOG;
+	if (strcmp(name, "priority") == 0)
+		return SVC_KIND_PRIORITY;
+	if (strcmp(name, "routing") == 0)
+		return SVC_KIND_ROUTING;
+	if (strcmp(name, "classify") == 0)
+		return SVC_KIND_CLASSIFY;
 	return -1;
 }
 
@@ -189,9 +197,9 @@ const char *
 svc_import_kind_name(int kind)
 {
 	static const char *const n[] = { "", "tickets", "events", "people",
-	    "catalog" };
+	    "catalog", "priority", "routing", "classify" };
 
-	return kind >= 1 && kind <= 4 ? n[kind] : "";
+	return kind >= 1 && kind <= 7 ? n[kind] : "";
 }
 
 static int
@@ -228,6 +236,7 @@ reject_emit(struct imp *im, long ls, long le, long col, const char *field,
 
 	svc_err_clear(&re);
 	svc_err_set(&re, SVC_EXIT_REJECTS, im->file, ls, col, "%s", msg);
+	re.pos = im->rej_pos;
 	if (o->on_reject)
 		o->on_reject(o->ud, &re);
 	if (o->rejects) {
@@ -294,6 +303,7 @@ struct key {
 struct tyerr {
 	const char *type;
 	int col;
+	long pos;		/* character in a condition, or 0 */
 	char msg[700];
 };
 
@@ -1601,10 +1611,52 @@ type_config(struct imp *im, const struct svc_ckind *k, const int *col,
 			}
 			svc_buf_adds(&im->tmp, b ? "1" : "0");
 			break;
+		case SVC_CT_COND: {
+			struct svc_err ce;
+			struct svc_cond *cond;
+
+			svc_err_clear(&ce);
+			if ((cond = svc_cond_parse(s, n, NULL, &ce)) == NULL) {
+				te->type = "bad_condition";
+				te->col = col[c];
+				te->pos = ce.col;
+				snprintf(te->msg, sizeof(te->msg), "%s: %.600s",
+				    k->cols[c].name, ce.msg);
+				return -1;
+			}
+			svc_cond_free(cond);
+			svc_buf_add(&im->tmp, s, n);
+			break;
+		}
 		default:
 			svc_buf_add(&im->tmp, s, n);
 		}
 		put_val(&im->blob, 2, im->tmp.s, im->tmp.len);
+	}
+	if (k->check) {
+		const char *v[32];
+		const unsigned char *p = (const unsigned char *)im->blob.s;
+		struct val x;
+		int bad = 0;
+
+		svc_buf_reset(&im->tmp);
+		for (c = 0; c < k->ncols; c++) {
+			p = get_val(p, &x);
+			v[c] = x.tag == V_TEXT ? (const char *)(uintptr_t)
+			    im->tmp.len : NULL;
+			if (x.tag == V_TEXT) {
+				svc_buf_add(&im->tmp, x.s, x.n);
+				svc_buf_addc(&im->tmp, '\0');
+			}
+		}
+		for (c = 0; c < k->ncols; c++)
+			if (v[c])
+				v[c] = im->tmp.s + (uintptr_t)v[c];
+		if (k->check(v, te->msg, sizeof(te->msg), &bad) != 0) {
+			te->type = "bad_value";
+			te->col = col[bad] >= 0 ? col[bad] : 0;
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -1633,7 +1685,7 @@ apply_config(struct imp *im, const struct svc_ckind *k, struct svc_err *e)
 	svc_buf_printf(&sql, " FROM \"%s\" WHERE version=? ORDER BY rowno",
 	    k->table);
 	if (svc_db_prepare(im->db, sql.s, &cur, e) != 0 ||
-	    svc_db_prepare(im->db, "SELECT v FROM temp.stage_cfg ORDER BY seq",
+	    svc_db_prepare(im->db, "SELECT v, line FROM temp.stage_cfg ORDER BY seq",
 	    &scan, e) != 0)
 		goto out;
 	sqlite3_bind_int64(cur, 1, version);
@@ -1671,8 +1723,12 @@ apply_config(struct imp *im, const struct svc_ckind *k, struct svc_err *e)
 	svc_buf_printf(&sql, "INSERT INTO \"%s\"(version,rowno", k->table);
 	for (c = 0; c < k->ncols; c++)
 		svc_buf_printf(&sql, ",\"%s\"", k->cols[c].name);
+	if (k->has_line)
+		svc_buf_adds(&sql, ",line");
 	svc_buf_adds(&sql, ") VALUES (?,?");
 	for (c = 0; c < k->ncols; c++)
+		svc_buf_adds(&sql, ",?");
+	if (k->has_line)
 		svc_buf_adds(&sql, ",?");
 	svc_buf_adds(&sql, ")");
 	if (svc_db_prepare(im->db, sql.s, &ins, e) != 0)
@@ -1699,6 +1755,9 @@ apply_config(struct imp *im, const struct svc_ckind *k, struct svc_err *e)
 				sqlite3_bind_text(ins, i, v.s, (int)v.n,
 				    SQLITE_TRANSIENT);
 		}
+		if (k->has_line)
+			sqlite3_bind_int64(ins, (int)k->ncols + 3,
+			    sqlite3_column_int64(scan, 1));
 		step = sqlite3_step(ins);
 		sqlite3_reset(ins);
 		if (step != SQLITE_DONE) {
@@ -1822,7 +1881,8 @@ static const char *const temp_ddl =
     "  tid TEXT NOT NULL, upd INTEGER, v BLOB NOT NULL);"
     "CREATE TEMP TABLE stage_ev(seq INTEGER PRIMARY KEY, tid TEXT NOT NULL,"
     "  at INTEGER NOT NULL, field TEXT NOT NULL, value TEXT, actor TEXT);"
-    "CREATE TEMP TABLE stage_cfg(seq INTEGER PRIMARY KEY, v BLOB NOT NULL);"
+    "CREATE TEMP TABLE stage_cfg(seq INTEGER PRIMARY KEY, line INTEGER,"
+    "  v BLOB NOT NULL);"
     "CREATE TEMP TABLE rej(ls INTEGER, le INTEGER, col INTEGER, field TEXT,"
     "  type TEXT, message TEXT, raw BLOB);";
 
@@ -2627,7 +2687,7 @@ import_pass(struct imp *im, FILE *fp, int mode, struct svc_err *e)
 		    o->kind == SVC_KIND_EVENTS ?
 		    "INSERT INTO temp.stage_ev(tid, at, field, value, actor) "
 		    "VALUES (?,?,?,?,?)" :
-		    "INSERT INTO temp.stage_cfg(v) VALUES (?)", &im->st_stage,
+		    "INSERT INTO temp.stage_cfg(v, line) VALUES (?,?)", &im->st_stage,
 		    e) != 0 ||
 		    svc_db_prepare(db, "INSERT INTO temp.rej(ls, le, col, field, "
 		    "type, message, raw) VALUES (?,?,?,?,?,?,?)", &im->st_rej,
@@ -2688,9 +2748,12 @@ import_pass(struct imp *im, FILE *fp, int mode, struct svc_err *e)
 			goto out;
 		}
 		if (rc == -1) {
-			if (reject(im, rec.line_start, rec.line_end, 0,
+			im->rej_pos = te.pos;
+			rc = reject(im, rec.line_start, rec.line_end, 0,
 			    im->hdr[te.col], te.type, te.msg, rec.raw, rec.rawlen,
-			    e) != 0)
+			    e);
+			im->rej_pos = 0;
+			if (rc != 0)
 				goto out;
 			continue;
 		}
@@ -2709,6 +2772,7 @@ import_pass(struct imp *im, FILE *fp, int mode, struct svc_err *e)
 		else {
 			sqlite3_bind_blob(im->st_stage, 1, im->blob.s,
 			    (int)im->blob.len, SQLITE_STATIC);
+			sqlite3_bind_int64(im->st_stage, 2, rec.line_start);
 			rc = sqlite3_step(im->st_stage);
 			sqlite3_reset(im->st_stage);
 			rc = rc == SQLITE_DONE ? 0 :

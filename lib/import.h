@@ -23,7 +23,8 @@
 #include "out.h"
 
 enum svc_kind {
-	SVC_KIND_TICKETS = 1, SVC_KIND_EVENTS, SVC_KIND_PEOPLE, SVC_KIND_CATALOG
+	SVC_KIND_TICKETS = 1, SVC_KIND_EVENTS, SVC_KIND_PEOPLE, SVC_KIND_CATALOG,
+	SVC_KIND_PRIORITY, SVC_KIND_ROUTING, SVC_KIND_CLASSIFY
 };
 
 struct svc_import_opts {
@@ -68,7 +69,8 @@ int svc_import_file(struct svc_db *db, const char *path,
     const struct svc_import_opts *o, struct svc_import_result *res,
     struct svc_err *e);
 
-/* Kind by name ("tickets", "events", "people", "catalog"), or -1. */
+/* Kind by name ("tickets", "events", "people", "catalog", "priority",
+ * "routing", "classify"), or -1. */
 int svc_import_kind(const char *name);
 const char *svc_import_kind_name(int kind);
 

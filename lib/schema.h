@@ -72,6 +72,29 @@ static const char *const svc_migrations[] = {
 	"  program TEXT NOT NULL, run INTEGER, entity TEXT NOT NULL,"
 	"  key TEXT, field TEXT, old TEXT, new TEXT"
 	") STRICT;",
+	/* 1 -> 2: rule tables of svc-route */
+	"CREATE TABLE priority("
+	"  version INTEGER NOT NULL, rowno INTEGER NOT NULL, line INTEGER,"
+	"  impact INTEGER, urgency INTEGER, priority INTEGER,"
+	"  \"when\" TEXT, adjust INTEGER,"
+	"  PRIMARY KEY (version, rowno)"
+	") STRICT;"
+	"CREATE TABLE routing("
+	"  version INTEGER NOT NULL, rowno INTEGER NOT NULL, line INTEGER,"
+	"  \"order\" INTEGER NOT NULL, \"when\" TEXT, \"group\" TEXT,"
+	"  assignee TEXT, strategy TEXT, skills TEXT,"
+	"  PRIMARY KEY (version, rowno)"
+	") STRICT;"
+	"CREATE TABLE classify("
+	"  version INTEGER NOT NULL, rowno INTEGER NOT NULL, line INTEGER,"
+	"  \"order\" INTEGER NOT NULL, \"when\" TEXT, category TEXT,"
+	"  subcategory TEXT, service TEXT,"
+	"  PRIMARY KEY (version, rowno)"
+	") STRICT;"
+	"CREATE TABLE route_state("
+	"  key TEXT PRIMARY KEY, value INTEGER NOT NULL"
+	") STRICT;"
+	"ALTER TABLE audit ADD COLUMN detail TEXT;",
 };
 
 #define SVC_NMIGRATIONS (sizeof(svc_migrations) / sizeof(svc_migrations[0]))

@@ -583,7 +583,7 @@ eval(const struct node *x, svc_cond_get get, void *ud, struct svc_buf *ex)
 	switch (x->type) {
 	case N_ALWAYS:
 		if (ex)
-			svc_buf_adds(ex, "(no condition): yes\n");
+			svc_buf_adds(ex, "    (no condition): yes\n");
 		return 1;
 	case N_AND:
 		return eval(x->a, get, ud, ex) && eval(x->b, get, ud, ex);
@@ -603,7 +603,7 @@ eval(const struct node *x, svc_cond_get get, void *ud, struct svc_buf *ex)
 		const char *s;
 		size_t n;
 
-		svc_buf_printf(ex, "%s: ", x->text);
+		svc_buf_printf(ex, "    %s: ", x->text);
 		if (!v.present)
 			svc_buf_adds(ex, "(missing)");
 		else {

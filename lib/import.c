@@ -1642,8 +1642,9 @@ type_config(struct imp *im, const struct svc_ckind *k, const int *col,
 		svc_buf_reset(&im->tmp);
 		for (c = 0; c < k->ncols; c++) {
 			p = get_val(p, &x);
+			/* offsets + 1 for now: tmp may move as it grows */
 			v[c] = x.tag == V_TEXT ? (const char *)(uintptr_t)
-			    im->tmp.len : NULL;
+			    (im->tmp.len + 1) : NULL;
 			if (x.tag == V_TEXT) {
 				svc_buf_add(&im->tmp, x.s, x.n);
 				svc_buf_addc(&im->tmp, '\0');
@@ -1651,7 +1652,7 @@ type_config(struct imp *im, const struct svc_ckind *k, const int *col,
 		}
 		for (c = 0; c < k->ncols; c++)
 			if (v[c])
-				v[c] = im->tmp.s + (uintptr_t)v[c];
+				v[c] = im->tmp.s + ((uintptr_t)v[c] - 1);
 		if (k->check(v, te->msg, sizeof(te->msg), &bad) != 0) {
 			te->type = "bad_value";
 			te->col = col[bad] >= 0 ? col[bad] : 0;

@@ -675,3 +675,76 @@ svc_reader_next(struct svc_reader *r, struct svc_record *rec,
 	}
 	return finish(r, rec, bad);
 }
+
+int
+svc_read_ids(FILE *fp, const char *name, char ***ids, size_t *n, int *empty,
+    struct svc_err *e)
+{
+	struct svc_reader *r;
+	struct svc_record rec;
+	struct svc_bad bad;
+	size_t i, cap = 0;
+	long col = -1;
+	int rc, c;
+
+	*ids = NULL;
+	*n = 0;
+	*empty = 0;
+	if ((c = getc(fp)) == EOF) {
+		*empty = 1;
+		return 0;
+	}
+	ungetc(c, fp);
+	r = svc_reader_open(fp, name, NULL);
+	rc = svc_reader_next(r, &rec, &bad, e);
+	if (rc != SVC_READ_OK) {
+		if (rc == SVC_READ_BAD)
+			svc_err_set(e, SVC_EXIT_FATAL, name, rec.line_start, 0,
+			    "header: %s", bad.msg);
+		svc_reader_close(r);
+		return -1;
+	}
+	for (i = 0; i < rec.nf; i++)
+		if (rec.len[i] == 9 && strncmp(rec.f[i], "ticket_id", 9) == 0)
+			col = (long)i;
+	if (col < 0) {
+		svc_reader_close(r);
+		return svc_err_set(e, SVC_EXIT_FATAL, name, 1, 0,
+		    "no ticket_id column in the input");
+	}
+	while ((rc = svc_reader_next(r, &rec, &bad, e)) != SVC_READ_EOF) {
+		if (rc == SVC_READ_FATAL || rc == SVC_READ_BAD ||
+		    (size_t)col >= rec.nf) {
+			if (rc == SVC_READ_BAD)
+				svc_err_set(e, SVC_EXIT_FATAL, name, rec.line_start,
+				    0, "%s", bad.msg);
+			else if (rc != SVC_READ_FATAL)
+				svc_err_set(e, SVC_EXIT_FATAL, name, rec.line_start,
+				    0, "no ticket_id field");
+			svc_ids_free(*ids, *n);
+			*ids = NULL;
+			*n = 0;
+			svc_reader_close(r);
+			return -1;
+		}
+		if (rec.len[col] == 0)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*ids = svc_xrealloc(*ids, cap * sizeof(**ids));
+		}
+		(*ids)[(*n)++] = svc_xstrndup(rec.f[col], rec.len[col]);
+	}
+	svc_reader_close(r);
+	return 0;
+}
+
+void
+svc_ids_free(char **ids, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+}

@@ -78,4 +78,12 @@ size_t svc_utf8_invalid(const char *s, size_t n);
 struct svc_buf;
 void svc_to_utf8(int encoding, const char *s, size_t n, struct svc_buf *out);
 
+/* Read the ticket_id column of a stage's input (any CSV/TSV with that
+ * column).  Sets *ids (in input order) and *n;
+ * *empty when the input had no bytes at all.  Returns 0, or -1 with e
+ * filled (no ticket_id column, unreadable input). */
+int svc_read_ids(FILE *fp, const char *name, char ***ids, size_t *n,
+    int *empty, struct svc_err *e);
+void svc_ids_free(char **ids, size_t n);
+
 #endif

@@ -173,7 +173,7 @@ main(void)
 	is_str(b.s, "catgory ", "unknown field names");
 	svc_buf_reset(&b);
 	svc_cond_eval(c, get, NULL, &b);
-	is_str(b.s, "catgory=x: (missing) -> no\n", "explain stops at the first no");
+	is_str(b.s, "    catgory=x: (missing) -> no\n", "explain stops at the first no");
 	svc_cond_free(c);
 	svc_buf_free(&b);
 	return tap_done();

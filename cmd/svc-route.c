@@ -1,0 +1,196 @@
+/* svc-route: priority, classification and ownership by rules. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "db.h"
+#include "opt.h"
+#include "reader.h"
+#include "route.h"
+
+enum { O_ALL = 1, O_KEEP, O_REASSIGN, O_EXPLAIN, O_LINT };
+
+static const struct svc_opt opts[] = {
+	{ "all", 0, 0, NULL, "work on all open tickets, not on standard input", O_ALL },
+	{ "keep-priority", 0, 0, NULL, "keep a priority a ticket already has", O_KEEP },
+	{ "reassign", 0, 0, NULL, "route tickets that have an owner too", O_REASSIGN },
+	{ "explain", 0, 1, "TICKET", "print why TICKET gets its priority and owner; change nothing", O_EXPLAIN },
+	{ "lint", 0, 0, NULL, "check the stored rules, or the rule FILEs given", O_LINT },
+	{ NULL, 0, 0, NULL, NULL, 0 }
+};
+
+static const struct svc_cmd cmd = {
+	"svc-route",
+	"[options] [--lint [FILE ...]]",
+	"Classify, prioritise and assign tickets by the rules loaded with\n"
+	"svc-import --kind classify, priority and routing.  Reads ticket rows\n"
+	"(a ticket_id column) on standard input, or works on all open tickets\n"
+	"when standard input is a terminal or empty, or with --all.  Writes\n"
+	"ticket_id, priority, group, assignee, rule, change, reason for every\n"
+	"ticket it changed or could not route.",
+	opts,
+	(1 << SVC_FMT_TABLE) | (1 << SVC_FMT_TSV) | (1 << SVC_FMT_CSV) |
+	    (1 << SVC_FMT_JSON)
+};
+
+struct cfg {
+	struct svc_common c;
+	int all, keep, reassign, lint;
+	const char *explain;
+};
+
+static int
+onopt(int id, const char *arg, void *ud, struct svc_err *e)
+{
+	struct cfg *g = ud;
+
+	(void)e;
+	switch (id) {
+	case O_ALL: g->all = 1; break;
+	case O_KEEP: g->keep = 1; break;
+	case O_REASSIGN: g->reassign = 1; break;
+	case O_EXPLAIN: g->explain = arg; break;
+	case O_LINT: g->lint = 1; break;
+	default: break;
+	}
+	return 0;
+}
+
+static int
+finish(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		svc_warn("write error on standard output");
+		return SVC_EXIT_FATAL;
+	}
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const char *const cols[] = { "ticket_id", "priority", "group",
+	    "assignee", "rule", "change", "reason" };
+	struct cfg g;
+	struct svc_err e;
+	struct svc_db *db = NULL;
+	struct svc_buf b = { 0 };
+	struct svc_route_opts ro;
+	struct svc_route_result res;
+	struct svc_out *out = NULL;
+	char **ids = NULL;
+	size_t nids = 0;
+	int first, rc, empty = 0, status = SVC_EXIT_OK;
+
+	svc_err_progname(argv[0]);
+	svc_err_clear(&e);
+	memset(&g, 0, sizeof(g));
+	rc = svc_opt_parse(argc, argv, &cmd, &g.c, onopt, &g, &first, &e);
+	if (rc == SVC_OPT_HELP) {
+		svc_opt_help(&cmd, &b);
+		fputs(b.s, stdout);
+		svc_buf_free(&b);
+		return finish(SVC_EXIT_OK);
+	}
+	if (rc == SVC_OPT_VERSION) {
+		printf("%s %s\n", cmd.name, SVC_VERSION);
+		return finish(SVC_EXIT_OK);
+	}
+	if (rc < 0)
+		goto usage;
+	if (first < argc && !g.lint) {
+		svc_err_set(&e, SVC_EXIT_USAGE, NULL, 0, 0, "unexpected argument "
+		    "'%s' (rule files go with --lint)", argv[first]);
+		goto usage;
+	}
+	if (g.lint && first < argc) {
+		rc = svc_route_lint(NULL, g.c.now, argv + first,
+		    (size_t)(argc - first), stdout, &e);
+		if (rc < 0) {
+			svc_err_print(&e);
+			return finish(e.status);
+		}
+		if (!g.c.quiet)
+			svc_warn("%d finding%s", rc, rc == 1 ? "" : "s");
+		return finish(rc > 0 ? SVC_EXIT_REJECTS : SVC_EXIT_OK);
+	}
+	if (svc_db_open(g.c.db, SVC_DB_RW, &db, &e) != 0) {
+		svc_err_print(&e);
+		return e.status;
+	}
+	memset(&ro, 0, sizeof(ro));
+	ro.now = g.c.now;
+	ro.actor = g.c.actor;
+	ro.program = cmd.name;
+	ro.args = g.c.args;
+	ro.keep_priority = g.keep;
+	ro.reassign = g.reassign;
+	ro.dry_run = g.c.dry_run;
+	if (g.lint) {
+		rc = svc_route_lint(db, g.c.now, NULL, 0, stdout, &e);
+		if (rc < 0) {
+			svc_err_print(&e);
+			status = e.status;
+		} else {
+			if (!g.c.quiet)
+				svc_warn("%d finding%s", rc, rc == 1 ? "" : "s");
+			status = rc > 0 ? SVC_EXIT_REJECTS : SVC_EXIT_OK;
+		}
+		svc_db_close(db);
+		return finish(status);
+	}
+	if (g.explain) {
+		if (svc_route_explain(db, &ro, g.explain, stdout, &e) != 0) {
+			svc_err_print(&e);
+			status = e.status;
+		}
+		svc_db_close(db);
+		return finish(status);
+	}
+	if (!g.all && !g.c.stdin_tty) {
+		if (svc_read_ids(stdin, "<stdin>", &ids, &nids, &empty, &e) != 0) {
+			svc_err_print(&e);
+			svc_db_close(db);
+			return e.status;
+		}
+	} else
+		empty = 1;
+	if (!g.c.stdout_tty || g.c.format_given)
+		out = svc_out_open(stdout, g.c.format, 7, cols);
+	ro.out = out;
+	rc = svc_route_run(db, &ro, empty ? NULL : ids, nids, &res, &e);
+	if (rc != 0) {
+		svc_err_print(&e);
+		status = e.status;
+	} else if (!g.c.quiet) {
+		char missing[64] = "";
+
+		if (res.missing)
+			snprintf(missing, sizeof(missing), ", %lld not found",
+			    (long long)res.missing);
+		if (g.c.dry_run)
+			svc_warn("%lld tickets, %lld changed, %lld unrouted%s "
+			    "(dry run, nothing committed)", (long long)res.seen,
+			    (long long)res.changed, (long long)res.unrouted,
+			    missing);
+		else
+			svc_warn("%lld tickets, %lld changed, %lld unrouted%s "
+			    "(run %lld)", (long long)res.seen,
+			    (long long)res.changed, (long long)res.unrouted,
+			    missing, (long long)res.run);
+	}
+	if (out && svc_out_close(out) != 0 && status < SVC_EXIT_FATAL) {
+		svc_warn("write error on standard output");
+		status = SVC_EXIT_FATAL;
+	}
+	svc_ids_free(ids, nids);
+	svc_db_close(db);
+	return finish(status);
+usage:
+	svc_err_print(&e);
+	if (e.status == SVC_EXIT_USAGE)
+		fprintf(stderr, "Try '%s --help' for more information.\n",
+		    cmd.name);
+	return e.status;
+}

@@ -1,0 +1,1483 @@
+/* route.c: classification, priority and ownership of tickets. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "cond.h"
+#include "map.h"
+#include "reader.h"
+#include "route.h"
+
+struct rrule {			/* routing */
+	int order;
+	long line;
+	struct svc_cond *when;
+	char *text, *group, *assignee, *strategy, *skills;
+};
+
+struct crule {			/* classify */
+	int order;
+	long line;
+	struct svc_cond *when;
+	char *text, *cat, *sub, *svc;
+};
+
+struct cell {
+	int64_t impact, urgency, priority;
+};
+
+struct mod {
+	long line;
+	struct svc_cond *when;
+	char *text;
+	int64_t adjust;
+};
+
+struct person {
+	char *user, *groups, *skills, *calendar;
+	int64_t capacity, load;
+	int active;
+};
+
+struct cat {
+	char *category, *subcategory, *service, *owner, *group;
+};
+
+struct rt {
+	struct svc_db *db;
+	const struct svc_route_opts *o;
+	struct rrule *rules;
+	size_t nrules;
+	struct crule *cls;
+	size_t ncls;
+	struct cell *cells;
+	size_t ncells;
+	int64_t pmin, pmax;
+	struct mod *mods;
+	size_t nmods;
+	struct person *people;
+	size_t npeople;
+	struct cat *cats;
+	size_t ncats;
+	sqlite3_stmt *sel, *upd, *ev, *audit, *rr_get, *rr_set;
+	int64_t run;
+};
+
+/* A ticket being routed: stored values, then the decisions. */
+struct tk {
+	struct svc_cval v[SVC_NFIELDS];
+	char *s[SVC_NFIELDS];		/* owned text */
+	char *attrs;
+	struct svc_buf abuf;		/* an attrs value being looked at */
+};
+
+static const int64_t dflt[3][3] = { { 1, 2, 3 }, { 2, 3, 4 }, { 3, 4, 5 } };
+
+int
+svc_ticket_open(const char *status, int resolved, int closed)
+{
+	static const char *const shut[] = { "resolved", "closed", "cancelled",
+	    "canceled", "solved", "done", NULL };
+	size_t i;
+
+	if (resolved || closed)
+		return 0;
+	if (status)
+		for (i = 0; shut[i]; i++)
+			if (strcasecmp(status, shut[i]) == 0)
+				return 0;
+	return 1;
+}
+
+/* The SQL test of the same. */
+#define OPEN_SQL "resolved_at IS NULL AND closed_at IS NULL AND " \
+	"(status IS NULL OR lower(status) NOT IN ('resolved','closed'," \
+	"'cancelled','canceled','solved','done'))"
+
+static char *
+col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? svc_xstrdup((const char *)s) : NULL;
+}
+
+/* Is word in the list s (separated by , ; | or spaces)? */
+static int
+in_list(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	while (s && *s) {
+		size_t k;
+
+		while (*s && strchr(",;| ", *s))
+			s++;
+		k = strcspn(s, ",;|");
+		while (k > 0 && s[k - 1] == ' ')
+			k--;
+		if (k == n && strncasecmp(s, word, n) == 0)
+			return 1;
+		s += strcspn(s, ",;|");
+	}
+	return 0;
+}
+
+/* ---- attrs lookup in our own JSON ---- */
+
+static const char *
+json_str(const char *p, struct svc_buf *out)
+{
+	svc_buf_reset(out);
+	for (p++; *p && *p != '"'; p++) {
+		if (*p != '\\') {
+			svc_buf_addc(out, *p);
+			continue;
+		}
+		p++;
+		switch (*p) {
+		case 'n': svc_buf_addc(out, '\n'); break;
+		case 't': svc_buf_addc(out, '\t'); break;
+		case 'r': svc_buf_addc(out, '\r'); break;
+		case 'u': {
+			unsigned v = (unsigned)strtoul((char[5]){ p[1], p[2], p[3],
+			    p[4], 0 }, NULL, 16);
+
+			if (v < 0x80)
+				svc_buf_addc(out, (int)v);
+			p += 4;
+			break;
+		}
+		case '\0': return p;
+		default: svc_buf_addc(out, *p);
+		}
+	}
+	return *p ? p + 1 : p;
+}
+
+static const char *
+json_skip(const char *p)
+{
+	int depth = 0;
+	struct svc_buf tmp = { 0 };
+
+	do {
+		if (*p == '"') {
+			p = json_str(p, &tmp);
+			continue;
+		}
+		if (*p == '[' || *p == '{')
+			depth++;
+		else if (*p == ']' || *p == '}')
+			depth--;
+		p++;
+	} while (*p && depth > 0 && (*p != ',' || depth > 0));
+	svc_buf_free(&tmp);
+	return p;
+}
+
+static void
+attr_get(struct tk *t, const char *key, struct svc_cval *v)
+{
+	const char *p = t->attrs;
+	struct svc_buf k = { 0 };
+
+	if (p == NULL || *p != '{')
+		return;
+	p++;
+	while (*p == '"') {
+		int hit;
+		const char *start;
+
+		p = json_str(p, &k);
+		hit = k.s && strcmp(k.s, key) == 0;
+		if (*p == ':')
+			p++;
+		start = p;
+		if (*p == '"') {
+			p = json_str(p, &t->abuf);
+			if (hit) {
+				v->present = 1;
+				v->s = t->abuf.s ? t->abuf.s : "";
+				v->n = t->abuf.len;
+			}
+		} else if (strncmp(p, "null", 4) == 0)
+			p += 4;
+		else {
+			p = json_skip(p);
+			if (hit) {
+				svc_buf_reset(&t->abuf);
+				svc_buf_add(&t->abuf, start, (size_t)(p - start));
+				v->present = 1;
+				v->s = t->abuf.s;
+				v->n = t->abuf.len;
+			}
+		}
+		if (hit)
+			break;
+		if (*p == ',')
+			p++;
+	}
+	svc_buf_free(&k);
+}
+
+static void
+get(void *ud, int kind, int index, const char *key, struct svc_cval *v)
+{
+	struct tk *t = ud;
+
+	if (kind == SVC_CREF_FIELD)
+		*v = t->v[index];
+	else if (kind == SVC_CREF_ATTR)
+		attr_get(t, key, v);
+}
+
+static void
+tk_set_text(struct tk *t, int f, const char *s)
+{
+	free(t->s[f]);
+	t->s[f] = s ? svc_xstrdup(s) : NULL;
+	memset(&t->v[f], 0, sizeof(t->v[f]));
+	if (s) {
+		t->v[f].present = 1;
+		t->v[f].s = t->s[f];
+		t->v[f].n = strlen(s);
+	}
+}
+
+static void
+tk_set_int(struct tk *t, int f, int64_t i)
+{
+	free(t->s[f]);
+	t->s[f] = NULL;
+	memset(&t->v[f], 0, sizeof(t->v[f]));
+	t->v[f].present = 1;
+	t->v[f].isnum = 1;
+	t->v[f].i = i;
+}
+
+static void
+tk_free(struct tk *t)
+{
+	int f;
+
+	for (f = 0; f < SVC_NFIELDS; f++)
+		free(t->s[f]);
+	free(t->attrs);
+	svc_buf_free(&t->abuf);
+	memset(t, 0, sizeof(*t));
+}
+
+static void
+tk_load(struct tk *t, sqlite3_stmt *st)
+{
+	int f;
+
+	for (f = 0; f < SVC_NFIELDS; f++) {
+		switch (sqlite3_column_type(st, f)) {
+		case SQLITE_NULL:
+			break;
+		case SQLITE_INTEGER:
+			tk_set_int(t, f, sqlite3_column_int64(st, f));
+			break;
+		default:
+			tk_set_text(t, f, (const char *)sqlite3_column_text(st, f));
+		}
+	}
+	t->attrs = col_dup(st, SVC_NFIELDS);
+}
+
+/* The field as text (NULL when missing). */
+static const char *
+tk_text(const struct tk *t, int f, char *num, size_t nn)
+{
+	if (!t->v[f].present)
+		return NULL;
+	if (t->v[f].isnum) {
+		snprintf(num, nn, "%lld", (long long)t->v[f].i);
+		return num;
+	}
+	return t->s[f];
+}
+
+/* ---- loading the configuration valid at now ---- */
+
+static int
+prep_kind(struct rt *r, const char *kind, const char *cols, const char *order,
+    sqlite3_stmt **st, struct svc_err *e)
+{
+	struct svc_buf sql = { 0 };
+	int rc;
+
+	svc_buf_printf(&sql, "SELECT %s FROM \"%s\" WHERE version=(SELECT "
+	    "version FROM config_versions WHERE kind='%s' AND valid_from<=? "
+	    "ORDER BY version DESC LIMIT 1) ORDER BY %s", cols, kind, kind,
+	    order);
+	rc = svc_db_prepare(r->db, sql.s, st, e);
+	svc_buf_free(&sql);
+	if (rc == 0)
+		sqlite3_bind_int64(*st, 1, r->o->now);
+	return rc;
+}
+
+static struct svc_cond *
+cond_of(sqlite3_stmt *st, int i, char **text, struct svc_err *e)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+
+	*text = svc_xstrdup(s ? s : "");
+	return svc_cond_parse(*text, strlen(*text), NULL, e);
+}
+
+static int
+load(struct rt *r, struct svc_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	r->pmin = 1;
+	r->pmax = 5;
+	if (prep_kind(r, "routing", "\"order\", line, \"when\", \"group\", "
+	    "assignee, strategy, skills", "\"order\", rowno", &st, e) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct rrule *x;
+
+		r->rules = svc_xrealloc(r->rules, (r->nrules + 1) *
+		    sizeof(*r->rules));
+		x = &r->rules[r->nrules];
+		memset(x, 0, sizeof(*x));
+		x->order = sqlite3_column_int(st, 0);
+		x->line = sqlite3_column_int64(st, 1);
+		if ((x->when = cond_of(st, 2, &x->text, e)) == NULL) {
+			free(x->text);
+			sqlite3_finalize(st);
+			return -1;
+		}
+		x->group = col_dup(st, 3);
+		x->assignee = col_dup(st, 4);
+		x->strategy = col_dup(st, 5);
+		x->skills = col_dup(st, 6);
+		r->nrules++;
+	}
+	sqlite3_finalize(st);
+	if (prep_kind(r, "classify", "\"order\", line, \"when\", category, "
+	    "subcategory, service", "\"order\", rowno", &st, e) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct crule *x;
+
+		r->cls = svc_xrealloc(r->cls, (r->ncls + 1) * sizeof(*r->cls));
+		x = &r->cls[r->ncls];
+		memset(x, 0, sizeof(*x));
+		x->order = sqlite3_column_int(st, 0);
+		x->line = sqlite3_column_int64(st, 1);
+		if ((x->when = cond_of(st, 2, &x->text, e)) == NULL) {
+			free(x->text);
+			sqlite3_finalize(st);
+			return -1;
+		}
+		x->cat = col_dup(st, 3);
+		x->sub = col_dup(st, 4);
+		x->svc = col_dup(st, 5);
+		r->ncls++;
+	}
+	sqlite3_finalize(st);
+	if (prep_kind(r, "priority", "line, impact, urgency, priority, "
+	    "\"when\", adjust", "rowno", &st, e) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+			struct cell *c;
+
+			r->cells = svc_xrealloc(r->cells, (r->ncells + 1) *
+			    sizeof(*r->cells));
+			c = &r->cells[r->ncells];
+			c->impact = sqlite3_column_int64(st, 1);
+			c->urgency = sqlite3_column_int64(st, 2);
+			c->priority = sqlite3_column_int64(st, 3);
+			if (r->ncells == 0 || c->priority < r->pmin)
+				r->pmin = c->priority;
+			if (r->ncells == 0 || c->priority > r->pmax)
+				r->pmax = c->priority;
+			r->ncells++;
+		} else {
+			struct mod *m;
+
+			r->mods = svc_xrealloc(r->mods, (r->nmods + 1) *
+			    sizeof(*r->mods));
+			m = &r->mods[r->nmods];
+			memset(m, 0, sizeof(*m));
+			m->line = sqlite3_column_int64(st, 0);
+			if ((m->when = cond_of(st, 4, &m->text, e)) == NULL) {
+				free(m->text);
+				sqlite3_finalize(st);
+				return -1;
+			}
+			m->adjust = sqlite3_column_int64(st, 5);
+			r->nmods++;
+		}
+	}
+	sqlite3_finalize(st);
+	if (prep_kind(r, "people", "user, groups, skills, capacity, calendar, "
+	    "active", "user", &st, e) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct person *p;
+
+		r->people = svc_xrealloc(r->people, (r->npeople + 1) *
+		    sizeof(*r->people));
+		p = &r->people[r->npeople++];
+		memset(p, 0, sizeof(*p));
+		p->user = col_dup(st, 0);
+		p->groups = col_dup(st, 1);
+		p->skills = col_dup(st, 2);
+		p->capacity = sqlite3_column_type(st, 3) == SQLITE_NULL ? 1 :
+		    sqlite3_column_int64(st, 3);
+		p->calendar = col_dup(st, 4);
+		p->active = sqlite3_column_type(st, 5) == SQLITE_NULL ||
+		    sqlite3_column_int(st, 5) != 0;
+	}
+	sqlite3_finalize(st);
+	if (prep_kind(r, "catalog", "category, subcategory, service, owner, "
+	    "default_group", "rowno", &st, e) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct cat *c;
+
+		r->cats = svc_xrealloc(r->cats, (r->ncats + 1) *
+		    sizeof(*r->cats));
+		c = &r->cats[r->ncats++];
+		c->category = col_dup(st, 0);
+		c->subcategory = col_dup(st, 1);
+		c->service = col_dup(st, 2);
+		c->owner = col_dup(st, 3);
+		c->group = col_dup(st, 4);
+	}
+	sqlite3_finalize(st);
+	/* open tickets per person */
+	if (r->npeople > 0) {
+		size_t i;
+
+		if (svc_db_prepare(r->db, "SELECT assignee, count(*) FROM tickets "
+		    "WHERE assignee IS NOT NULL AND " OPEN_SQL " GROUP BY assignee",
+		    &st, e) != 0)
+			return -1;
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *u = (const char *)sqlite3_column_text(st, 0);
+
+			for (i = 0; i < r->npeople; i++)
+				if (r->people[i].user && u &&
+				    strcmp(r->people[i].user, u) == 0)
+					r->people[i].load = sqlite3_column_int64(st, 1);
+		}
+		sqlite3_finalize(st);
+	}
+	return 0;
+}
+
+static void
+rt_free(struct rt *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nrules; i++) {
+		svc_cond_free(r->rules[i].when);
+		free(r->rules[i].text);
+		free(r->rules[i].group);
+		free(r->rules[i].assignee);
+		free(r->rules[i].strategy);
+		free(r->rules[i].skills);
+	}
+	for (i = 0; i < r->ncls; i++) {
+		svc_cond_free(r->cls[i].when);
+		free(r->cls[i].text);
+		free(r->cls[i].cat);
+		free(r->cls[i].sub);
+		free(r->cls[i].svc);
+	}
+	for (i = 0; i < r->nmods; i++) {
+		svc_cond_free(r->mods[i].when);
+		free(r->mods[i].text);
+	}
+	for (i = 0; i < r->npeople; i++) {
+		free(r->people[i].user);
+		free(r->people[i].groups);
+		free(r->people[i].skills);
+		free(r->people[i].calendar);
+	}
+	for (i = 0; i < r->ncats; i++) {
+		free(r->cats[i].category);
+		free(r->cats[i].subcategory);
+		free(r->cats[i].service);
+		free(r->cats[i].owner);
+		free(r->cats[i].group);
+	}
+	free(r->rules);
+	free(r->cls);
+	free(r->cells);
+	free(r->mods);
+	free(r->people);
+	free(r->cats);
+	sqlite3_finalize(r->sel);
+	sqlite3_finalize(r->upd);
+	sqlite3_finalize(r->ev);
+	sqlite3_finalize(r->audit);
+	sqlite3_finalize(r->rr_get);
+	sqlite3_finalize(r->rr_set);
+}
+
+/* ---- decisions ---- */
+
+struct decision {
+	int changed[SVC_NFIELDS];
+	char detail[SVC_NFIELDS][300];
+	char rule[64];
+	const char *reason;
+	int owner_tried;
+};
+
+static int
+matches(struct svc_cond *c, struct tk *t, struct svc_buf *ex)
+{
+	return svc_cond_eval(c, get, t, ex);
+}
+
+static void
+classify(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex)
+{
+	static const int fields[3] = { SVC_F_CATEGORY, SVC_F_SUBCATEGORY,
+	    SVC_F_SERVICE };
+	size_t i;
+	int k;
+
+	if (t->v[SVC_F_CATEGORY].present && t->v[SVC_F_SUBCATEGORY].present &&
+	    t->v[SVC_F_SERVICE].present) {
+		if (ex)
+			svc_buf_adds(ex, "classify: category, subcategory and "
+			    "service are set\n");
+		return;
+	}
+	for (i = 0; i < r->ncls; i++) {
+		struct crule *c = &r->cls[i];
+		const char *val[3] = { c->cat, c->sub, c->svc };
+
+		if (ex)
+			svc_buf_printf(ex, "classify rule %d (line %ld) %s\n",
+			    c->order, c->line, c->text[0] ? c->text :
+			    "(always)");
+		if (!matches(c->when, t, ex))
+			continue;
+		for (k = 0; k < 3; k++) {
+			int f = fields[k];
+
+			if (val[k] == NULL || t->v[f].present)
+				continue;
+			tk_set_text(t, f, val[k]);
+			d->changed[f] = 1;
+			snprintf(d->detail[f], sizeof(d->detail[f]),
+			    "classify rule %d (line %ld)", c->order, c->line);
+			if (ex)
+				svc_buf_printf(ex, "  sets %s to '%s'\n",
+				    svc_tfields[f].name, val[k]);
+		}
+		return;
+	}
+	if (ex)
+		svc_buf_adds(ex, "classify: no rule matches\n");
+}
+
+static void
+prioritise(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex)
+{
+	int64_t im, ur, p = -1;
+	size_t i;
+	char how[200];
+	struct svc_buf mods = { 0 };
+
+	if (!t->v[SVC_F_IMPACT].present || !t->v[SVC_F_URGENCY].present ||
+	    !t->v[SVC_F_IMPACT].isnum || !t->v[SVC_F_URGENCY].isnum) {
+		if (ex)
+			svc_buf_adds(ex, t->v[SVC_F_PRIORITY].present ?
+			    "priority: kept, set by a person (no impact or "
+			    "urgency)\n" : "priority: none (no impact or "
+			    "urgency)\n");
+		return;
+	}
+	if (r->o->keep_priority && t->v[SVC_F_PRIORITY].present) {
+		if (ex)
+			svc_buf_adds(ex, "priority: kept (--keep-priority)\n");
+		return;
+	}
+	im = t->v[SVC_F_IMPACT].i;
+	ur = t->v[SVC_F_URGENCY].i;
+	if (r->ncells > 0) {
+		for (i = 0; i < r->ncells; i++)
+			if (r->cells[i].impact == im && r->cells[i].urgency == ur)
+				p = r->cells[i].priority;
+		snprintf(how, sizeof(how), "priority table (%lld,%lld)",
+		    (long long)im, (long long)ur);
+	} else {
+		if (im >= 1 && im <= 3 && ur >= 1 && ur <= 3)
+			p = dflt[im - 1][ur - 1];
+		snprintf(how, sizeof(how), "default matrix (%lld,%lld)",
+		    (long long)im, (long long)ur);
+	}
+	if (p < 0) {
+		if (ex)
+			svc_buf_printf(ex, "priority: kept, no cell in the %s\n",
+			    how);
+		return;
+	}
+	if (ex)
+		svc_buf_printf(ex, "priority: impact %lld x urgency %lld -> %lld "
+		    "(%s)\n", (long long)im, (long long)ur, (long long)p, how);
+	for (i = 0; i < r->nmods; i++) {
+		struct mod *m = &r->mods[i];
+
+		if (ex)
+			svc_buf_printf(ex, "  modifier line %ld, %+lld if %s\n",
+			    m->line, (long long)m->adjust, m->text);
+		if (!matches(m->when, t, ex))
+			continue;
+		p += m->adjust;
+		svc_buf_printf(&mods, "; %s %+lld", m->text, (long long)m->adjust);
+	}
+	if (p < r->pmin)
+		p = r->pmin;
+	if (p > r->pmax)
+		p = r->pmax;
+	if (ex)
+		svc_buf_printf(ex, "  priority %lld (bounded %lld..%lld)\n",
+		    (long long)p, (long long)r->pmin, (long long)r->pmax);
+	if (t->v[SVC_F_PRIORITY].present && t->v[SVC_F_PRIORITY].isnum &&
+	    t->v[SVC_F_PRIORITY].i == p) {
+		svc_buf_free(&mods);
+		return;
+	}
+	tk_set_int(t, SVC_F_PRIORITY, p);
+	d->changed[SVC_F_PRIORITY] = 1;
+	snprintf(d->detail[SVC_F_PRIORITY], sizeof(d->detail[0]), "%s=%lld%s",
+	    how, (long long)(p), mods.s ? mods.s : "");
+	svc_buf_free(&mods);
+}
+
+static int
+available(const struct person *p)
+{
+	/* working calendars arrive with svc-sla's calendars; until one is
+	 * defined a person's calendar is open */
+	return p->active && p->user != NULL;
+}
+
+/* Choose a person of group by strategy; NULL when nobody is available. */
+static struct person *
+choose(struct rt *r, const struct rrule *x, const char *group,
+    struct svc_buf *ex, struct svc_err *e, int *err)
+{
+	struct person *best = NULL, **cand = NULL;
+	size_t i, n = 0;
+	const char *strategy = x->strategy ? x->strategy : "least_loaded";
+
+	*err = 0;
+	for (i = 0; i < r->npeople; i++) {
+		struct person *p = &r->people[i];
+
+		if (!available(p) || !in_list(p->groups, group))
+			continue;
+		if (strcmp(strategy, "skills") == 0 && x->skills) {
+			const char *s = x->skills;
+			int all = 1;
+
+			while (*s && all) {
+				char w[128];
+				size_t k;
+
+				while (*s && strchr(",;| ", *s))
+					s++;
+				k = strcspn(s, ",;|");
+				while (k > 0 && s[k - 1] == ' ')
+					k--;
+				if (k == 0)
+					break;
+				snprintf(w, sizeof(w), "%.*s", (int)k, s);
+				all = in_list(p->skills, w);
+				s += strcspn(s, ",;|");
+			}
+			if (!all) {
+				if (ex)
+					svc_buf_printf(ex, "    %s lacks a skill of "
+					    "%s\n", p->user, x->skills);
+				continue;
+			}
+		}
+		cand = svc_xrealloc(cand, (n + 1) * sizeof(*cand));
+		cand[n++] = p;
+	}
+	if (n == 0) {
+		if (ex)
+			svc_buf_printf(ex, "    nobody of group '%s' is "
+			    "available\n", group);
+		free(cand);
+		return NULL;
+	}
+	if (strcmp(strategy, "round_robin") == 0) {
+		char key[300];
+		int64_t k = 0;
+
+		snprintf(key, sizeof(key), "rr:%d:%s", x->order, group);
+		sqlite3_bind_text(r->rr_get, 1, key, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(r->rr_get) == SQLITE_ROW)
+			k = sqlite3_column_int64(r->rr_get, 0);
+		sqlite3_reset(r->rr_get);
+		best = cand[(size_t)(k % (int64_t)n)];
+		if (ex)
+			svc_buf_printf(ex, "    round robin over %zu people, turn "
+			    "%lld: %s\n", n, (long long)k, best->user);
+		sqlite3_bind_text(r->rr_set, 1, key, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(r->rr_set, 2, k + 1);
+		if (sqlite3_step(r->rr_set) != SQLITE_DONE) {
+			svc_db_fail(r->db, sqlite3_errcode(r->db->h), e,
+			    "keeping the round-robin turn");
+			*err = 1;
+		}
+		sqlite3_reset(r->rr_set);
+		free(cand);
+		return best;
+	}
+	/* least_loaded and skills: fewest open tickets per capacity */
+	for (i = 0; i < n; i++) {
+		struct person *p = cand[i];
+		int64_t cap = p->capacity > 0 ? p->capacity : 1;
+
+		if (ex)
+			svc_buf_printf(ex, "    %s: %lld open / capacity %lld = "
+			    "%.2f\n", p->user, (long long)p->load, (long long)cap,
+			    (double)p->load / (double)cap);
+		if (best == NULL || p->load * (best->capacity > 0 ?
+		    best->capacity : 1) < best->load * cap)
+			best = p;
+	}
+	if (ex)
+		svc_buf_printf(ex, "    chosen: %s\n", best->user);
+	free(cand);
+	return best;
+}
+
+static const struct cat *
+catalog_for(struct rt *r, struct tk *t)
+{
+	const struct cat *best = NULL;
+	int bestn = -1;
+	size_t i;
+
+	for (i = 0; i < r->ncats; i++) {
+		const struct cat *c = &r->cats[i];
+		const char *v[3] = { t->s[SVC_F_CATEGORY], t->s[SVC_F_SUBCATEGORY],
+		    t->s[SVC_F_SERVICE] };
+		const char *w[3] = { c->category, c->subcategory, c->service };
+		int k, n = 0, ok = 1;
+
+		for (k = 0; k < 3 && ok; k++) {
+			if (w[k] == NULL)
+				continue;
+			if (v[k] == NULL || strcasecmp(v[k], w[k]) != 0)
+				ok = 0;
+			else
+				n++;
+		}
+		if (ok && n > bestn && (c->group || c->owner)) {
+			best = c;
+			bestn = n;
+		}
+	}
+	return best;
+}
+
+static struct person *
+person(struct rt *r, const char *user)
+{
+	size_t i;
+
+	for (i = 0; user && i < r->npeople; i++)
+		if (strcmp(r->people[i].user, user) == 0)
+			return &r->people[i];
+	return NULL;
+}
+
+static void
+set_owner(struct rt *r, struct tk *t, struct decision *d, const char *group,
+    const char *assignee, const char *why)
+{
+	char num[32];
+	const char *old_a = tk_text(t, SVC_F_ASSIGNEE, num, sizeof(num));
+	struct person *p;
+
+	if (group && !(t->v[SVC_F_GROUP_NAME].present &&
+	    strcmp(t->s[SVC_F_GROUP_NAME], group) == 0)) {
+		tk_set_text(t, SVC_F_GROUP_NAME, group);
+		d->changed[SVC_F_GROUP_NAME] = 1;
+		snprintf(d->detail[SVC_F_GROUP_NAME], sizeof(d->detail[0]), "%s",
+		    why);
+	}
+	if (assignee && !(old_a && strcmp(old_a, assignee) == 0)) {
+		if ((p = person(r, old_a)) != NULL && p->load > 0)
+			p->load--;
+		tk_set_text(t, SVC_F_ASSIGNEE, assignee);
+		d->changed[SVC_F_ASSIGNEE] = 1;
+		snprintf(d->detail[SVC_F_ASSIGNEE], sizeof(d->detail[0]), "%s",
+		    why);
+		if ((p = person(r, assignee)) != NULL)
+			p->load++;
+	}
+}
+
+static int
+own(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex,
+    struct svc_err *e)
+{
+	size_t i;
+	const struct cat *c;
+	int err;
+
+	if (t->v[SVC_F_ASSIGNEE].present && !r->o->reassign) {
+		if (ex)
+			svc_buf_printf(ex, "owner: kept, assigned to %s (use "
+			    "--reassign to route again)\n", t->s[SVC_F_ASSIGNEE] ?
+			    t->s[SVC_F_ASSIGNEE] : "?");
+		return 0;
+	}
+	d->owner_tried = 1;
+	if (ex)
+		svc_buf_adds(ex, "owner:\n");
+	for (i = 0; i < r->nrules; i++) {
+		struct rrule *x = &r->rules[i];
+		const char *group;
+		char why[200];
+		struct person *p;
+
+		if (ex)
+			svc_buf_printf(ex, "  rule %d (line %ld) %s\n", x->order,
+			    x->line, x->text[0] ? x->text : "(always)");
+		if (!matches(x->when, t, ex))
+			continue;
+		snprintf(d->rule, sizeof(d->rule), "routing:%d", x->order);
+		/* a group on the ticket is kept unless --reassign */
+		group = t->v[SVC_F_GROUP_NAME].present && !r->o->reassign ?
+		    t->s[SVC_F_GROUP_NAME] : x->group ? x->group :
+		    t->s[SVC_F_GROUP_NAME];
+		snprintf(why, sizeof(why), "routing rule %d (line %ld) %s",
+		    x->order, x->line, x->strategy ? x->strategy : "fixed");
+		if ((x->strategy == NULL || strcmp(x->strategy, "fixed") == 0)) {
+			if (ex)
+				svc_buf_printf(ex, "    fixed: group %s, assignee "
+				    "%s\n", group ? group : "-", x->assignee ?
+				    x->assignee : "-");
+			set_owner(r, t, d, group, x->assignee, why);
+			return 0;
+		}
+		if (group == NULL) {
+			d->reason = "no_group";
+			if (ex)
+				svc_buf_adds(ex, "    no group to choose from\n");
+			return 0;
+		}
+		p = choose(r, x, group, ex, e, &err);
+		if (err)
+			return -1;
+		if (p == NULL)
+			d->reason = "no_one_available";
+		set_owner(r, t, d, group, p ? p->user : NULL, why);
+		return 0;
+	}
+	if ((c = catalog_for(r, t)) != NULL) {
+		const char *group = t->v[SVC_F_GROUP_NAME].present &&
+		    !r->o->reassign ? t->s[SVC_F_GROUP_NAME] : c->group;
+
+		snprintf(d->rule, sizeof(d->rule), "catalog");
+		if (ex)
+			svc_buf_printf(ex, "  no rule matches; catalog default: "
+			    "group %s, owner %s\n", c->group ? c->group : "-",
+			    c->owner ? c->owner : "-");
+		set_owner(r, t, d, group, c->owner, "catalog default");
+		return 0;
+	}
+	d->reason = "no_rule";
+	if (ex)
+		svc_buf_adds(ex, "  no rule matches and the catalog has no "
+		    "default: unrouted\n");
+	return 0;
+}
+
+/* ---- writing ---- */
+
+static int
+prepare(struct rt *r, struct svc_err *e)
+{
+	struct svc_buf sql = { 0 };
+	int f, rc;
+
+	svc_buf_adds(&sql, "SELECT ");
+	for (f = 0; f < SVC_NFIELDS; f++)
+		svc_buf_printf(&sql, "%s,", svc_tfields[f].name);
+	svc_buf_adds(&sql, "attrs FROM tickets WHERE ticket_id=?");
+	rc = svc_db_prepare(r->db, sql.s, &r->sel, e);
+	svc_buf_free(&sql);
+	if (rc != 0 ||
+	    svc_db_prepare(r->db, "UPDATE tickets SET category=?, subcategory=?, "
+	    "service=?, priority=?, group_name=?, assignee=? WHERE ticket_id=?",
+	    &r->upd, e) != 0 ||
+	    svc_db_prepare(r->db, "INSERT INTO ticket_events(ticket_id, at, "
+	    "field, old, new, actor, run, source) VALUES (?,?,?,?,?,?,?,"
+	    "'route')", &r->ev, e) != 0 ||
+	    svc_db_prepare(r->db, "INSERT INTO audit(at, actor, program, run, "
+	    "entity, key, field, old, new, detail) VALUES (?,?,?,?,'ticket',?,"
+	    "?,?,?,?)", &r->audit, e) != 0 ||
+	    svc_db_prepare(r->db, "SELECT value FROM route_state WHERE key=?",
+	    &r->rr_get, e) != 0 ||
+	    svc_db_prepare(r->db, "INSERT INTO route_state(key, value) VALUES "
+	    "(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+	    &r->rr_set, e) != 0)
+		return -1;
+	return 0;
+}
+
+static void
+bind_field(sqlite3_stmt *st, int i, const struct tk *t, int f)
+{
+	if (!t->v[f].present)
+		sqlite3_bind_null(st, i);
+	else if (t->v[f].isnum)
+		sqlite3_bind_int64(st, i, t->v[f].i);
+	else
+		sqlite3_bind_text(st, i, t->s[f], -1, SQLITE_TRANSIENT);
+}
+
+static int
+write_ticket(struct rt *r, const char *id, struct tk *old, struct tk *t,
+    const struct decision *d, struct svc_err *e)
+{
+	static const int fields[6] = { SVC_F_CATEGORY, SVC_F_SUBCATEGORY,
+	    SVC_F_SERVICE, SVC_F_PRIORITY, SVC_F_GROUP_NAME, SVC_F_ASSIGNEE };
+	int k, rc;
+
+	for (k = 0; k < 6; k++)
+		bind_field(r->upd, k + 1, t, fields[k]);
+	sqlite3_bind_text(r->upd, 7, id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(r->upd);
+	sqlite3_reset(r->upd);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(r->db, rc, e, "updating a ticket");
+	for (k = 0; k < 6; k++) {
+		int f = fields[k];
+		char n1[32], n2[32];
+		const char *a, *b;
+
+		if (!d->changed[f])
+			continue;
+		a = tk_text(old, f, n1, sizeof(n1));
+		b = tk_text(t, f, n2, sizeof(n2));
+		sqlite3_bind_text(r->ev, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(r->ev, 2, r->o->now);
+		sqlite3_bind_text(r->ev, 3, svc_tfields[f].name, -1, SQLITE_STATIC);
+		if (a)
+			sqlite3_bind_text(r->ev, 4, a, -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(r->ev, 4);
+		if (b)
+			sqlite3_bind_text(r->ev, 5, b, -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(r->ev, 5);
+		sqlite3_bind_text(r->ev, 6, r->o->actor, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(r->ev, 7, r->run);
+		rc = sqlite3_step(r->ev);
+		sqlite3_reset(r->ev);
+		if (rc != SQLITE_DONE)
+			return svc_db_fail(r->db, rc, e, "recording history");
+		sqlite3_bind_int64(r->audit, 1, r->o->now);
+		sqlite3_bind_text(r->audit, 2, r->o->actor, -1, SQLITE_STATIC);
+		sqlite3_bind_text(r->audit, 3, r->o->program, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(r->audit, 4, r->run);
+		sqlite3_bind_text(r->audit, 5, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(r->audit, 6, svc_tfields[f].name, -1,
+		    SQLITE_STATIC);
+		if (a)
+			sqlite3_bind_text(r->audit, 7, a, -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(r->audit, 7);
+		if (b)
+			sqlite3_bind_text(r->audit, 8, b, -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(r->audit, 8);
+		sqlite3_bind_text(r->audit, 9, d->detail[f], -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(r->audit);
+		sqlite3_reset(r->audit);
+		if (rc != SQLITE_DONE)
+			return svc_db_fail(r->db, rc, e, "auditing");
+	}
+	return 0;
+}
+
+static void
+copy_tk(struct tk *dst, const struct tk *src)
+{
+	int f;
+
+	memset(dst, 0, sizeof(*dst));
+	for (f = 0; f < SVC_NFIELDS; f++) {
+		dst->v[f] = src->v[f];
+		if (src->s[f]) {
+			dst->s[f] = svc_xstrdup(src->s[f]);
+			dst->v[f].s = dst->s[f];
+		}
+	}
+}
+
+/* Decide for the ticket loaded in t; write unless explaining. */
+static int
+route_one(struct rt *r, const char *id, struct tk *t, struct svc_buf *ex,
+    struct svc_route_result *res, struct svc_err *e)
+{
+	struct decision d;
+	struct tk old;
+	int f, any = 0, rc = 0;
+
+	memset(&d, 0, sizeof(d));
+	copy_tk(&old, t);
+	classify(r, t, &d, ex);
+	prioritise(r, t, &d, ex);
+	if (own(r, t, &d, ex, e) != 0) {
+		tk_free(&old);
+		return -1;
+	}
+	for (f = 0; f < SVC_NFIELDS; f++)
+		any |= d.changed[f];
+	if (ex == NULL && any)
+		rc = write_ticket(r, id, &old, t, &d, e);
+	if (rc == 0 && res) {
+		if (any)
+			res->changed++;
+		if (d.reason && strcmp(d.reason, "no_rule") == 0)
+			res->unrouted++;
+	}
+	if (rc == 0 && ex == NULL && r->o->out && (any || d.reason)) {
+		char n1[32];
+		const char *v[7];
+
+		v[0] = id;
+		v[1] = tk_text(t, SVC_F_PRIORITY, n1, sizeof(n1));
+		v[2] = t->s[SVC_F_GROUP_NAME];
+		v[3] = t->s[SVC_F_ASSIGNEE];
+		v[4] = d.rule[0] ? d.rule : NULL;
+		v[5] = any ? "changed" : "unchanged";
+		v[6] = d.reason;
+		svc_out_row(r->o->out, v, NULL);
+	}
+	tk_free(&old);
+	return rc;
+}
+
+static int
+load_ticket(struct rt *r, const char *id, struct tk *t, struct svc_err *e)
+{
+	int rc;
+
+	sqlite3_bind_text(r->sel, 1, id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(r->sel);
+	if (rc == SQLITE_ROW)
+		tk_load(t, r->sel);
+	sqlite3_reset(r->sel);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return svc_db_fail(r->db, rc, e, "reading a ticket");
+	return rc == SQLITE_ROW;
+}
+
+int
+svc_route_run(struct svc_db *db, const struct svc_route_opts *o,
+    char *const *ids, size_t n, struct svc_route_result *res,
+    struct svc_err *e)
+{
+	struct rt r;
+	struct svc_run run;
+	sqlite3_stmt *all = NULL, *st = NULL;
+	size_t i;
+	int rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	memset(res, 0, sizeof(*res));
+	r.db = db;
+	r.o = o;
+	memset(&run, 0, sizeof(run));
+	run.program = o->program;
+	run.args = o->args;
+	run.actor = o->actor;
+	run.kind = "route";
+	run.started = run.finished = o->now;
+	if (svc_db_begin(db, e) != 0)
+		return -1;
+	if (svc_db_run_insert(db, &run, e) != 0 || load(&r, e) != 0 ||
+	    prepare(&r, e) != 0)
+		goto out;
+	r.run = res->run = run.id;
+	if (ids == NULL) {
+		if (svc_db_prepare(db, "SELECT ticket_id FROM tickets WHERE "
+		    OPEN_SQL " ORDER BY ticket_id", &all, e) != 0)
+			goto out;
+		while ((rc = sqlite3_step(all)) == SQLITE_ROW) {
+			char *id = svc_xstrdup((const char *)
+			    sqlite3_column_text(all, 0));
+			struct tk t;
+
+			memset(&t, 0, sizeof(t));
+			rc = load_ticket(&r, id, &t, e);
+			if (rc > 0) {
+				res->seen++;
+				rc = route_one(&r, id, &t, NULL, res, e);
+			}
+			tk_free(&t);
+			free(id);
+			if (rc < 0)
+				goto out;
+		}
+		if (rc != SQLITE_DONE) {
+			svc_db_fail(db, rc, e, "listing open tickets");
+			rc = -1;
+			goto out;
+		}
+	} else
+		for (i = 0; i < n; i++) {
+			struct tk t;
+
+			memset(&t, 0, sizeof(t));
+			rc = load_ticket(&r, ids[i], &t, e);
+			if (rc == 0)
+				res->missing++;
+			else if (rc > 0) {
+				res->seen++;
+				rc = route_one(&r, ids[i], &t, NULL, res, e);
+			}
+			tk_free(&t);
+			if (rc < 0)
+				goto out;
+		}
+	if (svc_db_prepare(db, "UPDATE runs SET rows_in=?, rows_loaded=?, "
+	    "rows_changed=? WHERE id=?", &st, e) != 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, res->seen);
+	sqlite3_bind_int64(st, 2, res->seen);
+	sqlite3_bind_int64(st, 3, res->changed);
+	sqlite3_bind_int64(st, 4, r.run);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE) {
+		svc_db_fail(db, rc, e, "finishing the run");
+		rc = -1;
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(all);
+	sqlite3_finalize(st);
+	rt_free(&r);
+	if (rc != 0 || o->dry_run)
+		svc_db_rollback(db);
+	else if (svc_db_commit(db, e) != 0)
+		rc = -1;
+	return rc;
+}
+
+int
+svc_route_explain(struct svc_db *db, const struct svc_route_opts *o,
+    const char *id, FILE *fp, struct svc_err *e)
+{
+	struct rt r;
+	struct tk t;
+	struct svc_buf ex = { 0 };
+	int rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	memset(&t, 0, sizeof(t));
+	r.db = db;
+	r.o = o;
+	/* round robin reads and advances its turn: do it in a transaction
+	 * that is rolled back */
+	if (svc_db_begin(db, e) != 0)
+		return -1;
+	if (load(&r, e) != 0 || prepare(&r, e) != 0)
+		goto out;
+	rc = load_ticket(&r, id, &t, e);
+	if (rc == 0) {
+		svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0, "no ticket '%s'", id);
+		rc = -1;
+	}
+	if (rc < 0)
+		goto out;
+	svc_buf_printf(&ex, "ticket %s\n", id);
+	rc = route_one(&r, id, &t, &ex, NULL, e);
+	if (rc == 0) {
+		char n1[32];
+		const char *p = tk_text(&t, SVC_F_PRIORITY, n1, sizeof(n1));
+
+		svc_buf_printf(&ex, "result: priority %s, group %s, assignee %s\n",
+		    p ? p : "-", t.s[SVC_F_GROUP_NAME] ? t.s[SVC_F_GROUP_NAME] :
+		    "-", t.s[SVC_F_ASSIGNEE] ? t.s[SVC_F_ASSIGNEE] : "-");
+		fputs(ex.s, fp);
+	}
+out:
+	tk_free(&t);
+	svc_buf_free(&ex);
+	rt_free(&r);
+	svc_db_rollback(db);
+	return rc;
+}
+
+/* ---- lint ---- */
+
+struct lrule {
+	int64_t order;
+	long line;
+	struct svc_cond *c;
+};
+
+struct lint {
+	FILE *fp;
+	const char *file;
+	long line;
+	int findings;
+};
+
+static void
+lint_unknown(void *ud, const char *name)
+{
+	struct lint *l = ud;
+
+	fprintf(l->fp, "%s:%ld: field '%s' does not exist\n", l->file, l->line,
+	    name);
+	l->findings++;
+}
+
+static int
+lrule_cmp(const void *a, const void *b)
+{
+	const struct lrule *x = a, *y = b;
+
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Report never-true and shadowed rules among r[0..n) (ordered when
+ * ordered), and unknown names. */
+static void
+lint_rules(struct lint *l, struct lrule *r, size_t n, int ordered)
+{
+	size_t i, j;
+
+	if (ordered)
+		qsort(r, n, sizeof(*r), lrule_cmp);
+	for (i = 0; i < n; i++) {
+		l->line = r[i].line;
+		svc_cond_unknown(r[i].c, lint_unknown, l);
+		if (svc_cond_never(r[i].c)) {
+			fprintf(l->fp, "%s:%ld: the condition can never be "
+			    "true\n", l->file, r[i].line);
+			l->findings++;
+			continue;
+		}
+		if (!ordered)
+			continue;
+		for (j = 0; j < i; j++)
+			if (!svc_cond_never(r[j].c) &&
+			    svc_cond_covers(r[j].c, r[i].c)) {
+				fprintf(l->fp, "%s:%ld: never reached: the rule at "
+				    "line %ld (order %lld) matches first\n",
+				    l->file, r[i].line, r[j].line,
+				    (long long)r[j].order);
+				l->findings++;
+				break;
+			}
+	}
+}
+
+static void
+lrules_free(struct lrule *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		svc_cond_free(r[i].c);
+	free(r);
+}
+
+static int
+lint_stored(struct svc_db *db, int64_t now, const char *kind, FILE *fp,
+    int *findings, struct svc_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	struct svc_buf sql = { 0 };
+	struct lrule *r = NULL;
+	size_t n = 0;
+	struct lint l;
+	char file[300];
+	int ordered = strcmp(kind, "priority") != 0, rc;
+
+	snprintf(file, sizeof(file), "%s", kind);
+	svc_buf_printf(&sql, "SELECT r.source FROM config_versions v JOIN runs "
+	    "r ON r.id=v.run WHERE v.kind='%s' AND v.valid_from<=? ORDER BY "
+	    "v.version DESC LIMIT 1", kind);
+	if (svc_db_prepare(db, sql.s, &st, e) != 0) {
+		svc_buf_free(&sql);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, now);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(file, sizeof(file), "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	svc_buf_reset(&sql);
+	svc_buf_printf(&sql, "SELECT %s, line, \"when\" FROM \"%s\" WHERE "
+	    "version=(SELECT version FROM config_versions WHERE kind='%s' AND "
+	    "valid_from<=? ORDER BY version DESC LIMIT 1)%s", ordered ?
+	    "\"order\"" : "0", kind, kind, ordered ? "" :
+	    " AND \"when\" IS NOT NULL");
+	rc = svc_db_prepare(db, sql.s, &st, e);
+	svc_buf_free(&sql);
+	if (rc != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *w = (const char *)sqlite3_column_text(st, 2);
+		struct svc_err ce;
+		struct svc_cond *c = svc_cond_parse(w ? w : "", w ? strlen(w) : 0,
+		    NULL, &ce);
+
+		if (c == NULL) {
+			fprintf(fp, "%s:%lld:%ld: when: %s\n", file,
+			    (long long)sqlite3_column_int64(st, 1), ce.col, ce.msg);
+			(*findings)++;
+			continue;
+		}
+		r = svc_xrealloc(r, (n + 1) * sizeof(*r));
+		r[n].order = sqlite3_column_int64(st, 0);
+		r[n].line = (long)sqlite3_column_int64(st, 1);
+		r[n].c = c;
+		n++;
+	}
+	sqlite3_finalize(st);
+	memset(&l, 0, sizeof(l));
+	l.fp = fp;
+	l.file = file;
+	lint_rules(&l, r, n, ordered);
+	*findings += l.findings;
+	lrules_free(r, n);
+	return 0;
+}
+
+static int
+lint_file(const char *path, FILE *fp, int *findings, struct svc_err *e)
+{
+	FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	struct svc_reader_opts ro;
+	struct svc_reader *rd;
+	struct svc_record rec;
+	struct svc_bad bad;
+	struct lrule *r = NULL;
+	size_t n = 0, i;
+	int cw = -1, co = -1, rc, ordered = 0;
+	struct lint l;
+
+	if (in == NULL)
+		return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
+		    "cannot open: %s", strerror(errno));
+	memset(&ro, 0, sizeof(ro));
+	rd = svc_reader_open(in, path, &ro);
+	rc = svc_reader_next(rd, &rec, &bad, e);
+	if (rc != SVC_READ_OK) {
+		if (rc != SVC_READ_FATAL)
+			svc_err_set(e, SVC_EXIT_FATAL, path, 1, 0, "no header");
+		goto fail;
+	}
+	for (i = 0; i < rec.nf; i++) {
+		if (rec.len[i] == 4 && strncasecmp(rec.f[i], "when", 4) == 0)
+			cw = (int)i;
+		if (rec.len[i] == 5 && strncasecmp(rec.f[i], "order", 5) == 0)
+			co = (int)i;
+	}
+	if (cw < 0) {
+		svc_err_set(e, SVC_EXIT_FATAL, path, 1, 0, "no column 'when': "
+		    "not a routing, classify or priority file");
+		goto fail;
+	}
+	ordered = co >= 0;
+	svc_reader_expect(rd, rec.nf);
+	while ((rc = svc_reader_next(rd, &rec, &bad, e)) != SVC_READ_EOF) {
+		struct svc_err ce;
+		struct svc_cond *c;
+		int64_t ord = 0;
+
+		if (rc == SVC_READ_FATAL)
+			goto fail;
+		if (rc == SVC_READ_BAD) {
+			fprintf(fp, "%s:%ld: %s\n", path, rec.line_start, bad.msg);
+			(*findings)++;
+			continue;
+		}
+		if (!ordered && rec.len[cw] == 0)
+			continue;	/* a priority matrix cell */
+		svc_err_clear(&ce);
+		c = svc_cond_parse(rec.f[cw], rec.len[cw], NULL, &ce);
+		if (c == NULL) {
+			fprintf(fp, "%s:%ld:%ld: when: %s\n", path, rec.line_start,
+			    ce.col, ce.msg);
+			(*findings)++;
+			continue;
+		}
+		if (ordered && svc_cond_number(rec.f[co], rec.len[co], &ord) != 0) {
+			fprintf(fp, "%s:%ld: order: not a number\n", path,
+			    rec.line_start);
+			(*findings)++;
+		}
+		r = svc_xrealloc(r, (n + 1) * sizeof(*r));
+		r[n].order = ord;
+		r[n].line = rec.line_start;
+		r[n].c = c;
+		n++;
+	}
+	memset(&l, 0, sizeof(l));
+	l.fp = fp;
+	l.file = path;
+	lint_rules(&l, r, n, ordered);
+	*findings += l.findings;
+	lrules_free(r, n);
+	svc_reader_close(rd);
+	if (in != stdin)
+		fclose(in);
+	return 0;
+fail:
+	lrules_free(r, n);
+	svc_reader_close(rd);
+	if (in != stdin)
+		fclose(in);
+	return -1;
+}
+
+int
+svc_route_lint(struct svc_db *db, int64_t now, char *const *files,
+    size_t nfiles, FILE *fp, struct svc_err *e)
+{
+	int findings = 0;
+	size_t i;
+
+	if (files == NULL) {
+		if (lint_stored(db, now, "classify", fp, &findings, e) != 0 ||
+		    lint_stored(db, now, "priority", fp, &findings, e) != 0 ||
+		    lint_stored(db, now, "routing", fp, &findings, e) != 0)
+			return -1;
+		return findings;
+	}
+	for (i = 0; i < nfiles; i++)
+		if (lint_file(files[i], fp, &findings, e) != 0)
+			return -1;
+	return findings;
+}

@@ -1,0 +1,57 @@
+/* route.h: svc-route's engine: classification, priority and ownership.
+ *
+ * For each ticket, in this order: classify rules fill a missing category,
+ * subcategory or service (a value set by a person is never replaced); the
+ * priority is computed from impact x urgency (the priority table, else the
+ * ServiceNow default) plus the modifiers that match, bounded by the lowest
+ * and highest priority of the table, unless a person set it (a priority
+ * with no impact or urgency, or --keep-priority); a ticket without an
+ * assignee (any ticket with --reassign) gets an owner from the first
+ * routing rule that matches, by its strategy, else from the catalog's
+ * default group and owner, else it is reported unrouted.  A group on the
+ * ticket is kept unless --reassign.  Every change is a ticket event and an
+ * audit row saying why.
+ */
+#ifndef SVC_ROUTE_H
+#define SVC_ROUTE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "db.h"
+#include "out.h"
+
+struct svc_route_opts {
+	int64_t now;
+	const char *actor, *program, *args;
+	int keep_priority, reassign, dry_run;
+	struct svc_out *out;	/* ticket_id,priority,group,assignee,rule,
+				 * change,reason rows, or NULL */
+};
+
+struct svc_route_result {
+	int64_t seen, changed, unrouted, missing;
+	int64_t run;
+};
+
+/* Route the tickets ids[0..n) (all open tickets when ids is NULL) in one
+ * transaction.  Returns 0 or -1 with e filled. */
+int svc_route_run(struct svc_db *db, const struct svc_route_opts *o,
+    char *const *ids, size_t n, struct svc_route_result *res,
+    struct svc_err *e);
+
+/* Write to fp why ticket id gets its priority and owner, changing
+ * nothing. */
+int svc_route_explain(struct svc_db *db, const struct svc_route_opts *o,
+    const char *id, FILE *fp, struct svc_err *e);
+
+/* Lint the stored rules (files NULL) or rule files (routing, classify or
+ * priority, told apart by their header): write one line per finding to
+ * fp.  Returns the number of findings, or -1 with e filled. */
+int svc_route_lint(struct svc_db *db, int64_t now, char *const *files,
+    size_t nfiles, FILE *fp, struct svc_err *e);
+
+/* Is a ticket with this status and resolved/closed state open? */
+int svc_ticket_open(const char *status, int resolved, int closed);
+
+#endif

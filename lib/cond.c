@@ -205,6 +205,8 @@ value(struct parser *p, int inlist, struct lit *l)
 
 	skip_ws(p);
 	start = p->pos;
+	if (keyword_at(p, p->pos, "and") || keyword_at(p, p->pos, "or"))
+		return fail(p, start, "expected a value%s", "");
 	if (p->pos < p->n && p->s[p->pos] == '"') {
 		if (quoted(p, &b) != 0) {
 			svc_buf_free(&b);

@@ -141,6 +141,8 @@ main(void)
 	is_int(t("nosuchfield=1"), 0, "an unknown name is missing");
 
 	is_int(errcol("priority<=", "expected a value"), 11, "missing value");
+	is_int(errcol("priority<= and category=x", "expected a value"), 12,
+	    "a keyword is no value");
 	is_int(errcol("(category=Billing", "parenthesis not closed"), 1,
 	    "unclosed parenthesis at its column");
 	is_int(errcol("category=Billing)", "unexpected ')'"), 17, "stray )");

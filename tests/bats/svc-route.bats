@@ -1,0 +1,237 @@
+#!/usr/bin/env bats
+# svc-route: classification, priority, ownership, --explain, --lint.
+load helper
+
+RF() { echo "$FIX/route/$1"; }
+
+# load the route fixtures: tickets and every rule kind
+setup_rules() {
+	svc-import --now "$NOW" -q "$(RF tickets.csv)" >/dev/null
+	for k in people routing classify priority catalog; do
+		svc-import --now "$NOW" -q --kind "$k" "$(RF "$k.csv")" || return 1
+	done
+}
+
+@test "routes all open tickets: classify, priority, owner by each strategy, catalog, unrouted" {
+	setup_rules
+	run -0 --separate-stderr svc-route --now "$NOW" -f tsv --all
+	[ "$output" = "ticket_id	priority	group	assignee	rule	change	reason
+R1	1	Billing Team	alice	routing:10	changed	
+R2	1	Network Ops	carol	routing:30	changed	
+R3	5	Field Services	hugo	routing:40	changed	
+R4					unchanged	no_rule
+R5	2	Network Ops	dan	routing:30	changed	
+R6	3	Network Ops	erin		changed	
+R7	5	Laptop Desk	lena	catalog	changed	" ]
+	[ "$stderr" = "svc-route: 7 tickets, 6 changed, 1 unrouted (run 7)" ]
+	# classification filled what was missing
+	[ "$(q "SELECT category, subcategory, service FROM tickets WHERE ticket_id='R1'")" = "Billing|Refund|Payments" ]
+	# a closed ticket is not routed
+	[ "$(q "SELECT assignee IS NULL FROM tickets WHERE ticket_id='R8'")" = 1 ]
+}
+
+@test "every change is a ticket event and an audit row that says why" {
+	setup_rules
+	svc-route --now "$NOW" --all >/dev/null 2>&1
+	[ "$(q "SELECT group_concat(field || ':' || new, ' ') FROM (SELECT * FROM ticket_events WHERE ticket_id='R1' AND source='route' ORDER BY id)")" = "category:Billing subcategory:Refund service:Payments priority:1 group_name:Billing Team assignee:alice" ]
+	[ "$(q "SELECT detail FROM audit WHERE key='R1' AND field='priority'")" = "default matrix (2,1)=1; customer_tier=gold -1" ]
+	[ "$(q "SELECT detail FROM audit WHERE key='R3' AND field='priority'")" = "default matrix (3,3)=5; category=Hardware +1" ]
+	[ "$(q "SELECT detail FROM audit WHERE key='R2' AND field='assignee'")" = "routing rule 30 (line 4) least_loaded" ]
+	[ "$(q "SELECT actor, program FROM audit WHERE key='R2' AND field='assignee'")" = "tester|svc-route" ]
+}
+
+@test "a second run changes nothing" {
+	setup_rules
+	svc-route --now "$NOW" --all >/dev/null 2>&1
+	n=$(q 'SELECT count(*) FROM ticket_events')
+	run -0 --separate-stderr svc-route --now "$NOW" -f tsv --all
+	[ "$output" = "ticket_id	priority	group	assignee	rule	change	reason
+R4					unchanged	no_rule" ]
+	[ "$stderr" = "svc-route: 7 tickets, 0 changed, 1 unrouted (run 8)" ]
+	[ "$(q 'SELECT count(*) FROM ticket_events')" = "$n" ]
+}
+
+@test "a priority set by a person is kept; --keep-priority keeps every priority" {
+	setup_rules
+	svc-route --now "$NOW" --all >/dev/null 2>&1
+	[ "$(q "SELECT priority FROM tickets WHERE ticket_id='R5'")" = 2 ]
+	sqlite3 "$SVC_DB" "UPDATE tickets SET priority=4 WHERE ticket_id='R2'"
+	run -0 --separate-stderr svc-route --now "$NOW" -f tsv --keep-priority --all
+	[ "$(q "SELECT priority FROM tickets WHERE ticket_id='R2'")" = 4 ]
+	run -0 --separate-stderr svc-route --now "$NOW" -f tsv --all
+	[ "$(q "SELECT priority FROM tickets WHERE ticket_id='R2'")" = 1 ]
+}
+
+@test "a priority table replaces the default matrix; modifiers are bounded by it" {
+	svc-import --now "$NOW" -q "$(RF tickets.csv)" >/dev/null
+	printf 'impact,urgency,priority,when,adjust\n1,1,1,,\n2,1,2,,\n2,2,3,,\n3,3,3,,\n,,,customer_tier=gold,-5\n,,,impact=3,+9\n' > p.csv
+	svc-import --now "$NOW" -q --kind priority p.csv
+	svc-route --now "$NOW" --all >/dev/null 2>&1
+	[ "$(q "SELECT ticket_id || '=' || ifnull(priority, '-') FROM tickets ORDER BY ticket_id" | tr '\n' ' ')" = "R1=1 R2=1 R3=3 R4=- R5=2 R6=3 R7=- R8=- " ]
+}
+
+@test "round robin over 3 people and 300 tickets gives 100 each, across runs" {
+	printf 'user,groups\nann,Desk\nben,Desk\ncid,Desk\n' > people.csv
+	printf 'order,when,group,assignee,strategy,skills\n10,,Desk,,round_robin,\n' > routing.csv
+	{ echo ticket_id,status; for i in $(seq 1 150); do echo "A$i,New"; done; } > a.csv
+	{ echo ticket_id,status; for i in $(seq 1 150); do echo "B$i,New"; done; } > b.csv
+	svc-import --now "$NOW" -q --kind people people.csv
+	svc-import --now "$NOW" -q --kind routing routing.csv
+	svc-import --now "$NOW" -q a.csv | svc-route --now "$NOW" -q >/dev/null
+	svc-import --now "$NOW" -q b.csv | svc-route --now "$NOW" -q >/dev/null
+	[ "$(q "SELECT assignee || '=' || count(*) FROM tickets GROUP BY assignee ORDER BY assignee" | tr '\n' ' ')" = "ann=100 ben=100 cid=100 " ]
+}
+
+@test "least loaded respects capacity and open load; inactive people are skipped" {
+	printf 'user,groups,capacity,active\nann,Desk,10,yes\nben,Desk,20,yes\ncid,Desk,50,no\n' > people.csv
+	printf 'order,when,group,assignee,strategy,skills\n10,,Desk,,least_loaded,\n' > routing.csv
+	{ echo ticket_id,status,assignee; echo "OLD1,New,ann"; echo "OLD2,New,ann"; for i in $(seq 1 28); do echo "N$i,New,"; done; } > t.csv
+	svc-import --now "$NOW" -q --kind people people.csv
+	svc-import --now "$NOW" -q --kind routing routing.csv
+	svc-import --now "$NOW" -q t.csv >/dev/null
+	svc-route --now "$NOW" -q --all >/dev/null
+	# 30 open tickets over capacities 10 and 20: 10 and 20
+	[ "$(q "SELECT assignee || '=' || count(*) FROM tickets GROUP BY assignee ORDER BY assignee" | tr '\n' ' ')" = "ann=10 ben=20 " ]
+}
+
+@test "skills: only people with every skill; nobody available leaves the group alone" {
+	printf 'user,groups,skills\nann,Desk,"vpn,dns"\nben,Desk,vpn\n' > people.csv
+	printf 'order,when,group,assignee,strategy,skills\n10,category=Network,Desk,,skills,"vpn,dns"\n20,category=Oracle,Desk,,skills,oracle\n' > routing.csv
+	printf 'ticket_id,category,status\nT1,Network,New\nT2,Oracle,New\n' > t.csv
+	svc-import --now "$NOW" -q --kind people people.csv
+	svc-import --now "$NOW" -q --kind routing routing.csv
+	svc-import --now "$NOW" -q t.csv >/dev/null
+	run -0 --separate-stderr svc-route --now "$NOW" -f csv --all
+	[ "$output" = "ticket_id,priority,group,assignee,rule,change,reason
+T1,,Desk,ann,routing:10,changed,
+T2,,Desk,,routing:20,changed,no_one_available" ]
+}
+
+@test "standard input limits the run to the tickets listed; a human assignment is kept unless --reassign" {
+	setup_rules
+	printf 'ticket_id\nR6\nR2\nNOPE\n' > ids.tsv
+	run -0 --separate-stderr svc-route --now "$NOW" -f tsv < ids.tsv
+	[ "${lines[1]}" = "R6	3	Network Ops	erin		changed	" ]
+	[ "${lines[2]}" = "R2	1	Network Ops	carol	routing:30	changed	" ]
+	[ "$stderr" = "svc-route: 2 tickets, 2 changed, 0 unrouted, 1 not found (run 7)" ]
+	[ "$(q "SELECT count(*) FROM tickets WHERE assignee IS NOT NULL")" = 2 ]
+	run -0 --separate-stderr bash -c "printf 'ticket_id\nR6\n' | svc-route --now $NOW -f tsv --reassign"
+	[ "${lines[1]}" = "R6	3	Network Ops	dan	routing:30	changed	" ]
+}
+
+@test "empty standard input, as cron gives, works on all open tickets" {
+	setup_rules
+	run -0 --separate-stderr bash -c "svc-route --now $NOW -f tsv < /dev/null"
+	[ "$stderr" = "svc-route: 7 tickets, 6 changed, 1 unrouted (run 7)" ]
+}
+
+@test "input without a ticket_id column is fatal, exit 3, nothing changed" {
+	setup_rules
+	run -3 --separate-stderr bash -c "printf 'id\nR1\n' | svc-route --now $NOW"
+	[ "$stderr" = "svc-route: <stdin>:1: no ticket_id column in the input" ]
+	[ "$(q "SELECT count(*) FROM runs WHERE program='svc-route'")" = 0 ]
+}
+
+@test "--dry-run shows the changes and commits nothing" {
+	setup_rules
+	run -0 --separate-stderr svc-route --now "$NOW" -n -f tsv --all
+	[ "${#lines[@]}" = 8 ]
+	[ "$stderr" = "svc-route: 7 tickets, 6 changed, 1 unrouted (dry run, nothing committed)" ]
+	[ "$(q "SELECT count(*) FROM ticket_events WHERE source='route'")" = 0 ]
+}
+
+@test "--explain shows the matrix, modifiers, each rule tried and the loads" {
+	setup_rules
+	run -0 --separate-stderr svc-route --now "$NOW" --explain R2
+	[ "$output" = "ticket R2
+classify: category, subcategory and service are set
+priority: impact 1 x urgency 1 -> 1 (default matrix (1,1))
+  modifier line 2, -1 if customer_tier=gold
+    customer_tier=gold: 'standard' -> no
+  modifier line 3, +1 if category=Hardware
+    category=Hardware: 'Network' -> no
+  priority 1 (bounded 1..5)
+owner:
+  rule 10 (line 2) category=Billing and title~\"*refund*\"
+    category=Billing: 'Network' -> no
+  rule 20 (line 3) category=Billing
+    category=Billing: 'Network' -> no
+  rule 30 (line 4) category=Network
+    category=Network: 'Network' -> yes
+    carol: 0 open / capacity 2 = 0.00
+    dan: 0 open / capacity 4 = 0.00
+    chosen: carol
+result: priority 1, group Network Ops, assignee carol" ]
+	# nothing changed
+	[ "$(q "SELECT count(*) FROM ticket_events WHERE source='route'")" = 0 ]
+	run -3 --separate-stderr svc-route --now "$NOW" --explain NOPE
+	[ "$stderr" = "svc-route: no ticket 'NOPE'" ]
+}
+
+@test "--lint reports parse errors, unknown fields, never-true and shadowed rules" {
+	f=$(RF lint.csv)
+	run -1 --separate-stderr svc-route --lint "$f"
+	[ "$output" = "$f:6:1: when: parenthesis not closed
+$f:3: never reached: the rule at line 2 (order 10) matches first
+$f:4: the condition can never be true
+$f:5: field 'catgory' does not exist
+$f:8: never reached: the rule at line 7 (order 60) matches first" ]
+	[ "$stderr" = "svc-route: 5 findings" ]
+	run -0 --separate-stderr svc-route --lint "$(RF routing.csv)"
+	[ "$stderr" = "svc-route: 0 findings" ]
+}
+
+@test "--lint without files checks the stored rules" {
+	setup_rules
+	run -0 --separate-stderr svc-route --now "$NOW" --lint
+	[ "$stderr" = "svc-route: 0 findings" ]
+	printf 'order,when,group,assignee,strategy,skills\n10,,Desk,,least_loaded,\n20,category=x,Desk,,least_loaded,\n' > r.csv
+	svc-import --now "$NOW" -q --kind routing r.csv
+	run -1 --separate-stderr svc-route --now "$NOW" --lint
+	[ "$output" = "r.csv:3: never reached: the rule at line 2 (order 10) matches first" ]
+}
+
+@test "a rule file with a bad condition is refused with file:line:character, exit 3, nothing changed" {
+	setup_rules
+	run -3 --separate-stderr svc-import --now "$NOW" --kind routing "$(RF bad-routing.csv)"
+	[ "${stderr_lines[0]}" = "svc-import: $(RF bad-routing.csv):3:12: when: expected a value" ]
+	[ "${stderr_lines[1]}" = "svc-import: $(RF bad-routing.csv): 1 of 2 rows rejected; a routing file loads whole or not at all, nothing was committed" ]
+	[ "$(q "SELECT count(*) FROM config_versions WHERE kind='routing'")" = 1 ]
+	run -3 --separate-stderr svc-import --now "$NOW" --kind routing "$(RF bad-strategy.csv)"
+	[ "${stderr_lines[0]}" = "svc-import: $(RF bad-strategy.csv):2: column 'strategy': 'random' is not fixed, round_robin, least_loaded or skills" ]
+	printf 'impact,urgency,priority,when,adjust\n1,1,1,x=1,2\n' > p.csv
+	run -3 --separate-stderr svc-import --now "$NOW" --kind priority p.csv
+	[ "${stderr_lines[0]}" = "svc-import: p.csv:2: a row is a matrix cell (impact, urgency, priority) or a modifier (when, adjust), not both" ]
+}
+
+@test "rule kinds export back unchanged" {
+	setup_rules
+	run -0 svc-import --now "$NOW" --export routing
+	[ "$output" = "$(cat "$(RF routing.csv)")" ]
+}
+
+@test "usage: an operand without --lint is an error" {
+	run -2 --separate-stderr svc-route --now "$NOW" stray
+	[ "${stderr_lines[0]}" = "svc-route: unexpected argument 'stray' (rule files go with --lint)" ]
+}
+
+@test "a missing database is fatal, exit 3" {
+	run -3 --separate-stderr svc-route --now "$NOW" --db nope.db --all
+	[[ "$stderr" == "svc-route: nope.db: no such database"* ]]
+}
+
+@test "real data: the ServiceNow log's own priority is reproduced from its impact x urgency" {
+	need_data
+	unzip -o -q "$DATA/uci-incident-event-log/incident_event_log.csv.zip" incident_event_log.csv
+	svc-import --now "$NOW" -q --profile servicenow --null '?' --date-order dmy incident_event_log.csv >/dev/null
+	# the triples the log uses, as a priority table
+	sqlite3 -csv "$SVC_DB" "SELECT DISTINCT impact, urgency, priority FROM tickets WHERE impact IS NOT NULL AND urgency IS NOT NULL" > triples.csv
+	{ echo impact,urgency,priority; cat triples.csv; } > prio.csv
+	svc-import --now "$NOW" -q --kind priority prio.csv
+	# forget the log's priority, then compute it for every ticket
+	sqlite3 "$SVC_DB" "CREATE TABLE want AS SELECT ticket_id, priority FROM tickets; UPDATE tickets SET priority=NULL"
+	sqlite3 -header -csv "$SVC_DB" "SELECT ticket_id FROM tickets" > ids.csv
+	run -0 --separate-stderr svc-route --now "$NOW" --keep-priority < ids.csv
+	[ "$(q 'SELECT count(*) FROM tickets t JOIN want w USING (ticket_id) WHERE t.priority IS NOT w.priority')" = 0 ]
+	[ "$(q 'SELECT count(*) FROM tickets WHERE priority IS NOT NULL')" = 24918 ]
+}

@@ -261,16 +261,6 @@ on_progress(void *ud, size_t bytes, int64_t rows)
 	g->progress_drawn = 1;
 }
 
-static int
-finish(int status)
-{
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		svc_warn("write error on standard output");
-		return SVC_EXIT_FATAL;
-	}
-	return status;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -298,19 +288,14 @@ main(int argc, char **argv)
 		svc_opt_help(&cmd, &b);
 		fputs(b.s, stdout);
 		svc_buf_free(&b);
-		return finish(SVC_EXIT_OK);
+		return svc_exit_flush(SVC_EXIT_OK);
 	}
 	if (rc == SVC_OPT_VERSION) {
 		printf("%s %s\n", cmd.name, SVC_VERSION);
-		return finish(SVC_EXIT_OK);
+		return svc_exit_flush(SVC_EXIT_OK);
 	}
-	if (rc < 0) {
-		svc_err_print(&e);
-		if (e.status == SVC_EXIT_USAGE)
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-			    cmd.name);
-		return e.status;
-	}
+	if (rc < 0)
+		goto usage;
 	g.io.maps = g.maps;
 	g.io.nmaps = g.nmaps;
 	g.io.nulls = g.nulls;
@@ -354,7 +339,7 @@ main(int argc, char **argv)
 			return e.status;
 		}
 		svc_db_close(db);
-		return finish(SVC_EXIT_OK);
+		return svc_exit_flush(SVC_EXIT_OK);
 	}
 	nfiles = argc - first;
 	files = nfiles ? argv + first : stdin_only;
@@ -457,11 +442,7 @@ main(int argc, char **argv)
 	svc_db_close(db);
 	for (i = 0; i < (int)g.nmapfile; i++)
 		free(g.mapfile_mem[i]);
-	return finish(status);
+	return svc_exit_flush(status);
 usage:
-	svc_err_print(&e);
-	if (e.status == SVC_EXIT_USAGE)
-		fprintf(stderr, "Try '%s --help' for more information.\n",
-		    cmd.name);
-	return e.status;
+	return svc_err_fail(&e, cmd.name);
 }

@@ -57,16 +57,6 @@ onopt(int id, const char *arg, void *ud, struct svc_err *e)
 	return 0;
 }
 
-static int
-finish(int status)
-{
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		svc_warn("write error on standard output");
-		return SVC_EXIT_FATAL;
-	}
-	return status;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -91,11 +81,11 @@ main(int argc, char **argv)
 		svc_opt_help(&cmd, &b);
 		fputs(b.s, stdout);
 		svc_buf_free(&b);
-		return finish(SVC_EXIT_OK);
+		return svc_exit_flush(SVC_EXIT_OK);
 	}
 	if (rc == SVC_OPT_VERSION) {
 		printf("%s %s\n", cmd.name, SVC_VERSION);
-		return finish(SVC_EXIT_OK);
+		return svc_exit_flush(SVC_EXIT_OK);
 	}
 	if (rc < 0)
 		goto usage;
@@ -109,11 +99,11 @@ main(int argc, char **argv)
 		    (size_t)(argc - first), stdout, &e);
 		if (rc < 0) {
 			svc_err_print(&e);
-			return finish(e.status);
+			return svc_exit_flush(e.status);
 		}
 		if (!g.c.quiet)
 			svc_warn("%d finding%s", rc, rc == 1 ? "" : "s");
-		return finish(rc > 0 ? SVC_EXIT_REJECTS : SVC_EXIT_OK);
+		return svc_exit_flush(rc > 0 ? SVC_EXIT_REJECTS : SVC_EXIT_OK);
 	}
 	if (svc_db_open(g.c.db, SVC_DB_RW, &db, &e) != 0) {
 		svc_err_print(&e);
@@ -138,7 +128,7 @@ main(int argc, char **argv)
 			status = rc > 0 ? SVC_EXIT_REJECTS : SVC_EXIT_OK;
 		}
 		svc_db_close(db);
-		return finish(status);
+		return svc_exit_flush(status);
 	}
 	if (g.explain) {
 		if (svc_route_explain(db, &ro, g.explain, stdout, &e) != 0) {
@@ -146,7 +136,7 @@ main(int argc, char **argv)
 			status = e.status;
 		}
 		svc_db_close(db);
-		return finish(status);
+		return svc_exit_flush(status);
 	}
 	if (!g.all && !g.c.stdin_tty) {
 		if (svc_read_ids(stdin, "<stdin>", &ids, &nids, &empty, &e) != 0) {
@@ -186,11 +176,7 @@ main(int argc, char **argv)
 	}
 	svc_ids_free(ids, nids);
 	svc_db_close(db);
-	return finish(status);
+	return svc_exit_flush(status);
 usage:
-	svc_err_print(&e);
-	if (e.status == SVC_EXIT_USAGE)
-		fprintf(stderr, "Try '%s --help' for more information.\n",
-		    cmd.name);
-	return e.status;
+	return svc_err_fail(&e, cmd.name);
 }

@@ -365,6 +365,30 @@ svc_db_run_insert(struct svc_db *db, struct svc_run *r, struct svc_err *e)
 	return 0;
 }
 
+int
+svc_db_run_counts(struct svc_db *db, const struct svc_run *r,
+    struct svc_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (svc_db_prepare(db, "UPDATE runs SET rows_in=?, rows_loaded=?, "
+	    "rows_rejected=?, rows_new=?, rows_changed=? WHERE id=?", &st,
+	    e) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, r->rows_in);
+	sqlite3_bind_int64(st, 2, r->rows_loaded);
+	sqlite3_bind_int64(st, 3, r->rows_rejected);
+	sqlite3_bind_int64(st, 4, r->rows_new);
+	sqlite3_bind_int64(st, 5, r->rows_changed);
+	sqlite3_bind_int64(st, 6, r->id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(db, rc, e, "finishing the run");
+	return 0;
+}
+
 /* ---- background writeback ---- */
 
 struct svc_flusher {

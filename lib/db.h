@@ -68,5 +68,8 @@ struct svc_run {
 };
 int svc_db_run_insert(struct svc_db *db, struct svc_run *r,
     struct svc_err *e);
+/* Record the row counts of run r->id, once it is done. */
+int svc_db_run_counts(struct svc_db *db, const struct svc_run *r,
+    struct svc_err *e);
 
 #endif

@@ -144,3 +144,22 @@ svc_xstrndup(const char *s, size_t n)
 	p[n] = '\0';
 	return p;
 }
+
+int
+svc_err_fail(const struct svc_err *e, const char *cmd)
+{
+	svc_err_print(e);
+	if (e->status == SVC_EXIT_USAGE)
+		fprintf(stderr, "Try '%s --help' for more information.\n", cmd);
+	return e->status;
+}
+
+int
+svc_exit_flush(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		svc_warn("write error on standard output");
+		return SVC_EXIT_FATAL;
+	}
+	return status;
+}

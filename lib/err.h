@@ -59,4 +59,11 @@ void *svc_xrealloc(void *p, size_t n);
 char *svc_xstrdup(const char *s);
 char *svc_xstrndup(const char *s, size_t n);
 
+/* Print e, and after a usage error a pointer to --help; returns
+ * e->status.  The end of every command's main. */
+int svc_err_fail(const struct svc_err *e, const char *cmd);
+/* Flush standard output: status, or SVC_EXIT_FATAL (with a message) when
+ * writing failed. */
+int svc_exit_flush(int status);
+
 #endif

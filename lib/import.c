@@ -2056,26 +2056,16 @@ static int
 run_close(struct imp *im, struct svc_err *e)
 {
 	struct svc_import_result *res = im->res;
-	sqlite3_stmt *st = NULL;
-	int rc;
+	struct svc_run run;
 
-	res->loaded = res->rows_in - res->rejected;
-	if (svc_db_prepare(im->db, "UPDATE runs SET rows_in=?, rows_loaded=?, "
-	    "rows_rejected=?, rows_new=?, rows_changed=? WHERE id=?", &st,
-	    e) != 0) {
-		svc_db_rollback(im->db);
-		return -1;
-	}
-	sqlite3_bind_int64(st, 1, res->rows_in);
-	sqlite3_bind_int64(st, 2, res->loaded);
-	sqlite3_bind_int64(st, 3, res->rejected);
-	sqlite3_bind_int64(st, 4, res->rows_new);
-	sqlite3_bind_int64(st, 5, res->changed);
-	sqlite3_bind_int64(st, 6, im->run);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		svc_db_fail(im->db, rc, e, "finishing the run");
+	memset(&run, 0, sizeof(run));
+	run.id = im->run;
+	run.rows_in = res->rows_in;
+	run.rows_loaded = res->loaded = res->rows_in - res->rejected;
+	run.rows_rejected = res->rejected;
+	run.rows_new = res->rows_new;
+	run.rows_changed = res->changed;
+	if (svc_db_run_counts(im->db, &run, e) != 0) {
 		svc_db_rollback(im->db);
 		return -1;
 	}

@@ -11,29 +11,22 @@
 #include "reader.h"
 #include "route.h"
 
-struct rrule {			/* routing */
+/* A rule of any table: where it is, its condition, and its values:
+ * routing group, assignee, strategy, skills; classify category,
+ * subcategory, service; a priority modifier's adjustment in adjust. */
+struct rule {
 	int order;
-	long line;
-	struct svc_cond *when;
-	char *text, *group, *assignee, *strategy, *skills;
-};
-
-struct crule {			/* classify */
-	int order;
-	long line;
-	struct svc_cond *when;
-	char *text, *cat, *sub, *svc;
-};
-
-struct cell {
-	int64_t impact, urgency, priority;
-};
-
-struct mod {
+	int64_t adjust;
 	long line;
 	struct svc_cond *when;
 	char *text;
-	int64_t adjust;
+	char *v[4];
+};
+
+enum { RV_GROUP, RV_ASSIGNEE, RV_STRATEGY, RV_SKILLS };
+
+struct cell {
+	int64_t impact, urgency, priority;
 };
 
 struct person {
@@ -49,20 +42,21 @@ struct cat {
 struct rt {
 	struct svc_db *db;
 	const struct svc_route_opts *o;
-	struct rrule *rules;
+	struct rule *rules;
 	size_t nrules;
-	struct crule *cls;
+	struct rule *cls;
 	size_t ncls;
 	struct cell *cells;
 	size_t ncells;
 	int64_t pmin, pmax;
-	struct mod *mods;
+	struct rule *mods;
 	size_t nmods;
 	struct person *people;
 	size_t npeople;
 	struct cat *cats;
 	size_t ncats;
 	sqlite3_stmt *sel, *upd, *ev, *audit, *rr_get, *rr_set;
+	struct svc_buf open_sql;	/* SELECT of sel, over open tickets */
 	int64_t run;
 };
 
@@ -158,24 +152,30 @@ json_str(const char *p, struct svc_buf *out)
 	return *p ? p + 1 : p;
 }
 
+/* Past one JSON value (an array here), strings included. */
 static const char *
 json_skip(const char *p)
 {
-	int depth = 0;
-	struct svc_buf tmp = { 0 };
+	int depth = 0, str = 0;
 
-	do {
-		if (*p == '"') {
-			p = json_str(p, &tmp);
+	for (; *p; p++) {
+		if (str) {
+			if (*p == '\\' && p[1])
+				p++;
+			else if (*p == '"')
+				str = 0;
 			continue;
 		}
-		if (*p == '[' || *p == '{')
+		if (*p == '"')
+			str = 1;
+		else if (*p == '[' || *p == '{')
 			depth++;
-		else if (*p == ']' || *p == '}')
-			depth--;
-		p++;
-	} while (*p && depth > 0 && (*p != ',' || depth > 0));
-	svc_buf_free(&tmp);
+		else if (*p == ']' || *p == '}') {
+			if (--depth <= 0)
+				return p + 1;
+		} else if (*p == ',' && depth == 0)
+			return p;
+	}
 	return p;
 }
 
@@ -305,21 +305,24 @@ tk_text(const struct tk *t, int f, char *num, size_t nn)
 
 /* ---- loading the configuration valid at now ---- */
 
+/* Prepare SELECT cols from the version of kind valid at now, rows that
+ * satisfy where, in order. */
 static int
-prep_kind(struct rt *r, const char *kind, const char *cols, const char *order,
-    sqlite3_stmt **st, struct svc_err *e)
+prep_kind(struct svc_db *db, int64_t now, const char *kind, const char *cols,
+    const char *where, const char *order, sqlite3_stmt **st,
+    struct svc_err *e)
 {
 	struct svc_buf sql = { 0 };
 	int rc;
 
 	svc_buf_printf(&sql, "SELECT %s FROM \"%s\" WHERE version=(SELECT "
 	    "version FROM config_versions WHERE kind='%s' AND valid_from<=? "
-	    "ORDER BY version DESC LIMIT 1) ORDER BY %s", cols, kind, kind,
-	    order);
-	rc = svc_db_prepare(r->db, sql.s, st, e);
+	    "ORDER BY version DESC LIMIT 1) AND (%s) ORDER BY %s", cols, kind,
+	    kind, where, order);
+	rc = svc_db_prepare(db, sql.s, st, e);
 	svc_buf_free(&sql);
 	if (rc == 0)
-		sqlite3_bind_int64(*st, 1, r->o->now);
+		sqlite3_bind_int64(*st, 1, now);
 	return rc;
 }
 
@@ -332,6 +335,54 @@ cond_of(sqlite3_stmt *st, int i, char **text, struct svc_err *e)
 	return svc_cond_parse(*text, strlen(*text), NULL, e);
 }
 
+static void
+rules_free(struct rule *x, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		svc_cond_free(x[i].when);
+		free(x[i].text);
+		for (k = 0; k < 4; k++)
+			free(x[i].v[k]);
+	}
+	free(x);
+}
+
+/* Load the rules of kind valid at now: cols are order, line, when and
+ * nv values (a priority modifier's one value is its adjustment). */
+static int
+load_rules(struct rt *r, const char *kind, const char *cols, int nv,
+    const char *where, struct rule **out, size_t *n, struct svc_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int k;
+
+	if (prep_kind(r->db, r->o->now, kind, cols, where, strcmp(kind,
+	    "priority") == 0 ? "rowno" : "\"order\", rowno", &st, e) != 0)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct rule *x;
+
+		*out = svc_xrealloc(*out, (*n + 1) * sizeof(**out));
+		x = &(*out)[*n];
+		memset(x, 0, sizeof(*x));
+		x->order = sqlite3_column_int(st, 0);
+		x->line = (long)sqlite3_column_int64(st, 1);
+		if ((x->when = cond_of(st, 2, &x->text, e)) == NULL) {
+			free(x->text);
+			sqlite3_finalize(st);
+			return -1;
+		}
+		for (k = 0; k < nv; k++)
+			x->v[k] = col_dup(st, 3 + k);
+		x->adjust = sqlite3_column_int64(st, 3);
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
 static int
 load(struct rt *r, struct svc_err *e)
 {
@@ -340,90 +391,34 @@ load(struct rt *r, struct svc_err *e)
 
 	r->pmin = 1;
 	r->pmax = 5;
-	if (prep_kind(r, "routing", "\"order\", line, \"when\", \"group\", "
-	    "assignee, strategy, skills", "\"order\", rowno", &st, e) != 0)
+	if (load_rules(r, "routing", "\"order\", line, \"when\", \"group\", "
+	    "assignee, strategy, skills", 4, "1", &r->rules, &r->nrules, e) != 0 ||
+	    load_rules(r, "classify", "\"order\", line, \"when\", category, "
+	    "subcategory, service", 3, "1", &r->cls, &r->ncls, e) != 0 ||
+	    load_rules(r, "priority", "0, line, \"when\", adjust", 1,
+	    "\"when\" IS NOT NULL", &r->mods, &r->nmods, e) != 0)
+		return -1;
+	if (prep_kind(r->db, r->o->now, "priority", "impact, urgency, priority",
+	    "impact IS NOT NULL", "rowno", &st, e) != 0)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct rrule *x;
+		struct cell *c;
 
-		r->rules = svc_xrealloc(r->rules, (r->nrules + 1) *
-		    sizeof(*r->rules));
-		x = &r->rules[r->nrules];
-		memset(x, 0, sizeof(*x));
-		x->order = sqlite3_column_int(st, 0);
-		x->line = sqlite3_column_int64(st, 1);
-		if ((x->when = cond_of(st, 2, &x->text, e)) == NULL) {
-			free(x->text);
-			sqlite3_finalize(st);
-			return -1;
-		}
-		x->group = col_dup(st, 3);
-		x->assignee = col_dup(st, 4);
-		x->strategy = col_dup(st, 5);
-		x->skills = col_dup(st, 6);
-		r->nrules++;
+		r->cells = svc_xrealloc(r->cells, (r->ncells + 1) *
+		    sizeof(*r->cells));
+		c = &r->cells[r->ncells];
+		c->impact = sqlite3_column_int64(st, 0);
+		c->urgency = sqlite3_column_int64(st, 1);
+		c->priority = sqlite3_column_int64(st, 2);
+		if (r->ncells == 0 || c->priority < r->pmin)
+			r->pmin = c->priority;
+		if (r->ncells == 0 || c->priority > r->pmax)
+			r->pmax = c->priority;
+		r->ncells++;
 	}
 	sqlite3_finalize(st);
-	if (prep_kind(r, "classify", "\"order\", line, \"when\", category, "
-	    "subcategory, service", "\"order\", rowno", &st, e) != 0)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct crule *x;
-
-		r->cls = svc_xrealloc(r->cls, (r->ncls + 1) * sizeof(*r->cls));
-		x = &r->cls[r->ncls];
-		memset(x, 0, sizeof(*x));
-		x->order = sqlite3_column_int(st, 0);
-		x->line = sqlite3_column_int64(st, 1);
-		if ((x->when = cond_of(st, 2, &x->text, e)) == NULL) {
-			free(x->text);
-			sqlite3_finalize(st);
-			return -1;
-		}
-		x->cat = col_dup(st, 3);
-		x->sub = col_dup(st, 4);
-		x->svc = col_dup(st, 5);
-		r->ncls++;
-	}
-	sqlite3_finalize(st);
-	if (prep_kind(r, "priority", "line, impact, urgency, priority, "
-	    "\"when\", adjust", "rowno", &st, e) != 0)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
-			struct cell *c;
-
-			r->cells = svc_xrealloc(r->cells, (r->ncells + 1) *
-			    sizeof(*r->cells));
-			c = &r->cells[r->ncells];
-			c->impact = sqlite3_column_int64(st, 1);
-			c->urgency = sqlite3_column_int64(st, 2);
-			c->priority = sqlite3_column_int64(st, 3);
-			if (r->ncells == 0 || c->priority < r->pmin)
-				r->pmin = c->priority;
-			if (r->ncells == 0 || c->priority > r->pmax)
-				r->pmax = c->priority;
-			r->ncells++;
-		} else {
-			struct mod *m;
-
-			r->mods = svc_xrealloc(r->mods, (r->nmods + 1) *
-			    sizeof(*r->mods));
-			m = &r->mods[r->nmods];
-			memset(m, 0, sizeof(*m));
-			m->line = sqlite3_column_int64(st, 0);
-			if ((m->when = cond_of(st, 4, &m->text, e)) == NULL) {
-				free(m->text);
-				sqlite3_finalize(st);
-				return -1;
-			}
-			m->adjust = sqlite3_column_int64(st, 5);
-			r->nmods++;
-		}
-	}
-	sqlite3_finalize(st);
-	if (prep_kind(r, "people", "user, groups, skills, capacity, calendar, "
-	    "active", "user", &st, e) != 0)
+	if (prep_kind(r->db, r->o->now, "people", "user, groups, skills, "
+	    "capacity, calendar, active", "1", "user", &st, e) != 0)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct person *p;
@@ -442,8 +437,8 @@ load(struct rt *r, struct svc_err *e)
 		    sqlite3_column_int(st, 5) != 0;
 	}
 	sqlite3_finalize(st);
-	if (prep_kind(r, "catalog", "category, subcategory, service, owner, "
-	    "default_group", "rowno", &st, e) != 0)
+	if (prep_kind(r->db, r->o->now, "catalog", "category, subcategory, "
+	    "service, owner, default_group", "1", "rowno", &st, e) != 0)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct cat *c;
@@ -484,25 +479,9 @@ rt_free(struct rt *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->nrules; i++) {
-		svc_cond_free(r->rules[i].when);
-		free(r->rules[i].text);
-		free(r->rules[i].group);
-		free(r->rules[i].assignee);
-		free(r->rules[i].strategy);
-		free(r->rules[i].skills);
-	}
-	for (i = 0; i < r->ncls; i++) {
-		svc_cond_free(r->cls[i].when);
-		free(r->cls[i].text);
-		free(r->cls[i].cat);
-		free(r->cls[i].sub);
-		free(r->cls[i].svc);
-	}
-	for (i = 0; i < r->nmods; i++) {
-		svc_cond_free(r->mods[i].when);
-		free(r->mods[i].text);
-	}
+	rules_free(r->rules, r->nrules);
+	rules_free(r->cls, r->ncls);
+	rules_free(r->mods, r->nmods);
 	for (i = 0; i < r->npeople; i++) {
 		free(r->people[i].user);
 		free(r->people[i].groups);
@@ -516,10 +495,7 @@ rt_free(struct rt *r)
 		free(r->cats[i].owner);
 		free(r->cats[i].group);
 	}
-	free(r->rules);
-	free(r->cls);
 	free(r->cells);
-	free(r->mods);
 	free(r->people);
 	free(r->cats);
 	sqlite3_finalize(r->sel);
@@ -528,6 +504,7 @@ rt_free(struct rt *r)
 	sqlite3_finalize(r->audit);
 	sqlite3_finalize(r->rr_get);
 	sqlite3_finalize(r->rr_set);
+	svc_buf_free(&r->open_sql);
 }
 
 /* ---- decisions ---- */
@@ -562,12 +539,12 @@ classify(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex)
 		return;
 	}
 	for (i = 0; i < r->ncls; i++) {
-		struct crule *c = &r->cls[i];
-		const char *val[3] = { c->cat, c->sub, c->svc };
+		struct rule *c = &r->cls[i];
+		const char *const *val = (const char *const *)c->v;
 
 		if (ex)
-			svc_buf_printf(ex, "classify rule %d (line %ld) %s\n",
-			    c->order, c->line, c->text[0] ? c->text :
+			svc_buf_printf(ex, "classify rule %lld (line %ld) %s\n",
+			    (long long)c->order, c->line, c->text[0] ? c->text :
 			    "(always)");
 		if (!matches(c->when, t, ex))
 			continue;
@@ -579,7 +556,8 @@ classify(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex)
 			tk_set_text(t, f, val[k]);
 			d->changed[f] = 1;
 			snprintf(d->detail[f], sizeof(d->detail[f]),
-			    "classify rule %d (line %ld)", c->order, c->line);
+			    "classify rule %lld (line %ld)", (long long)c->order,
+			    c->line);
 			if (ex)
 				svc_buf_printf(ex, "  sets %s to '%s'\n",
 				    svc_tfields[f].name, val[k]);
@@ -636,7 +614,7 @@ prioritise(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex)
 		svc_buf_printf(ex, "priority: impact %lld x urgency %lld -> %lld "
 		    "(%s)\n", (long long)im, (long long)ur, (long long)p, how);
 	for (i = 0; i < r->nmods; i++) {
-		struct mod *m = &r->mods[i];
+		struct rule *m = &r->mods[i];
 
 		if (ex)
 			svc_buf_printf(ex, "  modifier line %ld, %+lld if %s\n",
@@ -675,12 +653,12 @@ available(const struct person *p)
 
 /* Choose a person of group by strategy; NULL when nobody is available. */
 static struct person *
-choose(struct rt *r, const struct rrule *x, const char *group,
+choose(struct rt *r, const struct rule *x, const char *group,
     struct svc_buf *ex, struct svc_err *e, int *err)
 {
 	struct person *best = NULL, **cand = NULL;
 	size_t i, n = 0;
-	const char *strategy = x->strategy ? x->strategy : "least_loaded";
+	const char *strategy = x->v[RV_STRATEGY] ? x->v[RV_STRATEGY] : "least_loaded";
 
 	*err = 0;
 	for (i = 0; i < r->npeople; i++) {
@@ -688,8 +666,8 @@ choose(struct rt *r, const struct rrule *x, const char *group,
 
 		if (!available(p) || !in_list(p->groups, group))
 			continue;
-		if (strcmp(strategy, "skills") == 0 && x->skills) {
-			const char *s = x->skills;
+		if (strcmp(strategy, "skills") == 0 && x->v[RV_SKILLS]) {
+			const char *s = x->v[RV_SKILLS];
 			int all = 1;
 
 			while (*s && all) {
@@ -710,7 +688,7 @@ choose(struct rt *r, const struct rrule *x, const char *group,
 			if (!all) {
 				if (ex)
 					svc_buf_printf(ex, "    %s lacks a skill of "
-					    "%s\n", p->user, x->skills);
+					    "%s\n", p->user, x->v[RV_SKILLS]);
 				continue;
 			}
 		}
@@ -854,7 +832,7 @@ own(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex,
 	if (ex)
 		svc_buf_adds(ex, "owner:\n");
 	for (i = 0; i < r->nrules; i++) {
-		struct rrule *x = &r->rules[i];
+		struct rule *x = &r->rules[i];
 		const char *group;
 		char why[200];
 		struct person *p;
@@ -867,16 +845,16 @@ own(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex,
 		snprintf(d->rule, sizeof(d->rule), "routing:%d", x->order);
 		/* a group on the ticket is kept unless --reassign */
 		group = t->v[SVC_F_GROUP_NAME].present && !r->o->reassign ?
-		    t->s[SVC_F_GROUP_NAME] : x->group ? x->group :
+		    t->s[SVC_F_GROUP_NAME] : x->v[RV_GROUP] ? x->v[RV_GROUP] :
 		    t->s[SVC_F_GROUP_NAME];
 		snprintf(why, sizeof(why), "routing rule %d (line %ld) %s",
-		    x->order, x->line, x->strategy ? x->strategy : "fixed");
-		if ((x->strategy == NULL || strcmp(x->strategy, "fixed") == 0)) {
+		    x->order, x->line, x->v[RV_STRATEGY] ? x->v[RV_STRATEGY] : "fixed");
+		if ((x->v[RV_STRATEGY] == NULL || strcmp(x->v[RV_STRATEGY], "fixed") == 0)) {
 			if (ex)
 				svc_buf_printf(ex, "    fixed: group %s, assignee "
-				    "%s\n", group ? group : "-", x->assignee ?
-				    x->assignee : "-");
-			set_owner(r, t, d, group, x->assignee, why);
+				    "%s\n", group ? group : "-", x->v[RV_ASSIGNEE] ?
+				    x->v[RV_ASSIGNEE] : "-");
+			set_owner(r, t, d, group, x->v[RV_ASSIGNEE], why);
 			return 0;
 		}
 		if (group == NULL) {
@@ -923,7 +901,11 @@ prepare(struct rt *r, struct svc_err *e)
 	svc_buf_adds(&sql, "SELECT ");
 	for (f = 0; f < SVC_NFIELDS; f++)
 		svc_buf_printf(&sql, "%s,", svc_tfields[f].name);
-	svc_buf_adds(&sql, "attrs FROM tickets WHERE ticket_id=?");
+	svc_buf_adds(&sql, "attrs FROM tickets WHERE ");
+	/* one ticket by id, and all open tickets: the same columns */
+	svc_buf_adds(&r->open_sql, sql.s);
+	svc_buf_adds(&r->open_sql, OPEN_SQL " ORDER BY ticket_id");
+	svc_buf_adds(&sql, "ticket_id=?");
 	rc = svc_db_prepare(r->db, sql.s, &r->sel, e);
 	svc_buf_free(&sql);
 	if (rc != 0 ||
@@ -1102,7 +1084,7 @@ svc_route_run(struct svc_db *db, const struct svc_route_opts *o,
 {
 	struct rt r;
 	struct svc_run run;
-	sqlite3_stmt *all = NULL, *st = NULL;
+	sqlite3_stmt *all = NULL;
 	size_t i;
 	int rc = -1;
 
@@ -1123,22 +1105,17 @@ svc_route_run(struct svc_db *db, const struct svc_route_opts *o,
 		goto out;
 	r.run = res->run = run.id;
 	if (ids == NULL) {
-		if (svc_db_prepare(db, "SELECT ticket_id FROM tickets WHERE "
-		    OPEN_SQL " ORDER BY ticket_id", &all, e) != 0)
+		/* updates leave ticket_id, the order of the scan, alone */
+		if (svc_db_prepare(db, r.open_sql.s, &all, e) != 0)
 			goto out;
 		while ((rc = sqlite3_step(all)) == SQLITE_ROW) {
-			char *id = svc_xstrdup((const char *)
-			    sqlite3_column_text(all, 0));
 			struct tk t;
 
 			memset(&t, 0, sizeof(t));
-			rc = load_ticket(&r, id, &t, e);
-			if (rc > 0) {
-				res->seen++;
-				rc = route_one(&r, id, &t, NULL, res, e);
-			}
+			tk_load(&t, all);
+			res->seen++;
+			rc = route_one(&r, t.s[SVC_F_TICKET_ID], &t, NULL, res, e);
 			tk_free(&t);
-			free(id);
 			if (rc < 0)
 				goto out;
 		}
@@ -1163,23 +1140,13 @@ svc_route_run(struct svc_db *db, const struct svc_route_opts *o,
 			if (rc < 0)
 				goto out;
 		}
-	if (svc_db_prepare(db, "UPDATE runs SET rows_in=?, rows_loaded=?, "
-	    "rows_changed=? WHERE id=?", &st, e) != 0)
+	run.rows_in = run.rows_loaded = res->seen;
+	run.rows_changed = res->changed;
+	if ((rc = svc_db_run_counts(db, &run, e)) != 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, res->seen);
-	sqlite3_bind_int64(st, 2, res->seen);
-	sqlite3_bind_int64(st, 3, res->changed);
-	sqlite3_bind_int64(st, 4, r.run);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE) {
-		svc_db_fail(db, rc, e, "finishing the run");
-		rc = -1;
-		goto out;
-	}
 	rc = 0;
 out:
 	sqlite3_finalize(all);
-	sqlite3_finalize(st);
 	rt_free(&r);
 	if (rc != 0 || o->dry_run)
 		svc_db_rollback(db);
@@ -1321,7 +1288,7 @@ lint_stored(struct svc_db *db, int64_t now, const char *kind, FILE *fp,
 	size_t n = 0;
 	struct lint l;
 	char file[300];
-	int ordered = strcmp(kind, "priority") != 0, rc;
+	int ordered = strcmp(kind, "priority") != 0;
 
 	snprintf(file, sizeof(file), "%s", kind);
 	svc_buf_printf(&sql, "SELECT r.source FROM config_versions v JOIN runs "
@@ -1335,17 +1302,11 @@ lint_stored(struct svc_db *db, int64_t now, const char *kind, FILE *fp,
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
 		snprintf(file, sizeof(file), "%s", sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
-	svc_buf_reset(&sql);
-	svc_buf_printf(&sql, "SELECT %s, line, \"when\" FROM \"%s\" WHERE "
-	    "version=(SELECT version FROM config_versions WHERE kind='%s' AND "
-	    "valid_from<=? ORDER BY version DESC LIMIT 1)%s", ordered ?
-	    "\"order\"" : "0", kind, kind, ordered ? "" :
-	    " AND \"when\" IS NOT NULL");
-	rc = svc_db_prepare(db, sql.s, &st, e);
 	svc_buf_free(&sql);
-	if (rc != 0)
+	if (prep_kind(db, now, kind, ordered ? "\"order\", line, \"when\"" :
+	    "0, line, \"when\"", ordered ? "1" : "\"when\" IS NOT NULL", "rowno",
+	    &st, e) != 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, now);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *w = (const char *)sqlite3_column_text(st, 2);
 		struct svc_err ce;

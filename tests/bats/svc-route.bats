@@ -235,3 +235,14 @@ $f:8: never reached: the rule at line 7 (order 60) matches first" ]
 	[ "$(q 'SELECT count(*) FROM tickets t JOIN want w USING (ticket_id) WHERE t.priority IS NOT w.priority')" = 0 ]
 	[ "$(q 'SELECT count(*) FROM tickets WHERE priority IS NOT NULL')" = 24918 ]
 }
+
+@test "conditions read attrs keys, also after a repeated column kept as an array" {
+	printf 'ticket_id,status,Labels,Labels,Squad\nJ1,New,"a,""x]""",b,Ops\nJ2,New,c,d,Dev\n' > j.csv
+	printf 'order,when,group,assignee,strategy,skills\n10,"attrs.Squad=Ops and attrs.Labels~""*x]*""",G,zed,fixed,\n' > r.csv
+	svc-import --now "$NOW" -q j.csv >/dev/null
+	svc-import --now "$NOW" -q --kind routing r.csv
+	run -0 --separate-stderr svc-route --now "$NOW" -f tsv --all
+	[ "$output" = "ticket_id	priority	group	assignee	rule	change	reason
+J1		G	zed	routing:10	changed	
+J2					unchanged	no_rule" ]
+}

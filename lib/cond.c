@@ -666,6 +666,30 @@ svc_cond_names_used(const struct svc_cond *c, struct svc_buf *b)
 	walk_names(c->root, b);
 }
 
+static void
+walk_refs(const struct node *x, unsigned char *fields, int nfields,
+    int *attrs)
+{
+	if (x == NULL)
+		return;
+	if (x->type == N_CMP) {
+		if (x->ref == SVC_CREF_FIELD && x->index >= 0 &&
+		    x->index < nfields)
+			fields[x->index] = 1;
+		else if (x->ref == SVC_CREF_ATTR)
+			*attrs = 1;
+	}
+	walk_refs(x->a, fields, nfields, attrs);
+	walk_refs(x->b, fields, nfields, attrs);
+}
+
+void
+svc_cond_refs(const struct svc_cond *c, unsigned char *fields, int nfields,
+    int *attrs)
+{
+	walk_refs(c->root, fields, nfields, attrs);
+}
+
 int
 svc_cond_always(const struct svc_cond *c)
 {

@@ -77,6 +77,11 @@ int svc_cond_always(const struct svc_cond *c);
 /* The names used, for callers that check more (comma-separated in b). */
 void svc_cond_names_used(const struct svc_cond *c, struct svc_buf *b);
 
+/* Mark the ticket fields the condition reads (fields[index] = 1, for
+ * index < nfields) and set *attrs when it reads an attrs key. */
+void svc_cond_refs(const struct svc_cond *c, unsigned char *fields,
+    int nfields, int *attrs);
+
 /* A literal as a number: integer, duration (30s 30m 4h 2d) or a time.
  * Returns 0 and sets *v, or -1. */
 int svc_cond_number(const char *s, size_t n, int64_t *v);

@@ -1,6 +1,7 @@
 /* route.c: classification, priority and ownership of tickets. */
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -55,16 +56,49 @@ struct rt {
 	size_t npeople;
 	struct cat *cats;
 	size_t ncats;
-	sqlite3_stmt *sel, *upd, *ev, *audit, *rr_get, *rr_set;
+	struct rr *rr;			/* round-robin turns, kept in memory */
+	size_t nrr;
+	struct person **cand;		/* candidates of one choice */
+	int cols[SVC_NFIELDS];		/* the fields read, after rowid */
+	int ncols, want_attrs;
+	sqlite3_stmt *sel, *upd, *rr_set;
 	struct svc_buf open_sql;	/* SELECT of sel, over open tickets */
+	struct pending *pend;
 	int64_t run;
 };
 
-/* A ticket being routed: stored values, then the decisions. */
+/* Changes wait here and go to ticket_events and audit BATCH rows to a
+ * statement: the strings in arena, as offsets (-1 for NULL). */
+#define BATCH 64
+
+struct change {
+	int f;
+	ptrdiff_t id, old, new, detail;
+};
+
+struct pending {
+	struct svc_buf arena;
+	struct change c[BATCH];
+	size_t n;
+	sqlite3_stmt *ev, *audit;	/* for BATCH rows */
+};
+
+/* A round-robin turn: route_state "rr:<order>:<group>". */
+struct rr {
+	char *key;
+	int64_t turn;
+	int dirty;
+};
+
+/* A ticket being routed: stored values, then the decisions.  Text points
+ * into the row being read or to own[f]. */
 struct tk {
 	struct svc_cval v[SVC_NFIELDS];
-	char *s[SVC_NFIELDS];		/* owned text */
-	char *attrs;
+	const char *s[SVC_NFIELDS];
+	char *own[SVC_NFIELDS];
+	const char *attrs;
+	char *own_attrs;
+	int64_t rowid;
 	struct svc_buf abuf;		/* an attrs value being looked at */
 };
 
@@ -235,11 +269,15 @@ get(void *ud, int kind, int index, const char *key, struct svc_cval *v)
 		attr_get(t, key, v);
 }
 
+/* Set field f to the text s (NULL: missing), copied when own. */
 static void
-tk_set_text(struct tk *t, int f, const char *s)
+tk_put(struct tk *t, int f, const char *s, int own)
 {
-	free(t->s[f]);
-	t->s[f] = s ? svc_xstrdup(s) : NULL;
+	char *old = t->own[f];
+
+	t->own[f] = own && s ? svc_xstrdup(s) : NULL;
+	t->s[f] = t->own[f] ? t->own[f] : s;
+	free(old);
 	memset(&t->v[f], 0, sizeof(t->v[f]));
 	if (s) {
 		t->v[f].present = 1;
@@ -249,11 +287,15 @@ tk_set_text(struct tk *t, int f, const char *s)
 }
 
 static void
+tk_set_text(struct tk *t, int f, const char *s)
+{
+	tk_put(t, f, s, 1);
+}
+
+static void
 tk_set_int(struct tk *t, int f, int64_t i)
 {
-	free(t->s[f]);
-	t->s[f] = NULL;
-	memset(&t->v[f], 0, sizeof(t->v[f]));
+	tk_put(t, f, NULL, 0);
 	t->v[f].present = 1;
 	t->v[f].isnum = 1;
 	t->v[f].i = i;
@@ -265,29 +307,39 @@ tk_free(struct tk *t)
 	int f;
 
 	for (f = 0; f < SVC_NFIELDS; f++)
-		free(t->s[f]);
-	free(t->attrs);
+		free(t->own[f]);
+	free(t->own_attrs);
 	svc_buf_free(&t->abuf);
 	memset(t, 0, sizeof(*t));
 }
 
+/* Load the row of st (rowid, then r->cols, then attrs when wanted): the
+ * text stays the statement's unless copy (the statement moves on). */
 static void
-tk_load(struct tk *t, sqlite3_stmt *st)
+tk_load(struct rt *r, struct tk *t, sqlite3_stmt *st, int copy)
 {
-	int f;
+	int k;
 
-	for (f = 0; f < SVC_NFIELDS; f++) {
-		switch (sqlite3_column_type(st, f)) {
+	t->rowid = sqlite3_column_int64(st, 0);
+	for (k = 0; k < r->ncols; k++) {
+		int f = r->cols[k];
+
+		switch (sqlite3_column_type(st, k + 1)) {
 		case SQLITE_NULL:
 			break;
 		case SQLITE_INTEGER:
-			tk_set_int(t, f, sqlite3_column_int64(st, f));
+			tk_set_int(t, f, sqlite3_column_int64(st, k + 1));
 			break;
 		default:
-			tk_set_text(t, f, (const char *)sqlite3_column_text(st, f));
+			tk_put(t, f, (const char *)sqlite3_column_text(st, k + 1),
+			    copy);
 		}
 	}
-	t->attrs = col_dup(st, SVC_NFIELDS);
+	if (r->want_attrs) {
+		t->attrs = (const char *)sqlite3_column_text(st, r->ncols + 1);
+		if (copy && t->attrs)
+			t->attrs = t->own_attrs = svc_xstrdup(t->attrs);
+	}
 }
 
 /* The field as text (NULL when missing). */
@@ -453,6 +505,18 @@ load(struct rt *r, struct svc_err *e)
 		c->group = col_dup(st, 4);
 	}
 	sqlite3_finalize(st);
+	/* round-robin turns */
+	if (svc_db_prepare(r->db, "SELECT key, value FROM route_state WHERE "
+	    "key LIKE 'rr:%'", &st, e) != 0)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		r->rr = svc_xrealloc(r->rr, (r->nrr + 1) * sizeof(*r->rr));
+		r->rr[r->nrr].key = col_dup(st, 0);
+		r->rr[r->nrr].turn = sqlite3_column_int64(st, 1);
+		r->rr[r->nrr++].dirty = 0;
+	}
+	sqlite3_finalize(st);
+	r->cand = svc_xcalloc(r->npeople + 1, sizeof(*r->cand));
 	/* open tickets per person */
 	if (r->npeople > 0) {
 		size_t i;
@@ -495,15 +559,23 @@ rt_free(struct rt *r)
 		free(r->cats[i].owner);
 		free(r->cats[i].group);
 	}
+	for (i = 0; i < r->nrr; i++)
+		free(r->rr[i].key);
+	free(r->rr);
+	free(r->cand);
 	free(r->cells);
 	free(r->people);
 	free(r->cats);
 	sqlite3_finalize(r->sel);
 	sqlite3_finalize(r->upd);
-	sqlite3_finalize(r->ev);
-	sqlite3_finalize(r->audit);
-	sqlite3_finalize(r->rr_get);
 	sqlite3_finalize(r->rr_set);
+	if (r->pend) {
+		sqlite3_finalize(r->pend->ev);
+		sqlite3_finalize(r->pend->audit);
+	}
+	if (r->pend)
+		svc_buf_free(&r->pend->arena);
+	free(r->pend);
 	svc_buf_free(&r->open_sql);
 }
 
@@ -511,10 +583,10 @@ rt_free(struct rt *r)
 
 struct decision {
 	int changed[SVC_NFIELDS];
-	char detail[SVC_NFIELDS][300];
 	char rule[64];
 	const char *reason;
 	int owner_tried;
+	char detail[SVC_NFIELDS][300];	/* last: set only where changed */
 };
 
 static int
@@ -651,16 +723,55 @@ available(const struct person *p)
 	return p->active && p->user != NULL;
 }
 
+/* The round-robin turn of a rule's group (found or added). */
+static struct rr *
+rr_turn(struct rt *r, int order, const char *group)
+{
+	char key[300];
+	size_t i;
+
+	snprintf(key, sizeof(key), "rr:%d:%s", order, group);
+	for (i = 0; i < r->nrr; i++)
+		if (strcmp(r->rr[i].key, key) == 0)
+			return &r->rr[i];
+	r->rr = svc_xrealloc(r->rr, (r->nrr + 1) * sizeof(*r->rr));
+	r->rr[r->nrr].key = svc_xstrdup(key);
+	r->rr[r->nrr].turn = 0;
+	r->rr[r->nrr].dirty = 0;
+	return &r->rr[r->nrr++];
+}
+
+/* Keep the turns that moved. */
+static int
+rr_save(struct rt *r, struct svc_err *e)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < r->nrr; i++) {
+		if (!r->rr[i].dirty)
+			continue;
+		sqlite3_bind_text(r->rr_set, 1, r->rr[i].key, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(r->rr_set, 2, r->rr[i].turn);
+		rc = sqlite3_step(r->rr_set);
+		sqlite3_reset(r->rr_set);
+		if (rc != SQLITE_DONE)
+			return svc_db_fail(r->db, rc, e,
+			    "keeping the round-robin turn");
+		r->rr[i].dirty = 0;
+	}
+	return 0;
+}
+
 /* Choose a person of group by strategy; NULL when nobody is available. */
 static struct person *
 choose(struct rt *r, const struct rule *x, const char *group,
-    struct svc_buf *ex, struct svc_err *e, int *err)
+    struct svc_buf *ex)
 {
-	struct person *best = NULL, **cand = NULL;
+	struct person *best = NULL, **cand = r->cand;
 	size_t i, n = 0;
 	const char *strategy = x->v[RV_STRATEGY] ? x->v[RV_STRATEGY] : "least_loaded";
 
-	*err = 0;
 	for (i = 0; i < r->npeople; i++) {
 		struct person *p = &r->people[i];
 
@@ -692,38 +803,23 @@ choose(struct rt *r, const struct rule *x, const char *group,
 				continue;
 			}
 		}
-		cand = svc_xrealloc(cand, (n + 1) * sizeof(*cand));
 		cand[n++] = p;
 	}
 	if (n == 0) {
 		if (ex)
 			svc_buf_printf(ex, "    nobody of group '%s' is "
 			    "available\n", group);
-		free(cand);
 		return NULL;
 	}
 	if (strcmp(strategy, "round_robin") == 0) {
-		char key[300];
-		int64_t k = 0;
+		struct rr *t = rr_turn(r, x->order, group);
 
-		snprintf(key, sizeof(key), "rr:%d:%s", x->order, group);
-		sqlite3_bind_text(r->rr_get, 1, key, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(r->rr_get) == SQLITE_ROW)
-			k = sqlite3_column_int64(r->rr_get, 0);
-		sqlite3_reset(r->rr_get);
-		best = cand[(size_t)(k % (int64_t)n)];
+		best = cand[(size_t)(t->turn % (int64_t)n)];
 		if (ex)
 			svc_buf_printf(ex, "    round robin over %zu people, turn "
-			    "%lld: %s\n", n, (long long)k, best->user);
-		sqlite3_bind_text(r->rr_set, 1, key, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(r->rr_set, 2, k + 1);
-		if (sqlite3_step(r->rr_set) != SQLITE_DONE) {
-			svc_db_fail(r->db, sqlite3_errcode(r->db->h), e,
-			    "keeping the round-robin turn");
-			*err = 1;
-		}
-		sqlite3_reset(r->rr_set);
-		free(cand);
+			    "%lld: %s\n", n, (long long)t->turn, best->user);
+		t->turn++;
+		t->dirty = 1;
 		return best;
 	}
 	/* least_loaded and skills: fewest open tickets per capacity */
@@ -741,7 +837,6 @@ choose(struct rt *r, const struct rule *x, const char *group,
 	}
 	if (ex)
 		svc_buf_printf(ex, "    chosen: %s\n", best->user);
-	free(cand);
 	return best;
 }
 
@@ -813,20 +908,18 @@ set_owner(struct rt *r, struct tk *t, struct decision *d, const char *group,
 	}
 }
 
-static int
-own(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex,
-    struct svc_err *e)
+static void
+own(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex)
 {
 	size_t i;
 	const struct cat *c;
-	int err;
 
 	if (t->v[SVC_F_ASSIGNEE].present && !r->o->reassign) {
 		if (ex)
 			svc_buf_printf(ex, "owner: kept, assigned to %s (use "
 			    "--reassign to route again)\n", t->s[SVC_F_ASSIGNEE] ?
 			    t->s[SVC_F_ASSIGNEE] : "?");
-		return 0;
+		return;
 	}
 	d->owner_tried = 1;
 	if (ex)
@@ -855,21 +948,19 @@ own(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex,
 				    "%s\n", group ? group : "-", x->v[RV_ASSIGNEE] ?
 				    x->v[RV_ASSIGNEE] : "-");
 			set_owner(r, t, d, group, x->v[RV_ASSIGNEE], why);
-			return 0;
+			return;
 		}
 		if (group == NULL) {
 			d->reason = "no_group";
 			if (ex)
 				svc_buf_adds(ex, "    no group to choose from\n");
-			return 0;
+			return;
 		}
-		p = choose(r, x, group, ex, e, &err);
-		if (err)
-			return -1;
+		p = choose(r, x, group, ex);
 		if (p == NULL)
 			d->reason = "no_one_available";
 		set_owner(r, t, d, group, p ? p->user : NULL, why);
-		return 0;
+		return;
 	}
 	if ((c = catalog_for(r, t)) != NULL) {
 		const char *group = t->v[SVC_F_GROUP_NAME].present &&
@@ -881,45 +972,167 @@ own(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex,
 			    "group %s, owner %s\n", c->group ? c->group : "-",
 			    c->owner ? c->owner : "-");
 		set_owner(r, t, d, group, c->owner, "catalog default");
-		return 0;
+		return;
 	}
 	d->reason = "no_rule";
 	if (ex)
 		svc_buf_adds(ex, "  no rule matches and the catalog has no "
 		    "default: unrouted\n");
-	return 0;
 }
 
 /* ---- writing ---- */
+
+static ptrdiff_t
+pend_str(struct pending *p, const char *s)
+{
+	ptrdiff_t at = (ptrdiff_t)p->arena.len;
+
+	if (s == NULL)
+		return -1;
+	svc_buf_add(&p->arena, s, strlen(s) + 1);
+	return at;
+}
+
+static void
+bind_off(sqlite3_stmt *st, int i, const struct pending *p, ptrdiff_t off)
+{
+	if (off < 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, p->arena.s + off, -1, SQLITE_STATIC);
+}
+
+/* INSERTs of k rows: ?1.. are the values common to all rows. */
+static int
+prep_batch(struct rt *r, size_t k, sqlite3_stmt **ev, sqlite3_stmt **au,
+    struct svc_err *e)
+{
+	struct svc_buf a = { 0 }, b = { 0 };
+	size_t i;
+	int rc;
+
+	svc_buf_adds(&a, "INSERT INTO ticket_events(ticket_id, at, field, "
+	    "old, new, actor, run, source) VALUES ");
+	svc_buf_adds(&b, "INSERT INTO audit(at, actor, program, run, entity, "
+	    "key, field, old, new, detail) VALUES ");
+	for (i = 0; i < k; i++) {
+		int x = 4 + 4 * (int)i, y = 5 + 5 * (int)i;
+
+		svc_buf_printf(&a, "%s(?%d,?1,?%d,?%d,?%d,?2,?3,'route')",
+		    i ? "," : "", x, x + 1, x + 2, x + 3);
+		svc_buf_printf(&b, "%s(?1,?2,?3,?4,'ticket',?%d,?%d,?%d,?%d,?%d)",
+		    i ? "," : "", y, y + 1, y + 2, y + 3, y + 4);
+	}
+	rc = svc_db_prepare(r->db, a.s, ev, e) != 0 ||
+	    svc_db_prepare(r->db, b.s, au, e) != 0 ? -1 : 0;
+	svc_buf_free(&a);
+	svc_buf_free(&b);
+	return rc;
+}
+
+/* Write the changes waiting. */
+static int
+flush(struct rt *r, struct svc_err *e)
+{
+	struct pending *p = r->pend;
+	sqlite3_stmt *ev = p->ev, *au = p->audit;
+	size_t i;
+	int rc = 0;
+
+	if (p->n == 0)
+		return 0;
+	if (p->n < BATCH && prep_batch(r, p->n, &ev, &au, e) != 0) {
+		sqlite3_finalize(ev);
+		return -1;
+	}
+	sqlite3_bind_int64(ev, 1, r->o->now);
+	sqlite3_bind_text(ev, 2, r->o->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ev, 3, r->run);
+	sqlite3_bind_int64(au, 1, r->o->now);
+	sqlite3_bind_text(au, 2, r->o->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(au, 3, r->o->program, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(au, 4, r->run);
+	for (i = 0; i < p->n; i++) {
+		const struct change *c = &p->c[i];
+		const char *name = svc_tfields[c->f].name;
+		int x = 4 + 4 * (int)i, y = 5 + 5 * (int)i;
+
+		bind_off(ev, x, p, c->id);
+		sqlite3_bind_text(ev, x + 1, name, -1, SQLITE_STATIC);
+		bind_off(ev, x + 2, p, c->old);
+		bind_off(ev, x + 3, p, c->new);
+		bind_off(au, y, p, c->id);
+		sqlite3_bind_text(au, y + 1, name, -1, SQLITE_STATIC);
+		bind_off(au, y + 2, p, c->old);
+		bind_off(au, y + 3, p, c->new);
+		bind_off(au, y + 4, p, c->detail);
+	}
+	if ((rc = sqlite3_step(ev)) != SQLITE_DONE)
+		svc_db_fail(r->db, rc, e, "recording history");
+	else if ((rc = sqlite3_step(au)) != SQLITE_DONE)
+		svc_db_fail(r->db, rc, e, "auditing");
+	sqlite3_reset(ev);
+	sqlite3_reset(au);
+	if (ev != p->ev) {
+		sqlite3_finalize(ev);
+		sqlite3_finalize(au);
+	}
+	p->n = 0;
+	svc_buf_reset(&p->arena);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The fields a run reads: those its decisions use and those its rules
+ * test; attrs only when a rule tests an attrs key. */
+static void
+choose_cols(struct rt *r)
+{
+	static const int need[] = { SVC_F_TICKET_ID, SVC_F_CATEGORY,
+	    SVC_F_SUBCATEGORY, SVC_F_SERVICE, SVC_F_IMPACT, SVC_F_URGENCY,
+	    SVC_F_PRIORITY, SVC_F_GROUP_NAME, SVC_F_ASSIGNEE };
+	unsigned char used[SVC_NFIELDS];
+	size_t i;
+	int f;
+
+	memset(used, 0, sizeof(used));
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		used[need[i]] = 1;
+	for (i = 0; i < r->nrules; i++)
+		svc_cond_refs(r->rules[i].when, used, SVC_NFIELDS, &r->want_attrs);
+	for (i = 0; i < r->ncls; i++)
+		svc_cond_refs(r->cls[i].when, used, SVC_NFIELDS, &r->want_attrs);
+	for (i = 0; i < r->nmods; i++)
+		svc_cond_refs(r->mods[i].when, used, SVC_NFIELDS, &r->want_attrs);
+	r->ncols = 0;
+	for (f = 0; f < SVC_NFIELDS; f++)
+		if (used[f])
+			r->cols[r->ncols++] = f;
+}
 
 static int
 prepare(struct rt *r, struct svc_err *e)
 {
 	struct svc_buf sql = { 0 };
-	int f, rc;
+	int k, rc;
 
-	svc_buf_adds(&sql, "SELECT ");
-	for (f = 0; f < SVC_NFIELDS; f++)
-		svc_buf_printf(&sql, "%s,", svc_tfields[f].name);
-	svc_buf_adds(&sql, "attrs FROM tickets WHERE ");
-	/* one ticket by id, and all open tickets: the same columns */
+	choose_cols(r);
+	svc_buf_adds(&sql, "SELECT rowid");
+	for (k = 0; k < r->ncols; k++)
+		svc_buf_printf(&sql, ",%s", svc_tfields[r->cols[k]].name);
+	svc_buf_adds(&sql, r->want_attrs ? ",attrs FROM tickets WHERE " :
+	    " FROM tickets WHERE ");
+	/* one ticket by id, and all open tickets in the order they came */
 	svc_buf_adds(&r->open_sql, sql.s);
-	svc_buf_adds(&r->open_sql, OPEN_SQL " ORDER BY ticket_id");
+	svc_buf_adds(&r->open_sql, OPEN_SQL " ORDER BY rowid");
 	svc_buf_adds(&sql, "ticket_id=?");
 	rc = svc_db_prepare(r->db, sql.s, &r->sel, e);
 	svc_buf_free(&sql);
+	r->pend = svc_xcalloc(1, sizeof(*r->pend));
 	if (rc != 0 ||
 	    svc_db_prepare(r->db, "UPDATE tickets SET category=?, subcategory=?, "
-	    "service=?, priority=?, group_name=?, assignee=? WHERE ticket_id=?",
+	    "service=?, priority=?, group_name=?, assignee=? WHERE rowid=?",
 	    &r->upd, e) != 0 ||
-	    svc_db_prepare(r->db, "INSERT INTO ticket_events(ticket_id, at, "
-	    "field, old, new, actor, run, source) VALUES (?,?,?,?,?,?,?,"
-	    "'route')", &r->ev, e) != 0 ||
-	    svc_db_prepare(r->db, "INSERT INTO audit(at, actor, program, run, "
-	    "entity, key, field, old, new, detail) VALUES (?,?,?,?,'ticket',?,"
-	    "?,?,?,?)", &r->audit, e) != 0 ||
-	    svc_db_prepare(r->db, "SELECT value FROM route_state WHERE key=?",
-	    &r->rr_get, e) != 0 ||
+	    prep_batch(r, BATCH, &r->pend->ev, &r->pend->audit, e) != 0 ||
 	    svc_db_prepare(r->db, "INSERT INTO route_state(key, value) VALUES "
 	    "(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
 	    &r->rr_set, e) != 0)
@@ -935,7 +1148,7 @@ bind_field(sqlite3_stmt *st, int i, const struct tk *t, int f)
 	else if (t->v[f].isnum)
 		sqlite3_bind_int64(st, i, t->v[f].i);
 	else
-		sqlite3_bind_text(st, i, t->s[f], -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, i, t->s[f], -1, SQLITE_STATIC);
 }
 
 static int
@@ -948,7 +1161,7 @@ write_ticket(struct rt *r, const char *id, struct tk *old, struct tk *t,
 
 	for (k = 0; k < 6; k++)
 		bind_field(r->upd, k + 1, t, fields[k]);
-	sqlite3_bind_text(r->upd, 7, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(r->upd, 7, t->rowid);
 	rc = sqlite3_step(r->upd);
 	sqlite3_reset(r->upd);
 	if (rc != SQLITE_DONE)
@@ -956,66 +1169,20 @@ write_ticket(struct rt *r, const char *id, struct tk *old, struct tk *t,
 	for (k = 0; k < 6; k++) {
 		int f = fields[k];
 		char n1[32], n2[32];
-		const char *a, *b;
+		struct change *c;
 
 		if (!d->changed[f])
 			continue;
-		a = tk_text(old, f, n1, sizeof(n1));
-		b = tk_text(t, f, n2, sizeof(n2));
-		sqlite3_bind_text(r->ev, 1, id, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(r->ev, 2, r->o->now);
-		sqlite3_bind_text(r->ev, 3, svc_tfields[f].name, -1, SQLITE_STATIC);
-		if (a)
-			sqlite3_bind_text(r->ev, 4, a, -1, SQLITE_TRANSIENT);
-		else
-			sqlite3_bind_null(r->ev, 4);
-		if (b)
-			sqlite3_bind_text(r->ev, 5, b, -1, SQLITE_TRANSIENT);
-		else
-			sqlite3_bind_null(r->ev, 5);
-		sqlite3_bind_text(r->ev, 6, r->o->actor, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(r->ev, 7, r->run);
-		rc = sqlite3_step(r->ev);
-		sqlite3_reset(r->ev);
-		if (rc != SQLITE_DONE)
-			return svc_db_fail(r->db, rc, e, "recording history");
-		sqlite3_bind_int64(r->audit, 1, r->o->now);
-		sqlite3_bind_text(r->audit, 2, r->o->actor, -1, SQLITE_STATIC);
-		sqlite3_bind_text(r->audit, 3, r->o->program, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(r->audit, 4, r->run);
-		sqlite3_bind_text(r->audit, 5, id, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(r->audit, 6, svc_tfields[f].name, -1,
-		    SQLITE_STATIC);
-		if (a)
-			sqlite3_bind_text(r->audit, 7, a, -1, SQLITE_TRANSIENT);
-		else
-			sqlite3_bind_null(r->audit, 7);
-		if (b)
-			sqlite3_bind_text(r->audit, 8, b, -1, SQLITE_TRANSIENT);
-		else
-			sqlite3_bind_null(r->audit, 8);
-		sqlite3_bind_text(r->audit, 9, d->detail[f], -1, SQLITE_TRANSIENT);
-		rc = sqlite3_step(r->audit);
-		sqlite3_reset(r->audit);
-		if (rc != SQLITE_DONE)
-			return svc_db_fail(r->db, rc, e, "auditing");
+		if (r->pend->n == BATCH && flush(r, e) != 0)
+			return -1;
+		c = &r->pend->c[r->pend->n++];
+		c->f = f;
+		c->id = pend_str(r->pend, id);
+		c->old = pend_str(r->pend, tk_text(old, f, n1, sizeof(n1)));
+		c->new = pend_str(r->pend, tk_text(t, f, n2, sizeof(n2)));
+		c->detail = pend_str(r->pend, d->detail[f]);
 	}
 	return 0;
-}
-
-static void
-copy_tk(struct tk *dst, const struct tk *src)
-{
-	int f;
-
-	memset(dst, 0, sizeof(*dst));
-	for (f = 0; f < SVC_NFIELDS; f++) {
-		dst->v[f] = src->v[f];
-		if (src->s[f]) {
-			dst->s[f] = svc_xstrdup(src->s[f]);
-			dst->v[f].s = dst->s[f];
-		}
-	}
 }
 
 /* Decide for the ticket loaded in t; write unless explaining. */
@@ -1027,14 +1194,14 @@ route_one(struct rt *r, const char *id, struct tk *t, struct svc_buf *ex,
 	struct tk old;
 	int f, any = 0, rc = 0;
 
-	memset(&d, 0, sizeof(d));
-	copy_tk(&old, t);
+	memset(&d, 0, offsetof(struct decision, detail));
+	/* the values as read: a decision replaces t's pointers, never
+	 * their text */
+	memcpy(old.v, t->v, sizeof(old.v));
+	memcpy(old.s, t->s, sizeof(old.s));
 	classify(r, t, &d, ex);
 	prioritise(r, t, &d, ex);
-	if (own(r, t, &d, ex, e) != 0) {
-		tk_free(&old);
-		return -1;
-	}
+	own(r, t, &d, ex);
 	for (f = 0; f < SVC_NFIELDS; f++)
 		any |= d.changed[f];
 	if (ex == NULL && any)
@@ -1058,7 +1225,6 @@ route_one(struct rt *r, const char *id, struct tk *t, struct svc_buf *ex,
 		v[6] = d.reason;
 		svc_out_row(r->o->out, v, NULL);
 	}
-	tk_free(&old);
 	return rc;
 }
 
@@ -1070,7 +1236,7 @@ load_ticket(struct rt *r, const char *id, struct tk *t, struct svc_err *e)
 	sqlite3_bind_text(r->sel, 1, id, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(r->sel);
 	if (rc == SQLITE_ROW)
-		tk_load(t, r->sel);
+		tk_load(r, t, r->sel, 1);
 	sqlite3_reset(r->sel);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return svc_db_fail(r->db, rc, e, "reading a ticket");
@@ -1098,21 +1264,25 @@ svc_route_run(struct svc_db *db, const struct svc_route_opts *o,
 	run.actor = o->actor;
 	run.kind = "route";
 	run.started = run.finished = o->now;
-	if (svc_db_begin(db, e) != 0)
+	/* history rows name tickets read in this same transaction under
+	 * the write lock: their foreign key holds without a lookup each */
+	if (svc_db_exec(db, "PRAGMA foreign_keys=OFF", e) != 0)
 		return -1;
+	if (svc_db_begin(db, e) != 0)
+		goto fk;
 	if (svc_db_run_insert(db, &run, e) != 0 || load(&r, e) != 0 ||
 	    prepare(&r, e) != 0)
 		goto out;
 	r.run = res->run = run.id;
 	if (ids == NULL) {
-		/* updates leave ticket_id, the order of the scan, alone */
+		/* updates leave rowid, the order of the scan, alone */
 		if (svc_db_prepare(db, r.open_sql.s, &all, e) != 0)
 			goto out;
 		while ((rc = sqlite3_step(all)) == SQLITE_ROW) {
 			struct tk t;
 
 			memset(&t, 0, sizeof(t));
-			tk_load(&t, all);
+			tk_load(&r, &t, all, 0);
 			res->seen++;
 			rc = route_one(&r, t.s[SVC_F_TICKET_ID], &t, NULL, res, e);
 			tk_free(&t);
@@ -1142,7 +1312,8 @@ svc_route_run(struct svc_db *db, const struct svc_route_opts *o,
 		}
 	run.rows_in = run.rows_loaded = res->seen;
 	run.rows_changed = res->changed;
-	if ((rc = svc_db_run_counts(db, &run, e)) != 0)
+	if ((rc = flush(&r, e)) != 0 || (rc = rr_save(&r, e)) != 0 ||
+	    (rc = svc_db_run_counts(db, &run, e)) != 0)
 		goto out;
 	rc = 0;
 out:
@@ -1152,6 +1323,11 @@ out:
 		svc_db_rollback(db);
 	else if (svc_db_commit(db, e) != 0)
 		rc = -1;
+fk:
+	if (rc == 0)
+		rc = svc_db_exec(db, "PRAGMA foreign_keys=ON", e);
+	else
+		sqlite3_exec(db->h, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
 	return rc;
 }
 

@@ -1,4 +1,6 @@
 /* err.c: struct svc_err and the message format of the design. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,6 +135,25 @@ char *
 svc_xstrdup(const char *s)
 {
 	return svc_xstrndup(s, strlen(s));
+}
+
+char *
+svc_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *p;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	p = svc_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		p[0] = '\0';
+	return p;
 }
 
 char *

@@ -57,6 +57,9 @@ void *svc_xmalloc(size_t n);
 void *svc_xcalloc(size_t n, size_t m);
 void *svc_xrealloc(void *p, size_t n);
 char *svc_xstrdup(const char *s);
+/* A new string, formatted. */
+char *svc_xasprintf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 char *svc_xstrndup(const char *s, size_t n);
 
 /* Print e, and after a usage error a pointer to --help; returns

@@ -22,6 +22,9 @@ struct rule {
 	struct svc_cond *when;
 	char *text;
 	char *v[4];
+	char *why;		/* "routing rule 10 (line 2) skills": the audit's
+				 * detail of what the rule set */
+	char *tag;		/* "routing:10": the output's rule column */
 };
 
 enum { RV_GROUP, RV_ASSIGNEE, RV_STRATEGY, RV_SKILLS };
@@ -395,6 +398,8 @@ rules_free(struct rule *x, size_t n)
 	for (i = 0; i < n; i++) {
 		svc_cond_free(x[i].when);
 		free(x[i].text);
+		free(x[i].why);
+		free(x[i].tag);
 		for (k = 0; k < 4; k++)
 			free(x[i].v[k]);
 	}
@@ -429,6 +434,14 @@ load_rules(struct rt *r, const char *kind, const char *cols, int nv,
 		for (k = 0; k < nv; k++)
 			x->v[k] = col_dup(st, 3 + k);
 		x->adjust = sqlite3_column_int64(st, 3);
+		if (strcmp(kind, "routing") == 0) {
+			x->why = svc_xasprintf("routing rule %d (line %ld) %s",
+			    x->order, x->line, x->v[RV_STRATEGY] ?
+			    x->v[RV_STRATEGY] : "fixed");
+			x->tag = svc_xasprintf("routing:%d", x->order);
+		} else
+			x->why = svc_xasprintf("%s rule %d (line %ld)", kind,
+			    x->order, x->line);
 		(*n)++;
 	}
 	sqlite3_finalize(st);
@@ -583,10 +596,11 @@ rt_free(struct rt *r)
 
 struct decision {
 	int changed[SVC_NFIELDS];
-	char rule[64];
+	const char *detail[SVC_NFIELDS];	/* why, where changed */
+	const char *rule;
 	const char *reason;
 	int owner_tried;
-	char detail[SVC_NFIELDS][300];	/* last: set only where changed */
+	char pdetail[300];		/* the priority's detail */
 };
 
 static int
@@ -627,9 +641,7 @@ classify(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex)
 				continue;
 			tk_set_text(t, f, val[k]);
 			d->changed[f] = 1;
-			snprintf(d->detail[f], sizeof(d->detail[f]),
-			    "classify rule %lld (line %ld)", (long long)c->order,
-			    c->line);
+			d->detail[f] = c->why;
 			if (ex)
 				svc_buf_printf(ex, "  sets %s to '%s'\n",
 				    svc_tfields[f].name, val[k]);
@@ -710,8 +722,9 @@ prioritise(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex)
 	}
 	tk_set_int(t, SVC_F_PRIORITY, p);
 	d->changed[SVC_F_PRIORITY] = 1;
-	snprintf(d->detail[SVC_F_PRIORITY], sizeof(d->detail[0]), "%s=%lld%s",
-	    how, (long long)(p), mods.s ? mods.s : "");
+	snprintf(d->pdetail, sizeof(d->pdetail), "%s=%lld%s", how,
+	    (long long)(p), mods.s ? mods.s : "");
+	d->detail[SVC_F_PRIORITY] = d->pdetail;
 	svc_buf_free(&mods);
 }
 
@@ -893,16 +906,14 @@ set_owner(struct rt *r, struct tk *t, struct decision *d, const char *group,
 	    strcmp(t->s[SVC_F_GROUP_NAME], group) == 0)) {
 		tk_set_text(t, SVC_F_GROUP_NAME, group);
 		d->changed[SVC_F_GROUP_NAME] = 1;
-		snprintf(d->detail[SVC_F_GROUP_NAME], sizeof(d->detail[0]), "%s",
-		    why);
+		d->detail[SVC_F_GROUP_NAME] = why;
 	}
 	if (assignee && !(old_a && strcmp(old_a, assignee) == 0)) {
 		if ((p = person(r, old_a)) != NULL && p->load > 0)
 			p->load--;
 		tk_set_text(t, SVC_F_ASSIGNEE, assignee);
 		d->changed[SVC_F_ASSIGNEE] = 1;
-		snprintf(d->detail[SVC_F_ASSIGNEE], sizeof(d->detail[0]), "%s",
-		    why);
+		d->detail[SVC_F_ASSIGNEE] = why;
 		if ((p = person(r, assignee)) != NULL)
 			p->load++;
 	}
@@ -927,7 +938,6 @@ own(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex)
 	for (i = 0; i < r->nrules; i++) {
 		struct rule *x = &r->rules[i];
 		const char *group;
-		char why[200];
 		struct person *p;
 
 		if (ex)
@@ -935,19 +945,17 @@ own(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex)
 			    x->line, x->text[0] ? x->text : "(always)");
 		if (!matches(x->when, t, ex))
 			continue;
-		snprintf(d->rule, sizeof(d->rule), "routing:%d", x->order);
+		d->rule = x->tag;
 		/* a group on the ticket is kept unless --reassign */
 		group = t->v[SVC_F_GROUP_NAME].present && !r->o->reassign ?
 		    t->s[SVC_F_GROUP_NAME] : x->v[RV_GROUP] ? x->v[RV_GROUP] :
 		    t->s[SVC_F_GROUP_NAME];
-		snprintf(why, sizeof(why), "routing rule %d (line %ld) %s",
-		    x->order, x->line, x->v[RV_STRATEGY] ? x->v[RV_STRATEGY] : "fixed");
 		if ((x->v[RV_STRATEGY] == NULL || strcmp(x->v[RV_STRATEGY], "fixed") == 0)) {
 			if (ex)
 				svc_buf_printf(ex, "    fixed: group %s, assignee "
 				    "%s\n", group ? group : "-", x->v[RV_ASSIGNEE] ?
 				    x->v[RV_ASSIGNEE] : "-");
-			set_owner(r, t, d, group, x->v[RV_ASSIGNEE], why);
+			set_owner(r, t, d, group, x->v[RV_ASSIGNEE], x->why);
 			return;
 		}
 		if (group == NULL) {
@@ -959,14 +967,14 @@ own(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex)
 		p = choose(r, x, group, ex);
 		if (p == NULL)
 			d->reason = "no_one_available";
-		set_owner(r, t, d, group, p ? p->user : NULL, why);
+		set_owner(r, t, d, group, p ? p->user : NULL, x->why);
 		return;
 	}
 	if ((c = catalog_for(r, t)) != NULL) {
 		const char *group = t->v[SVC_F_GROUP_NAME].present &&
 		    !r->o->reassign ? t->s[SVC_F_GROUP_NAME] : c->group;
 
-		snprintf(d->rule, sizeof(d->rule), "catalog");
+		d->rule = "catalog";
 		if (ex)
 			svc_buf_printf(ex, "  no rule matches; catalog default: "
 			    "group %s, owner %s\n", c->group ? c->group : "-",
@@ -1002,7 +1010,11 @@ bind_off(sqlite3_stmt *st, int i, const struct pending *p, ptrdiff_t off)
 		sqlite3_bind_text(st, i, p->arena.s + off, -1, SQLITE_STATIC);
 }
 
-/* INSERTs of k rows: ?1.. are the values common to all rows. */
+/* INSERTs of k rows: ?1.. are the values common to all rows.  OR FAIL:
+ * a statement of several rows that may abort keeps a statement journal
+ * (a copy of every page it touches, gigabytes over a million tickets);
+ * one that fails instead needs none, and any error rolls the whole run
+ * back anyway. */
 static int
 prep_batch(struct rt *r, size_t k, sqlite3_stmt **ev, sqlite3_stmt **au,
     struct svc_err *e)
@@ -1011,9 +1023,9 @@ prep_batch(struct rt *r, size_t k, sqlite3_stmt **ev, sqlite3_stmt **au,
 	size_t i;
 	int rc;
 
-	svc_buf_adds(&a, "INSERT INTO ticket_events(ticket_id, at, field, "
+	svc_buf_adds(&a, "INSERT OR FAIL INTO ticket_events(ticket_id, at, field, "
 	    "old, new, actor, run, source) VALUES ");
-	svc_buf_adds(&b, "INSERT INTO audit(at, actor, program, run, entity, "
+	svc_buf_adds(&b, "INSERT OR FAIL INTO audit(at, actor, program, run, entity, "
 	    "key, field, old, new, detail) VALUES ");
 	for (i = 0; i < k; i++) {
 		int x = 4 + 4 * (int)i, y = 5 + 5 * (int)i;
@@ -1194,7 +1206,7 @@ route_one(struct rt *r, const char *id, struct tk *t, struct svc_buf *ex,
 	struct tk old;
 	int f, any = 0, rc = 0;
 
-	memset(&d, 0, offsetof(struct decision, detail));
+	memset(&d, 0, offsetof(struct decision, pdetail));
 	/* the values as read: a decision replaces t's pointers, never
 	 * their text */
 	memcpy(old.v, t->v, sizeof(old.v));
@@ -1220,7 +1232,7 @@ route_one(struct rt *r, const char *id, struct tk *t, struct svc_buf *ex,
 		v[1] = tk_text(t, SVC_F_PRIORITY, n1, sizeof(n1));
 		v[2] = t->s[SVC_F_GROUP_NAME];
 		v[3] = t->s[SVC_F_ASSIGNEE];
-		v[4] = d.rule[0] ? d.rule : NULL;
+		v[4] = d.rule;
 		v[5] = any ? "changed" : "unchanged";
 		v[6] = d.reason;
 		svc_out_row(r->o->out, v, NULL);

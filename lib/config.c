@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "config.h"
+#include "timeutil.h"
 #include "import.h"
 
 static const struct svc_ccol people_cols[] = {
@@ -121,19 +123,117 @@ classify_check(const char *const *v, char *msg, size_t size, int *col)
 	return 0;
 }
 
+static const struct svc_ccol calendars_cols[] = {
+	{ "calendar", SVC_CT_TEXT, 1 }, { "tz", SVC_CT_TEXT, 1 },
+	{ "day", SVC_CT_TEXT, 1 }, { "start", SVC_CT_TEXT, 1 },
+	{ "end", SVC_CT_TEXT, 1 },
+};
+
+static int
+calendars_check(const char *const *v, char *msg, size_t size, int *col)
+{
+	unsigned days;
+	int a, b;
+
+	if (strcmp(v[0], "24x7") == 0) {
+		*col = 0;
+		snprintf(msg, size, "calendar '24x7' is built in and cannot be "
+		    "redefined");
+		return -1;
+	}
+	if (!svc_time_zone_valid(v[1])) {
+		*col = 1;
+		snprintf(msg, size, "column 'tz': unknown time zone '%.60s' "
+		    "(expected an IANA name such as Europe/Berlin)", v[1]);
+		return -1;
+	}
+	if (svc_cal_parse_days(v[2], &days) != 0) {
+		*col = 2;
+		snprintf(msg, size, "column 'day': '%.60s' is not a day, a range "
+		    "such as mon-fri or a list such as mon,wed", v[2]);
+		return -1;
+	}
+	if (svc_cal_parse_clock(v[3], &a) != 0 || a == 1440) {
+		*col = 3;
+		snprintf(msg, size, "column 'start': '%.60s' is not a time "
+		    "from 00:00 to 23:59", v[3]);
+		return -1;
+	}
+	if (svc_cal_parse_clock(v[4], &b) != 0) {
+		*col = 4;
+		snprintf(msg, size, "column 'end': '%.60s' is not a time from "
+		    "00:00 to 24:00", v[4]);
+		return -1;
+	}
+	if (a == b || (b == 0 && a == 0)) {
+		*col = 4;
+		snprintf(msg, size, "column 'end': a window needs an end other "
+		    "than its start (00:00-24:00 is the whole day)");
+		return -1;
+	}
+	return 0;
+}
+
+static const struct svc_ccol holidays_cols[] = {
+	{ "calendar", SVC_CT_TEXT, 1 }, { "date", SVC_CT_TEXT, 1 },
+	{ "name", SVC_CT_TEXT, 0 }, { "start", SVC_CT_TEXT, 0 },
+	{ "end", SVC_CT_TEXT, 0 },
+};
+
+static int
+holidays_check(const char *const *v, char *msg, size_t size, int *col)
+{
+	int y, m, d, yearly, a = 0, b;
+
+	if (svc_cal_parse_date(v[1], &y, &m, &d, &yearly) != 0) {
+		*col = 1;
+		snprintf(msg, size, "column 'date': '%.60s' is not YYYY-MM-DD "
+		    "(once) or MM-DD (every year)", v[1]);
+		return -1;
+	}
+	if ((v[3] == NULL) != (v[4] == NULL)) {
+		*col = v[3] ? 4 : 3;
+		snprintf(msg, size, "start and end are both empty (closed all "
+		    "day) or both given (closed between them)");
+		return -1;
+	}
+	if (v[3] && (svc_cal_parse_clock(v[3], &a) != 0 || a == 1440)) {
+		*col = 3;
+		snprintf(msg, size, "column 'start': '%.60s' is not a time "
+		    "from 00:00 to 23:59", v[3]);
+		return -1;
+	}
+	if (v[4] && (svc_cal_parse_clock(v[4], &b) != 0 || b <= a)) {
+		*col = 4;
+		snprintf(msg, size, "column 'end': '%.60s' is not a time after "
+		    "the start, up to 24:00", v[4]);
+		return -1;
+	}
+	return 0;
+}
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct svc_ckind kinds[] = {
 	{ SVC_KIND_PEOPLE, "people", "people", people_cols, N(people_cols), 0,
-	    0, NULL },
+	    0, NULL, NULL },
 	{ SVC_KIND_CATALOG, "catalog", "catalog", catalog_cols,
-	    N(catalog_cols), -1, 0, NULL },
+	    N(catalog_cols), -1, 0, NULL, NULL },
 	{ SVC_KIND_PRIORITY, "priority", "priority", priority_cols,
-	    N(priority_cols), -1, 1, priority_check },
+	    N(priority_cols), -1, 1, priority_check, NULL },
 	{ SVC_KIND_ROUTING, "routing", "routing", routing_cols,
-	    N(routing_cols), -1, 1, routing_check },
+	    N(routing_cols), -1, 1, routing_check, NULL },
 	{ SVC_KIND_CLASSIFY, "classify", "classify", classify_cols,
-	    N(classify_cols), -1, 1, classify_check },
+	    N(classify_cols), -1, 1, classify_check, NULL },
+	{ SVC_KIND_CALENDARS, "calendars", "calendars", calendars_cols,
+	    N(calendars_cols), -1, 1, calendars_check,
+	    "SELECT b.line, 'calendar ''' || b.calendar || ''' is in ' || "
+	    "a.tz || ' on line ' || a.line || ', not ' || b.tz FROM calendars "
+	    "a JOIN calendars b ON b.version=a.version AND "
+	    "b.calendar=a.calendar AND b.rowno>a.rowno AND b.tz<>a.tz WHERE "
+	    "a.version=?1 ORDER BY b.rowno LIMIT 1" },
+	{ SVC_KIND_HOLIDAYS, "holidays", "holidays", holidays_cols,
+	    N(holidays_cols), -1, 1, holidays_check, NULL },
 };
 
 const struct svc_ckind *

@@ -31,6 +31,9 @@ struct svc_ckind {
 	/* Check a typed row (v[i] NULL when empty); on a problem fill msg
 	 * and the column index *col and return -1. */
 	int (*check)(const char *const *v, char *msg, size_t size, int *col);
+	/* SQL over the version ?1 just loaded: a row (line, message) is a
+	 * problem between rows; NULL when rows are independent. */
+	const char *across;
 };
 
 /* The descriptor of kind, or NULL when kind is not a configuration kind. */

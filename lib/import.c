@@ -190,6 +190,10 @@ svc_import_kind(const char *name)
 		return SVC_KIND_ROUTING;
 	if (strcmp(name, "classify") == 0)
 		return SVC_KIND_CLASSIFY;
+	if (strcmp(name, "calendars") == 0)
+		return SVC_KIND_CALENDARS;
+	if (strcmp(name, "holidays") == 0)
+		return SVC_KIND_HOLIDAYS;
 	return -1;
 }
 
@@ -197,9 +201,10 @@ const char *
 svc_import_kind_name(int kind)
 {
 	static const char *const n[] = { "", "tickets", "events", "people",
-	    "catalog", "priority", "routing", "classify" };
+	    "catalog", "priority", "routing", "classify", "calendars",
+	    "holidays" };
 
-	return kind >= 1 && kind <= 7 ? n[kind] : "";
+	return kind >= 1 && kind <= SVC_KIND_HOLIDAYS ? n[kind] : "";
 }
 
 static int
@@ -1775,6 +1780,19 @@ apply_config(struct imp *im, const struct svc_ckind *k, struct svc_err *e)
 	if (step != SQLITE_DONE) {
 		svc_db_fail(im->db, step, e, "reading staged config");
 		goto out;
+	}
+	if (k->across) {
+		if (svc_db_prepare(im->db, k->across, &ver, e) != 0)
+			goto out;
+		sqlite3_bind_int64(ver, 1, version);
+		if (sqlite3_step(ver) == SQLITE_ROW) {
+			svc_err_set(e, SVC_EXIT_FATAL, im->file,
+			    sqlite3_column_int64(ver, 0), 0, "%s",
+			    (const char *)sqlite3_column_text(ver, 1));
+			goto out;
+		}
+		sqlite3_finalize(ver);
+		ver = NULL;
 	}
 	if (svc_db_prepare(im->db, "INSERT INTO config_versions(kind, version, "
 	    "valid_from, run, rows) VALUES (?,?,?,?,?)", &ver, e) != 0)

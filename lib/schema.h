@@ -95,6 +95,19 @@ static const char *const svc_migrations[] = {
 	"  key TEXT PRIMARY KEY, value INTEGER NOT NULL"
 	") STRICT;"
 	"ALTER TABLE audit ADD COLUMN detail TEXT;",
+	/* 2 -> 3: business calendars */
+	"CREATE TABLE calendars("
+	"  version INTEGER NOT NULL, rowno INTEGER NOT NULL, line INTEGER,"
+	"  calendar TEXT NOT NULL, tz TEXT NOT NULL, day TEXT NOT NULL,"
+	"  start TEXT NOT NULL, \"end\" TEXT NOT NULL,"
+	"  PRIMARY KEY (version, rowno)"
+	") STRICT;"
+	"CREATE TABLE holidays("
+	"  version INTEGER NOT NULL, rowno INTEGER NOT NULL, line INTEGER,"
+	"  calendar TEXT NOT NULL, date TEXT NOT NULL, name TEXT,"
+	"  start TEXT, \"end\" TEXT,"
+	"  PRIMARY KEY (version, rowno)"
+	") STRICT;",
 };
 
 #define SVC_NMIGRATIONS (sizeof(svc_migrations) / sizeof(svc_migrations[0]))

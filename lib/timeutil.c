@@ -12,6 +12,24 @@
 
 static char zone_name[128] = "UTC";
 static int zone_is_utc = 1;
+static char tz_now[128];	/* TZ as last set: switching costs a file read */
+
+static void
+use_tz(const char *zone)
+{
+	if (strcmp(tz_now, zone) == 0)
+		return;
+	snprintf(tz_now, sizeof(tz_now), "%s", zone);
+	setenv("TZ", zone, 1);
+	tzset();
+}
+
+/* Back to the zone of svc_time_set_zone() after a calendar's. */
+static void
+use_global(void)
+{
+	use_tz(zone_is_utc ? "UTC" : zone_name);
+}
 
 static const char *const months[] = {
 	"jan", "feb", "mar", "apr", "may", "jun",
@@ -33,14 +51,23 @@ zone_valid(const char *z)
 }
 
 int
+svc_time_zone_valid(const char *z)
+{
+	if (z == NULL || *z == '\0')
+		return 0;
+	if (strcmp(z, "UTC") == 0 || strcmp(z, "Etc/UTC") == 0)
+		return 1;
+	return zone_valid(z);
+}
+
+int
 svc_time_set_zone(const char *zone, struct svc_err *e)
 {
 	if (zone == NULL || *zone == '\0' || strcmp(zone, "UTC") == 0 ||
 	    strcmp(zone, "Etc/UTC") == 0 || strcmp(zone, "Z") == 0) {
 		snprintf(zone_name, sizeof(zone_name), "UTC");
 		zone_is_utc = 1;
-		setenv("TZ", "UTC", 1);
-		tzset();
+		use_tz("UTC");
 		return 0;
 	}
 	if (*zone == ':')
@@ -51,8 +78,7 @@ svc_time_set_zone(const char *zone, struct svc_err *e)
 		    "Europe/Berlin)", zone);
 	snprintf(zone_name, sizeof(zone_name), "%s", zone);
 	zone_is_utc = 0;
-	setenv("TZ", zone, 1);
-	tzset();
+	use_tz(zone);
 	return 0;
 }
 
@@ -104,6 +130,7 @@ svc_time_from_local(int y, int mo, int d, int h, int mi, int s, int *ok)
 	tm.tm_min = mi;
 	tm.tm_sec = s;
 	tm.tm_isdst = -1;
+	use_global();
 	t = mktime(&tm);
 	localtime_r(&t, &back);
 	if (back.tm_year != y - 1900 || back.tm_mon != mo - 1 ||
@@ -414,8 +441,10 @@ svc_time_format(int64_t t, char *buf, size_t n)
 
 	if (zone_is_utc)
 		gmtime_r(&tt, &tm);
-	else
+	else {
+		use_global();
 		localtime_r(&tt, &tm);
+	}
 	off = zone_is_utc ? 0 : tm.tm_gmtoff;
 	sign = off < 0 ? '-' : '+';
 	if (off < 0)
@@ -473,4 +502,90 @@ svc_time_duration(const char *s, size_t n, int unit_s, int64_t *secs)
 		return -1;
 	*secs = (int64_t)(v * unit_s + 0.5);
 	return 0;
+}
+
+/* ---- another zone for a moment (calendars carry their own) ---- */
+
+int64_t
+svc_zone_from_local(const char *zone, int64_t day, int64_t secs)
+{
+	struct tm tm, back;
+	int64_t best = 0, cand[2];
+	int y, mo, d, k, found = 0;
+	unsigned um, ud;
+
+	if (strcmp(zone, "UTC") == 0 || strcmp(zone, "Etc/UTC") == 0)
+		return day * 86400 + secs;
+	day += secs / 86400;
+	secs %= 86400;
+	svc_civil_from_days(day, &y, &um, &ud);
+	mo = (int)um;
+	d = (int)ud;
+	use_tz(zone);
+	for (k = 0; k < 2; k++) {
+		time_t t;
+
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = y - 1900;
+		tm.tm_mon = mo - 1;
+		tm.tm_mday = d;
+		tm.tm_hour = (int)(secs / 3600);
+		tm.tm_min = (int)(secs / 60 % 60);
+		tm.tm_sec = (int)(secs % 60);
+		tm.tm_isdst = k == 0;	/* daylight time first: it is earlier */
+		t = mktime(&tm);
+		cand[k] = (int64_t)t;
+		localtime_r(&t, &back);
+		if (back.tm_year == y - 1900 && back.tm_mon == mo - 1 &&
+		    back.tm_mday == d && back.tm_hour == (int)(secs / 3600) &&
+		    back.tm_min == (int)(secs / 60 % 60) &&
+		    back.tm_sec == (int)(secs % 60) && (!found || t < best)) {
+			best = (int64_t)t;
+			found = 1;
+		}
+	}
+	if (found)
+		return best;
+	/* in a gap: moved forward by the gap's length */
+	return cand[0] > cand[1] ? cand[0] : cand[1];
+}
+
+int64_t
+svc_zone_day(const char *zone, int64_t t, int *dow, int64_t *secs)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	int64_t day;
+
+	if (strcmp(zone, "UTC") == 0 || strcmp(zone, "Etc/UTC") == 0)
+		gmtime_r(&tt, &tm);
+	else {
+		use_tz(zone);
+		localtime_r(&tt, &tm);
+	}
+	day = svc_days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
+	    (unsigned)tm.tm_mday);
+	if (dow)
+		*dow = (tm.tm_wday + 6) % 7;
+	if (secs)
+		*secs = tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+	return day;
+}
+
+void
+svc_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
+{
+	int64_t era, yy;
+	unsigned doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	yy = (int64_t)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int)(yy + (*m <= 2));
 }

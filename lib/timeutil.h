@@ -66,4 +66,20 @@ int64_t svc_days_from_civil(int64_t y, unsigned m, unsigned d);
 int64_t svc_time_from_local(int y, int mo, int d, int h, int mi, int s,
     int *ok);
 
+/* Is zone an IANA name in the system zone database (or UTC)? */
+int svc_time_zone_valid(const char *zone);
+
+/* Proleptic Gregorian date of a day number (days since 1970-01-01). */
+void svc_civil_from_days(int64_t day, int *y, unsigned *m, unsigned *d);
+
+/* The UTC time of the wall-clock time secs (>= 0, may pass 86400) after
+ * the local midnight starting day (days since 1970-01-01) in zone.  A
+ * time that occurs twice (the clocks go back) is the first; one that
+ * does not occur (the clocks go forward) is moved forward by the gap. */
+int64_t svc_zone_from_local(const char *zone, int64_t day, int64_t secs);
+
+/* The local day (days since 1970-01-01) of UTC time t in zone, with its
+ * weekday (0 Monday .. 6 Sunday) and seconds since local midnight. */
+int64_t svc_zone_day(const char *zone, int64_t t, int *dow, int64_t *secs);
+
 #endif

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "calendar.h"
 #include "cond.h"
 #include "map.h"
 #include "reader.h"
@@ -37,6 +38,7 @@ struct person {
 	char *user, *groups, *skills, *calendar;
 	int64_t capacity, load;
 	int active;
+	int off;		/* 1: the working calendar is closed at now */
 };
 
 struct cat {
@@ -448,6 +450,8 @@ load_rules(struct rt *r, const char *kind, const char *cols, int nv,
 	return 0;
 }
 
+static int duty(struct rt *r, struct svc_err *e);
+
 static int
 load(struct rt *r, struct svc_err *e)
 {
@@ -518,6 +522,8 @@ load(struct rt *r, struct svc_err *e)
 		c->group = col_dup(st, 4);
 	}
 	sqlite3_finalize(st);
+	if (duty(r, e) != 0)
+		return -1;
 	/* round-robin turns */
 	if (svc_db_prepare(r->db, "SELECT key, value FROM route_state WHERE "
 	    "key LIKE 'rr:%'", &st, e) != 0)
@@ -728,12 +734,61 @@ prioritise(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex)
 	svc_buf_free(&mods);
 }
 
+/* Is p active and on duty?  Explains why not. */
 static int
-available(const struct person *p)
+available(const struct person *p, struct svc_buf *ex)
 {
-	/* working calendars arrive with svc-sla's calendars; until one is
-	 * defined a person's calendar is open */
-	return p->active && p->user != NULL;
+	if (p->user == NULL || !p->active) {
+		if (ex && p->user)
+			svc_buf_printf(ex, "    %s is not active\n", p->user);
+		return 0;
+	}
+	if (p->off) {
+		if (ex)
+			svc_buf_printf(ex, "    %s is off duty (calendar %s is "
+			    "closed)\n", p->user, p->calendar);
+		return 0;
+	}
+	return 1;
+}
+
+/* Who is off duty at now, by their working calendars (each loaded
+ * once; one that does not exist is reported and treated as open). */
+static int
+duty(struct rt *r, struct svc_err *e)
+{
+	size_t i, k;
+
+	for (i = 0; i < r->npeople; i++) {
+		struct person *p = &r->people[i];
+		struct svc_cal *c;
+		struct svc_err ce;
+
+		if (p->calendar == NULL || strcmp(p->calendar, "24x7") == 0)
+			continue;
+		for (k = 0; k < i; k++)
+			if (r->people[k].calendar &&
+			    strcmp(r->people[k].calendar, p->calendar) == 0)
+				break;
+		if (k < i) {
+			p->off = r->people[k].off;
+			continue;
+		}
+		svc_err_clear(&ce);
+		if ((c = svc_cal_load(r->db, r->o->now, p->calendar, &ce)) ==
+		    NULL) {
+			if (ce.status != SVC_EXIT_USAGE) {
+				*e = ce;
+				return -1;
+			}
+			svc_warn("person '%s': no calendar '%s'; treated as "
+			    "always open", p->user, p->calendar);
+			continue;
+		}
+		p->off = !svc_cal_open(c, r->o->now);
+		svc_cal_free(c);
+	}
+	return 0;
 }
 
 /* The round-robin turn of a rule's group (found or added). */
@@ -788,7 +843,7 @@ choose(struct rt *r, const struct rule *x, const char *group,
 	for (i = 0; i < r->npeople; i++) {
 		struct person *p = &r->people[i];
 
-		if (!available(p) || !in_list(p->groups, group))
+		if (!in_list(p->groups, group) || !available(p, ex))
 			continue;
 		if (strcmp(strategy, "skills") == 0 && x->v[RV_SKILLS]) {
 			const char *s = x->v[RV_SKILLS];

@@ -158,6 +158,7 @@ owner:
     category=Billing: 'Network' -> no
   rule 30 (line 4) category=Network
     category=Network: 'Network' -> yes
+    erin is not active
     carol: 0 open / capacity 2 = 0.00
     dan: 0 open / capacity 4 = 0.00
     chosen: carol
@@ -245,4 +246,40 @@ $f:8: never reached: the rule at line 7 (order 60) matches first" ]
 	[ "$output" = "ticket_id	priority	group	assignee	rule	change	reason
 J1		G	zed	routing:10	changed	
 J2					unchanged	no_rule" ]
+}
+
+route_on_duty() {
+	svc-import --now "$NOW" -q "$(RF tickets.csv)" >/dev/null
+	svc-import --now "$NOW" -q --kind routing "$(RF routing.csv)"
+	svc-import --now "$NOW" -q --kind calendars "$(RF calendars.csv)"
+	svc-import --now "$NOW" -q --kind holidays "$(RF holidays.csv)"
+	svc-import --now "$NOW" -q --kind people "$(RF people-calendars.csv)"
+}
+
+@test "only people whose working calendar is open at --now are chosen" {
+	route_on_duty
+	# Monday 11:00 in Berlin, 05:00 in New York
+	run -0 --separate-stderr bash -c "printf 'ticket_id\nR2\n' | svc-route --now 2026-01-12T10:00:00Z -n -f tsv"
+	[ "${lines[1]}" = "R2	1	Network Ops	carol	routing:30	changed	" ]
+	# 17:30 in Berlin, 11:30 in New York
+	run -0 --separate-stderr bash -c "printf 'ticket_id\nR2\n' | svc-route --now 2026-01-12T16:30:00Z -n -f tsv"
+	[ "${lines[1]}" = "R2	1	Network Ops	dan	routing:30	changed	" ]
+	# 13:30 in Berlin, closed for the afternoon; 07:30 in New York
+	run -0 --separate-stderr bash -c "printf 'ticket_id\nR2\n' | svc-route --now 2026-01-12T12:30:00Z -f tsv"
+	[ "${lines[1]}" = "R2	1	Network Ops		routing:30	changed	no_one_available" ]
+	[ "$(q "SELECT group_name || '|' || ifnull(assignee, '-') FROM tickets WHERE ticket_id='R2'")" = "Network Ops|-" ]
+	run -0 --separate-stderr svc-route --now 2026-01-12T12:30:00Z --explain R2
+	[[ "$output" == *"    carol is off duty (calendar berlin-day is closed)
+    dan is off duty (calendar ny-day is closed)
+    erin is not active
+    nobody of group 'Network Ops' is available"* ]]
+}
+
+@test "a person's calendar that does not exist is reported and treated as open" {
+	route_on_duty
+	printf 'user,groups,calendar\nfrank,Network Ops,moon\n' > "$BATS_TEST_TMPDIR/p.csv"
+	svc-import --now "$NOW" -q --kind people "$BATS_TEST_TMPDIR/p.csv"
+	run -0 --separate-stderr bash -c "printf 'ticket_id\nR2\n' | svc-route --now 2026-01-12T12:30:00Z -f tsv"
+	[ "${lines[1]}" = "R2	1	Network Ops	frank	routing:30	changed	" ]
+	[ "${stderr_lines[0]}" = "svc-route: person 'frank': no calendar 'moon'; treated as always open" ]
 }

@@ -1262,10 +1262,17 @@ route_one(struct rt *r, const char *id, struct tk *t, struct svc_buf *ex,
 	int f, any = 0, rc = 0;
 
 	memset(&d, 0, offsetof(struct decision, pdetail));
-	/* the values as read: a decision replaces t's pointers, never
-	 * their text */
+	/* the values as read: text of the row being scanned stays put;
+	 * text t owns (a ticket read by id) is copied, as a decision frees
+	 * it */
+	memset(&old, 0, sizeof(old));
 	memcpy(old.v, t->v, sizeof(old.v));
 	memcpy(old.s, t->s, sizeof(old.s));
+	for (f = 0; f < SVC_NFIELDS; f++)
+		if (t->own[f]) {
+			old.s[f] = old.own[f] = svc_xstrdup(t->own[f]);
+			old.v[f].s = old.s[f];
+		}
 	classify(r, t, &d, ex);
 	prioritise(r, t, &d, ex);
 	own(r, t, &d, ex);
@@ -1273,6 +1280,7 @@ route_one(struct rt *r, const char *id, struct tk *t, struct svc_buf *ex,
 		any |= d.changed[f];
 	if (ex == NULL && any)
 		rc = write_ticket(r, id, &old, t, &d, e);
+	tk_free(&old);
 	if (rc == 0 && res) {
 		if (any)
 			res->changed++;

@@ -117,6 +117,7 @@ T2,,Desk,,routing:20,changed,no_one_available" ]
 	[ "$(q "SELECT count(*) FROM tickets WHERE assignee IS NOT NULL")" = 2 ]
 	run -0 --separate-stderr bash -c "printf 'ticket_id\nR6\n' | svc-route --now $NOW -f tsv --reassign"
 	[ "${lines[1]}" = "R6	3	Network Ops	dan	routing:30	changed	" ]
+	[ "$(q "SELECT old || '>' || new FROM ticket_events WHERE ticket_id='R6' AND field='assignee' AND source='route'")" = "erin>dan" ]
 }
 
 @test "empty standard input, as cron gives, works on all open tickets" {

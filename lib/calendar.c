@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "calendar.h"
+#include "config.h"
 #include "timeutil.h"
 
 #define DAY 86400
@@ -504,16 +505,11 @@ static sqlite3_stmt *
 prep(struct svc_db *db, const char *kind, const char *cols, int64_t now,
     const char *name, struct svc_err *e)
 {
-	char sql[512];
 	sqlite3_stmt *st = NULL;
 
-	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE version=(SELECT "
-	    "version FROM config_versions WHERE kind='%s' AND valid_from<=? "
-	    "ORDER BY version DESC LIMIT 1) AND calendar=? ORDER BY rowno",
-	    cols, kind, kind);
-	if (svc_db_prepare(db, sql, &st, e) != 0)
+	if (svc_config_select(db, now, kind, cols, "calendar=?", "rowno", &st,
+	    e) != 0)
 		return NULL;
-	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
 	return st;
 }

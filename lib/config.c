@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "calendar.h"
 #include "config.h"
 #include "timeutil.h"
@@ -210,6 +211,25 @@ holidays_check(const char *const *v, char *msg, size_t size, int *col)
 		return -1;
 	}
 	return 0;
+}
+
+int
+svc_config_select(struct svc_db *db, int64_t now, const char *kind,
+    const char *cols, const char *where, const char *order,
+    sqlite3_stmt **st, struct svc_err *e)
+{
+	struct svc_buf sql = { 0 };
+	int rc;
+
+	svc_buf_printf(&sql, "SELECT %s FROM \"%s\" WHERE version=(SELECT "
+	    "version FROM config_versions WHERE kind='%s' AND valid_from<=? "
+	    "ORDER BY version DESC LIMIT 1) AND (%s) ORDER BY %s", cols, kind,
+	    kind, where, order);
+	rc = svc_db_prepare(db, sql.s, st, e);
+	svc_buf_free(&sql);
+	if (rc == 0)
+		sqlite3_bind_int64(*st, 1, now);
+	return rc;
 }
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -9,6 +9,9 @@
 #define SVC_CONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
 
 /* SVC_CT_COND: a condition (cond.h), checked when loaded. */
 enum svc_ctype { SVC_CT_TEXT, SVC_CT_INT, SVC_CT_BOOL, SVC_CT_LIST,
@@ -35,6 +38,13 @@ struct svc_ckind {
 	 * problem between rows; NULL when rows are independent. */
 	const char *across;
 };
+
+/* Prepare SELECT cols FROM the version of kind valid at now, the rows
+ * that satisfy where, in order; ?1 is bound to now, where's own
+ * parameters are ?2 on. */
+int svc_config_select(struct svc_db *db, int64_t now, const char *kind,
+    const char *cols, const char *where, const char *order,
+    sqlite3_stmt **st, struct svc_err *e);
 
 /* The descriptor of kind, or NULL when kind is not a configuration kind. */
 const struct svc_ckind *svc_config_kind(int kind);

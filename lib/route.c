@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "calendar.h"
 #include "cond.h"
+#include "config.h"
 #include "map.h"
 #include "reader.h"
 #include "route.h"
@@ -362,27 +363,6 @@ tk_text(const struct tk *t, int f, char *num, size_t nn)
 
 /* ---- loading the configuration valid at now ---- */
 
-/* Prepare SELECT cols from the version of kind valid at now, rows that
- * satisfy where, in order. */
-static int
-prep_kind(struct svc_db *db, int64_t now, const char *kind, const char *cols,
-    const char *where, const char *order, sqlite3_stmt **st,
-    struct svc_err *e)
-{
-	struct svc_buf sql = { 0 };
-	int rc;
-
-	svc_buf_printf(&sql, "SELECT %s FROM \"%s\" WHERE version=(SELECT "
-	    "version FROM config_versions WHERE kind='%s' AND valid_from<=? "
-	    "ORDER BY version DESC LIMIT 1) AND (%s) ORDER BY %s", cols, kind,
-	    kind, where, order);
-	rc = svc_db_prepare(db, sql.s, st, e);
-	svc_buf_free(&sql);
-	if (rc == 0)
-		sqlite3_bind_int64(*st, 1, now);
-	return rc;
-}
-
 static struct svc_cond *
 cond_of(sqlite3_stmt *st, int i, char **text, struct svc_err *e)
 {
@@ -417,7 +397,7 @@ load_rules(struct rt *r, const char *kind, const char *cols, int nv,
 	sqlite3_stmt *st = NULL;
 	int k;
 
-	if (prep_kind(r->db, r->o->now, kind, cols, where, strcmp(kind,
+	if (svc_config_select(r->db, r->o->now, kind, cols, where, strcmp(kind,
 	    "priority") == 0 ? "rowno" : "\"order\", rowno", &st, e) != 0)
 		return -1;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -441,8 +421,8 @@ load_rules(struct rt *r, const char *kind, const char *cols, int nv,
 			    x->order, x->line, x->v[RV_STRATEGY] ?
 			    x->v[RV_STRATEGY] : "fixed");
 			x->tag = svc_xasprintf("routing:%d", x->order);
-		} else
-			x->why = svc_xasprintf("%s rule %d (line %ld)", kind,
+		} else if (strcmp(kind, "classify") == 0)
+			x->why = svc_xasprintf("classify rule %d (line %ld)",
 			    x->order, x->line);
 		(*n)++;
 	}
@@ -467,7 +447,7 @@ load(struct rt *r, struct svc_err *e)
 	    load_rules(r, "priority", "0, line, \"when\", adjust", 1,
 	    "\"when\" IS NOT NULL", &r->mods, &r->nmods, e) != 0)
 		return -1;
-	if (prep_kind(r->db, r->o->now, "priority", "impact, urgency, priority",
+	if (svc_config_select(r->db, r->o->now, "priority", "impact, urgency, priority",
 	    "impact IS NOT NULL", "rowno", &st, e) != 0)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -486,7 +466,7 @@ load(struct rt *r, struct svc_err *e)
 		r->ncells++;
 	}
 	sqlite3_finalize(st);
-	if (prep_kind(r->db, r->o->now, "people", "user, groups, skills, "
+	if (svc_config_select(r->db, r->o->now, "people", "user, groups, skills, "
 	    "capacity, calendar, active", "1", "user", &st, e) != 0)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -506,7 +486,7 @@ load(struct rt *r, struct svc_err *e)
 		    sqlite3_column_int(st, 5) != 0;
 	}
 	sqlite3_finalize(st);
-	if (prep_kind(r->db, r->o->now, "catalog", "category, subcategory, "
+	if (svc_config_select(r->db, r->o->now, "catalog", "category, subcategory, "
 	    "service, owner, default_group", "1", "rowno", &st, e) != 0)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1554,7 +1534,7 @@ lint_stored(struct svc_db *db, int64_t now, const char *kind, FILE *fp,
 		snprintf(file, sizeof(file), "%s", sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	svc_buf_free(&sql);
-	if (prep_kind(db, now, kind, ordered ? "\"order\", line, \"when\"" :
+	if (svc_config_select(db, now, kind, ordered ? "\"order\", line, \"when\"" :
 	    "0, line, \"when\"", ordered ? "1" : "\"when\" IS NOT NULL", "rowno",
 	    &st, e) != 0)
 		return -1;

@@ -13,6 +13,7 @@
 #include "map.h"
 #include "reader.h"
 #include "route.h"
+#include "ticket.h"
 
 /* A rule of any table: where it is, its condition, and its values:
  * routing group, assignee, strategy, skills; classify category,
@@ -96,270 +97,7 @@ struct rr {
 	int dirty;
 };
 
-/* A ticket being routed: stored values, then the decisions.  Text points
- * into the row being read or to own[f]. */
-struct tk {
-	struct svc_cval v[SVC_NFIELDS];
-	const char *s[SVC_NFIELDS];
-	char *own[SVC_NFIELDS];
-	const char *attrs;
-	char *own_attrs;
-	int64_t rowid;
-	struct svc_buf abuf;		/* an attrs value being looked at */
-};
-
 static const int64_t dflt[3][3] = { { 1, 2, 3 }, { 2, 3, 4 }, { 3, 4, 5 } };
-
-int
-svc_ticket_open(const char *status, int resolved, int closed)
-{
-	static const char *const shut[] = { "resolved", "closed", "cancelled",
-	    "canceled", "solved", "done", NULL };
-	size_t i;
-
-	if (resolved || closed)
-		return 0;
-	if (status)
-		for (i = 0; shut[i]; i++)
-			if (strcasecmp(status, shut[i]) == 0)
-				return 0;
-	return 1;
-}
-
-/* The SQL test of the same. */
-#define OPEN_SQL "resolved_at IS NULL AND closed_at IS NULL AND " \
-	"(status IS NULL OR lower(status) NOT IN ('resolved','closed'," \
-	"'cancelled','canceled','solved','done'))"
-
-static char *
-col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s ? svc_xstrdup((const char *)s) : NULL;
-}
-
-/* Is word in the list s (separated by , ; | or spaces)? */
-static int
-in_list(const char *s, const char *word)
-{
-	size_t n = strlen(word);
-
-	while (s && *s) {
-		size_t k;
-
-		while (*s && strchr(",;| ", *s))
-			s++;
-		k = strcspn(s, ",;|");
-		while (k > 0 && s[k - 1] == ' ')
-			k--;
-		if (k == n && strncasecmp(s, word, n) == 0)
-			return 1;
-		s += strcspn(s, ",;|");
-	}
-	return 0;
-}
-
-/* ---- attrs lookup in our own JSON ---- */
-
-static const char *
-json_str(const char *p, struct svc_buf *out)
-{
-	svc_buf_reset(out);
-	for (p++; *p && *p != '"'; p++) {
-		if (*p != '\\') {
-			svc_buf_addc(out, *p);
-			continue;
-		}
-		p++;
-		switch (*p) {
-		case 'n': svc_buf_addc(out, '\n'); break;
-		case 't': svc_buf_addc(out, '\t'); break;
-		case 'r': svc_buf_addc(out, '\r'); break;
-		case 'u': {
-			unsigned v = (unsigned)strtoul((char[5]){ p[1], p[2], p[3],
-			    p[4], 0 }, NULL, 16);
-
-			if (v < 0x80)
-				svc_buf_addc(out, (int)v);
-			p += 4;
-			break;
-		}
-		case '\0': return p;
-		default: svc_buf_addc(out, *p);
-		}
-	}
-	return *p ? p + 1 : p;
-}
-
-/* Past one JSON value (an array here), strings included. */
-static const char *
-json_skip(const char *p)
-{
-	int depth = 0, str = 0;
-
-	for (; *p; p++) {
-		if (str) {
-			if (*p == '\\' && p[1])
-				p++;
-			else if (*p == '"')
-				str = 0;
-			continue;
-		}
-		if (*p == '"')
-			str = 1;
-		else if (*p == '[' || *p == '{')
-			depth++;
-		else if (*p == ']' || *p == '}') {
-			if (--depth <= 0)
-				return p + 1;
-		} else if (*p == ',' && depth == 0)
-			return p;
-	}
-	return p;
-}
-
-static void
-attr_get(struct tk *t, const char *key, struct svc_cval *v)
-{
-	const char *p = t->attrs;
-	struct svc_buf k = { 0 };
-
-	if (p == NULL || *p != '{')
-		return;
-	p++;
-	while (*p == '"') {
-		int hit;
-		const char *start;
-
-		p = json_str(p, &k);
-		hit = k.s && strcmp(k.s, key) == 0;
-		if (*p == ':')
-			p++;
-		start = p;
-		if (*p == '"') {
-			p = json_str(p, &t->abuf);
-			if (hit) {
-				v->present = 1;
-				v->s = t->abuf.s ? t->abuf.s : "";
-				v->n = t->abuf.len;
-			}
-		} else if (strncmp(p, "null", 4) == 0)
-			p += 4;
-		else {
-			p = json_skip(p);
-			if (hit) {
-				svc_buf_reset(&t->abuf);
-				svc_buf_add(&t->abuf, start, (size_t)(p - start));
-				v->present = 1;
-				v->s = t->abuf.s;
-				v->n = t->abuf.len;
-			}
-		}
-		if (hit)
-			break;
-		if (*p == ',')
-			p++;
-	}
-	svc_buf_free(&k);
-}
-
-static void
-get(void *ud, int kind, int index, const char *key, struct svc_cval *v)
-{
-	struct tk *t = ud;
-
-	if (kind == SVC_CREF_FIELD)
-		*v = t->v[index];
-	else if (kind == SVC_CREF_ATTR)
-		attr_get(t, key, v);
-}
-
-/* Set field f to the text s (NULL: missing), copied when own. */
-static void
-tk_put(struct tk *t, int f, const char *s, int own)
-{
-	char *old = t->own[f];
-
-	t->own[f] = own && s ? svc_xstrdup(s) : NULL;
-	t->s[f] = t->own[f] ? t->own[f] : s;
-	free(old);
-	memset(&t->v[f], 0, sizeof(t->v[f]));
-	if (s) {
-		t->v[f].present = 1;
-		t->v[f].s = t->s[f];
-		t->v[f].n = strlen(s);
-	}
-}
-
-static void
-tk_set_text(struct tk *t, int f, const char *s)
-{
-	tk_put(t, f, s, 1);
-}
-
-static void
-tk_set_int(struct tk *t, int f, int64_t i)
-{
-	tk_put(t, f, NULL, 0);
-	t->v[f].present = 1;
-	t->v[f].isnum = 1;
-	t->v[f].i = i;
-}
-
-static void
-tk_free(struct tk *t)
-{
-	int f;
-
-	for (f = 0; f < SVC_NFIELDS; f++)
-		free(t->own[f]);
-	free(t->own_attrs);
-	svc_buf_free(&t->abuf);
-	memset(t, 0, sizeof(*t));
-}
-
-/* Load the row of st (rowid, then r->cols, then attrs when wanted): the
- * text stays the statement's unless copy (the statement moves on). */
-static void
-tk_load(struct rt *r, struct tk *t, sqlite3_stmt *st, int copy)
-{
-	int k;
-
-	t->rowid = sqlite3_column_int64(st, 0);
-	for (k = 0; k < r->ncols; k++) {
-		int f = r->cols[k];
-
-		switch (sqlite3_column_type(st, k + 1)) {
-		case SQLITE_NULL:
-			break;
-		case SQLITE_INTEGER:
-			tk_set_int(t, f, sqlite3_column_int64(st, k + 1));
-			break;
-		default:
-			tk_put(t, f, (const char *)sqlite3_column_text(st, k + 1),
-			    copy);
-		}
-	}
-	if (r->want_attrs) {
-		t->attrs = (const char *)sqlite3_column_text(st, r->ncols + 1);
-		if (copy && t->attrs)
-			t->attrs = t->own_attrs = svc_xstrdup(t->attrs);
-	}
-}
-
-/* The field as text (NULL when missing). */
-static const char *
-tk_text(const struct tk *t, int f, char *num, size_t nn)
-{
-	if (!t->v[f].present)
-		return NULL;
-	if (t->v[f].isnum) {
-		snprintf(num, nn, "%lld", (long long)t->v[f].i);
-		return num;
-	}
-	return t->s[f];
-}
 
 /* ---- loading the configuration valid at now ---- */
 
@@ -414,7 +152,7 @@ load_rules(struct rt *r, const char *kind, const char *cols, int nv,
 			return -1;
 		}
 		for (k = 0; k < nv; k++)
-			x->v[k] = col_dup(st, 3 + k);
+			x->v[k] = svc_col_dup(st, 3 + k);
 		x->adjust = sqlite3_column_int64(st, 3);
 		if (strcmp(kind, "routing") == 0) {
 			x->why = svc_xasprintf("routing rule %d (line %ld) %s",
@@ -476,12 +214,12 @@ load(struct rt *r, struct svc_err *e)
 		    sizeof(*r->people));
 		p = &r->people[r->npeople++];
 		memset(p, 0, sizeof(*p));
-		p->user = col_dup(st, 0);
-		p->groups = col_dup(st, 1);
-		p->skills = col_dup(st, 2);
+		p->user = svc_col_dup(st, 0);
+		p->groups = svc_col_dup(st, 1);
+		p->skills = svc_col_dup(st, 2);
 		p->capacity = sqlite3_column_type(st, 3) == SQLITE_NULL ? 1 :
 		    sqlite3_column_int64(st, 3);
-		p->calendar = col_dup(st, 4);
+		p->calendar = svc_col_dup(st, 4);
 		p->active = sqlite3_column_type(st, 5) == SQLITE_NULL ||
 		    sqlite3_column_int(st, 5) != 0;
 	}
@@ -495,11 +233,11 @@ load(struct rt *r, struct svc_err *e)
 		r->cats = svc_xrealloc(r->cats, (r->ncats + 1) *
 		    sizeof(*r->cats));
 		c = &r->cats[r->ncats++];
-		c->category = col_dup(st, 0);
-		c->subcategory = col_dup(st, 1);
-		c->service = col_dup(st, 2);
-		c->owner = col_dup(st, 3);
-		c->group = col_dup(st, 4);
+		c->category = svc_col_dup(st, 0);
+		c->subcategory = svc_col_dup(st, 1);
+		c->service = svc_col_dup(st, 2);
+		c->owner = svc_col_dup(st, 3);
+		c->group = svc_col_dup(st, 4);
 	}
 	sqlite3_finalize(st);
 	if (duty(r, e) != 0)
@@ -510,7 +248,7 @@ load(struct rt *r, struct svc_err *e)
 		return -1;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		r->rr = svc_xrealloc(r->rr, (r->nrr + 1) * sizeof(*r->rr));
-		r->rr[r->nrr].key = col_dup(st, 0);
+		r->rr[r->nrr].key = svc_col_dup(st, 0);
 		r->rr[r->nrr].turn = sqlite3_column_int64(st, 1);
 		r->rr[r->nrr++].dirty = 0;
 	}
@@ -521,7 +259,7 @@ load(struct rt *r, struct svc_err *e)
 		size_t i;
 
 		if (svc_db_prepare(r->db, "SELECT assignee, count(*) FROM tickets "
-		    "WHERE assignee IS NOT NULL AND " OPEN_SQL " GROUP BY assignee",
+		    "WHERE assignee IS NOT NULL AND " SVC_OPEN_SQL " GROUP BY assignee",
 		    &st, e) != 0)
 			return -1;
 		while (sqlite3_step(st) == SQLITE_ROW) {
@@ -590,13 +328,13 @@ struct decision {
 };
 
 static int
-matches(struct svc_cond *c, struct tk *t, struct svc_buf *ex)
+matches(struct svc_cond *c, struct svc_tk *t, struct svc_buf *ex)
 {
-	return svc_cond_eval(c, get, t, ex);
+	return svc_cond_eval(c, svc_tk_get, t, ex);
 }
 
 static void
-classify(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex)
+classify(struct rt *r, struct svc_tk *t, struct decision *d, struct svc_buf *ex)
 {
 	static const int fields[3] = { SVC_F_CATEGORY, SVC_F_SUBCATEGORY,
 	    SVC_F_SERVICE };
@@ -625,7 +363,7 @@ classify(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex)
 
 			if (val[k] == NULL || t->v[f].present)
 				continue;
-			tk_set_text(t, f, val[k]);
+			svc_tk_set_text(t, f, val[k]);
 			d->changed[f] = 1;
 			d->detail[f] = c->why;
 			if (ex)
@@ -639,7 +377,7 @@ classify(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex)
 }
 
 static void
-prioritise(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex)
+prioritise(struct rt *r, struct svc_tk *t, struct decision *d, struct svc_buf *ex)
 {
 	int64_t im, ur, p = -1;
 	size_t i;
@@ -706,7 +444,7 @@ prioritise(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex)
 		svc_buf_free(&mods);
 		return;
 	}
-	tk_set_int(t, SVC_F_PRIORITY, p);
+	svc_tk_set_int(t, SVC_F_PRIORITY, p);
 	d->changed[SVC_F_PRIORITY] = 1;
 	snprintf(d->pdetail, sizeof(d->pdetail), "%s=%lld%s", how,
 	    (long long)(p), mods.s ? mods.s : "");
@@ -823,7 +561,7 @@ choose(struct rt *r, const struct rule *x, const char *group,
 	for (i = 0; i < r->npeople; i++) {
 		struct person *p = &r->people[i];
 
-		if (!in_list(p->groups, group) || !available(p, ex))
+		if (!svc_in_list(p->groups, group) || !available(p, ex))
 			continue;
 		if (strcmp(strategy, "skills") == 0 && x->v[RV_SKILLS]) {
 			const char *s = x->v[RV_SKILLS];
@@ -841,7 +579,7 @@ choose(struct rt *r, const struct rule *x, const char *group,
 				if (k == 0)
 					break;
 				snprintf(w, sizeof(w), "%.*s", (int)k, s);
-				all = in_list(p->skills, w);
+				all = svc_in_list(p->skills, w);
 				s += strcspn(s, ",;|");
 			}
 			if (!all) {
@@ -889,7 +627,7 @@ choose(struct rt *r, const struct rule *x, const char *group,
 }
 
 static const struct cat *
-catalog_for(struct rt *r, struct tk *t)
+catalog_for(struct rt *r, struct svc_tk *t)
 {
 	const struct cat *best = NULL;
 	int bestn = -1;
@@ -930,23 +668,23 @@ person(struct rt *r, const char *user)
 }
 
 static void
-set_owner(struct rt *r, struct tk *t, struct decision *d, const char *group,
+set_owner(struct rt *r, struct svc_tk *t, struct decision *d, const char *group,
     const char *assignee, const char *why)
 {
 	char num[32];
-	const char *old_a = tk_text(t, SVC_F_ASSIGNEE, num, sizeof(num));
+	const char *old_a = svc_tk_text(t, SVC_F_ASSIGNEE, num, sizeof(num));
 	struct person *p;
 
 	if (group && !(t->v[SVC_F_GROUP_NAME].present &&
 	    strcmp(t->s[SVC_F_GROUP_NAME], group) == 0)) {
-		tk_set_text(t, SVC_F_GROUP_NAME, group);
+		svc_tk_set_text(t, SVC_F_GROUP_NAME, group);
 		d->changed[SVC_F_GROUP_NAME] = 1;
 		d->detail[SVC_F_GROUP_NAME] = why;
 	}
 	if (assignee && !(old_a && strcmp(old_a, assignee) == 0)) {
 		if ((p = person(r, old_a)) != NULL && p->load > 0)
 			p->load--;
-		tk_set_text(t, SVC_F_ASSIGNEE, assignee);
+		svc_tk_set_text(t, SVC_F_ASSIGNEE, assignee);
 		d->changed[SVC_F_ASSIGNEE] = 1;
 		d->detail[SVC_F_ASSIGNEE] = why;
 		if ((p = person(r, assignee)) != NULL)
@@ -955,7 +693,7 @@ set_owner(struct rt *r, struct tk *t, struct decision *d, const char *group,
 }
 
 static void
-own(struct rt *r, struct tk *t, struct decision *d, struct svc_buf *ex)
+own(struct rt *r, struct svc_tk *t, struct decision *d, struct svc_buf *ex)
 {
 	size_t i;
 	const struct cat *c;
@@ -1170,7 +908,7 @@ prepare(struct rt *r, struct svc_err *e)
 	    " FROM tickets WHERE ");
 	/* one ticket by id, and all open tickets in the order they came */
 	svc_buf_adds(&r->open_sql, sql.s);
-	svc_buf_adds(&r->open_sql, OPEN_SQL " ORDER BY rowid");
+	svc_buf_adds(&r->open_sql, SVC_OPEN_SQL " ORDER BY rowid");
 	svc_buf_adds(&sql, "ticket_id=?");
 	rc = svc_db_prepare(r->db, sql.s, &r->sel, e);
 	svc_buf_free(&sql);
@@ -1188,7 +926,7 @@ prepare(struct rt *r, struct svc_err *e)
 }
 
 static void
-bind_field(sqlite3_stmt *st, int i, const struct tk *t, int f)
+bind_field(sqlite3_stmt *st, int i, const struct svc_tk *t, int f)
 {
 	if (!t->v[f].present)
 		sqlite3_bind_null(st, i);
@@ -1199,7 +937,7 @@ bind_field(sqlite3_stmt *st, int i, const struct tk *t, int f)
 }
 
 static int
-write_ticket(struct rt *r, const char *id, struct tk *old, struct tk *t,
+write_ticket(struct rt *r, const char *id, struct svc_tk *old, struct svc_tk *t,
     const struct decision *d, struct svc_err *e)
 {
 	static const int fields[6] = { SVC_F_CATEGORY, SVC_F_SUBCATEGORY,
@@ -1225,8 +963,8 @@ write_ticket(struct rt *r, const char *id, struct tk *old, struct tk *t,
 		c = &r->pend->c[r->pend->n++];
 		c->f = f;
 		c->id = pend_str(r->pend, id);
-		c->old = pend_str(r->pend, tk_text(old, f, n1, sizeof(n1)));
-		c->new = pend_str(r->pend, tk_text(t, f, n2, sizeof(n2)));
+		c->old = pend_str(r->pend, svc_tk_text(old, f, n1, sizeof(n1)));
+		c->new = pend_str(r->pend, svc_tk_text(t, f, n2, sizeof(n2)));
 		c->detail = pend_str(r->pend, d->detail[f]);
 	}
 	return 0;
@@ -1234,11 +972,11 @@ write_ticket(struct rt *r, const char *id, struct tk *old, struct tk *t,
 
 /* Decide for the ticket loaded in t; write unless explaining. */
 static int
-route_one(struct rt *r, const char *id, struct tk *t, struct svc_buf *ex,
+route_one(struct rt *r, const char *id, struct svc_tk *t, struct svc_buf *ex,
     struct svc_route_result *res, struct svc_err *e)
 {
 	struct decision d;
-	struct tk old;
+	struct svc_tk old;
 	int f, any = 0, rc = 0;
 
 	memset(&d, 0, offsetof(struct decision, pdetail));
@@ -1260,7 +998,7 @@ route_one(struct rt *r, const char *id, struct tk *t, struct svc_buf *ex,
 		any |= d.changed[f];
 	if (ex == NULL && any)
 		rc = write_ticket(r, id, &old, t, &d, e);
-	tk_free(&old);
+	svc_tk_free(&old);
 	if (rc == 0 && res) {
 		if (any)
 			res->changed++;
@@ -1272,7 +1010,7 @@ route_one(struct rt *r, const char *id, struct tk *t, struct svc_buf *ex,
 		const char *v[7];
 
 		v[0] = id;
-		v[1] = tk_text(t, SVC_F_PRIORITY, n1, sizeof(n1));
+		v[1] = svc_tk_text(t, SVC_F_PRIORITY, n1, sizeof(n1));
 		v[2] = t->s[SVC_F_GROUP_NAME];
 		v[3] = t->s[SVC_F_ASSIGNEE];
 		v[4] = d.rule;
@@ -1284,14 +1022,14 @@ route_one(struct rt *r, const char *id, struct tk *t, struct svc_buf *ex,
 }
 
 static int
-load_ticket(struct rt *r, const char *id, struct tk *t, struct svc_err *e)
+load_ticket(struct rt *r, const char *id, struct svc_tk *t, struct svc_err *e)
 {
 	int rc;
 
 	sqlite3_bind_text(r->sel, 1, id, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(r->sel);
 	if (rc == SQLITE_ROW)
-		tk_load(r, t, r->sel, 1);
+		svc_tk_load(t, r->sel, r->cols, r->ncols, r->want_attrs, 1);
 	sqlite3_reset(r->sel);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return svc_db_fail(r->db, rc, e, "reading a ticket");
@@ -1334,13 +1072,13 @@ svc_route_run(struct svc_db *db, const struct svc_route_opts *o,
 		if (svc_db_prepare(db, r.open_sql.s, &all, e) != 0)
 			goto out;
 		while ((rc = sqlite3_step(all)) == SQLITE_ROW) {
-			struct tk t;
+			struct svc_tk t;
 
 			memset(&t, 0, sizeof(t));
-			tk_load(&r, &t, all, 0);
+			svc_tk_load(&t, all, r.cols, r.ncols, r.want_attrs, 0);
 			res->seen++;
 			rc = route_one(&r, t.s[SVC_F_TICKET_ID], &t, NULL, res, e);
-			tk_free(&t);
+			svc_tk_free(&t);
 			if (rc < 0)
 				goto out;
 		}
@@ -1351,7 +1089,7 @@ svc_route_run(struct svc_db *db, const struct svc_route_opts *o,
 		}
 	} else
 		for (i = 0; i < n; i++) {
-			struct tk t;
+			struct svc_tk t;
 
 			memset(&t, 0, sizeof(t));
 			rc = load_ticket(&r, ids[i], &t, e);
@@ -1361,7 +1099,7 @@ svc_route_run(struct svc_db *db, const struct svc_route_opts *o,
 				res->seen++;
 				rc = route_one(&r, ids[i], &t, NULL, res, e);
 			}
-			tk_free(&t);
+			svc_tk_free(&t);
 			if (rc < 0)
 				goto out;
 		}
@@ -1391,7 +1129,7 @@ svc_route_explain(struct svc_db *db, const struct svc_route_opts *o,
     const char *id, FILE *fp, struct svc_err *e)
 {
 	struct rt r;
-	struct tk t;
+	struct svc_tk t;
 	struct svc_buf ex = { 0 };
 	int rc = -1;
 
@@ -1416,7 +1154,7 @@ svc_route_explain(struct svc_db *db, const struct svc_route_opts *o,
 	rc = route_one(&r, id, &t, &ex, NULL, e);
 	if (rc == 0) {
 		char n1[32];
-		const char *p = tk_text(&t, SVC_F_PRIORITY, n1, sizeof(n1));
+		const char *p = svc_tk_text(&t, SVC_F_PRIORITY, n1, sizeof(n1));
 
 		svc_buf_printf(&ex, "result: priority %s, group %s, assignee %s\n",
 		    p ? p : "-", t.s[SVC_F_GROUP_NAME] ? t.s[SVC_F_GROUP_NAME] :
@@ -1424,7 +1162,7 @@ svc_route_explain(struct svc_db *db, const struct svc_route_opts *o,
 		fputs(ex.s, fp);
 	}
 out:
-	tk_free(&t);
+	svc_tk_free(&t);
 	svc_buf_free(&ex);
 	rt_free(&r);
 	svc_db_rollback(db);

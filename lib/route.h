@@ -51,7 +51,4 @@ int svc_route_explain(struct svc_db *db, const struct svc_route_opts *o,
 int svc_route_lint(struct svc_db *db, int64_t now, char *const *files,
     size_t nfiles, FILE *fp, struct svc_err *e);
 
-/* Is a ticket with this status and resolved/closed state open? */
-int svc_ticket_open(const char *status, int resolved, int closed);
-
 #endif

@@ -1,0 +1,256 @@
+/* ticket.c: a ticket's fields as the condition language sees them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ticket.h"
+
+int
+svc_ticket_open(const char *status, int resolved, int closed)
+{
+	static const char *const shut[] = { "resolved", "closed", "cancelled",
+	    "canceled", "solved", "done", NULL };
+	size_t i;
+
+	if (resolved || closed)
+		return 0;
+	if (status)
+		for (i = 0; shut[i]; i++)
+			if (strcasecmp(status, shut[i]) == 0)
+				return 0;
+	return 1;
+}
+
+char *
+svc_col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? svc_xstrdup((const char *)s) : NULL;
+}
+
+/* Is word in the list s (separated by , ; | or spaces)? */
+int
+svc_in_list(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	while (s && *s) {
+		size_t k;
+
+		while (*s && strchr(",;| ", *s))
+			s++;
+		k = strcspn(s, ",;|");
+		while (k > 0 && s[k - 1] == ' ')
+			k--;
+		if (k == n && strncasecmp(s, word, n) == 0)
+			return 1;
+		s += strcspn(s, ",;|");
+	}
+	return 0;
+}
+
+/* ---- attrs lookup in our own JSON ---- */
+
+static const char *
+json_str(const char *p, struct svc_buf *out)
+{
+	svc_buf_reset(out);
+	for (p++; *p && *p != '"'; p++) {
+		if (*p != '\\') {
+			svc_buf_addc(out, *p);
+			continue;
+		}
+		p++;
+		switch (*p) {
+		case 'n': svc_buf_addc(out, '\n'); break;
+		case 't': svc_buf_addc(out, '\t'); break;
+		case 'r': svc_buf_addc(out, '\r'); break;
+		case 'u': {
+			unsigned v = (unsigned)strtoul((char[5]){ p[1], p[2], p[3],
+			    p[4], 0 }, NULL, 16);
+
+			if (v < 0x80)
+				svc_buf_addc(out, (int)v);
+			p += 4;
+			break;
+		}
+		case '\0': return p;
+		default: svc_buf_addc(out, *p);
+		}
+	}
+	return *p ? p + 1 : p;
+}
+
+/* Past one JSON value (an array here), strings included. */
+static const char *
+json_skip(const char *p)
+{
+	int depth = 0, str = 0;
+
+	for (; *p; p++) {
+		if (str) {
+			if (*p == '\\' && p[1])
+				p++;
+			else if (*p == '"')
+				str = 0;
+			continue;
+		}
+		if (*p == '"')
+			str = 1;
+		else if (*p == '[' || *p == '{')
+			depth++;
+		else if (*p == ']' || *p == '}') {
+			if (--depth <= 0)
+				return p + 1;
+		} else if (*p == ',' && depth == 0)
+			return p;
+	}
+	return p;
+}
+
+void
+svc_tk_attr(struct svc_tk *t, const char *key, struct svc_cval *v)
+{
+	const char *p = t->attrs;
+	struct svc_buf k = { 0 };
+
+	if (p == NULL || *p != '{')
+		return;
+	p++;
+	while (*p == '"') {
+		int hit;
+		const char *start;
+
+		p = json_str(p, &k);
+		hit = k.s && strcmp(k.s, key) == 0;
+		if (*p == ':')
+			p++;
+		start = p;
+		if (*p == '"') {
+			p = json_str(p, &t->abuf);
+			if (hit) {
+				v->present = 1;
+				v->s = t->abuf.s ? t->abuf.s : "";
+				v->n = t->abuf.len;
+			}
+		} else if (strncmp(p, "null", 4) == 0)
+			p += 4;
+		else {
+			p = json_skip(p);
+			if (hit) {
+				svc_buf_reset(&t->abuf);
+				svc_buf_add(&t->abuf, start, (size_t)(p - start));
+				v->present = 1;
+				v->s = t->abuf.s;
+				v->n = t->abuf.len;
+			}
+		}
+		if (hit)
+			break;
+		if (*p == ',')
+			p++;
+	}
+	svc_buf_free(&k);
+}
+
+void
+svc_tk_get(void *ud, int kind, int index, const char *key,
+    struct svc_cval *v)
+{
+	struct svc_tk *t = ud;
+
+	if (kind == SVC_CREF_FIELD)
+		*v = t->v[index];
+	else if (kind == SVC_CREF_ATTR)
+		svc_tk_attr(t, key, v);
+}
+
+/* Set field f to the text s (NULL: missing), copied when own. */
+void
+svc_tk_put(struct svc_tk *t, int f, const char *s, int own)
+{
+	char *old = t->own[f];
+
+	t->own[f] = own && s ? svc_xstrdup(s) : NULL;
+	t->s[f] = t->own[f] ? t->own[f] : s;
+	free(old);
+	memset(&t->v[f], 0, sizeof(t->v[f]));
+	if (s) {
+		t->v[f].present = 1;
+		t->v[f].s = t->s[f];
+		t->v[f].n = strlen(s);
+	}
+}
+
+void
+svc_tk_set_text(struct svc_tk *t, int f, const char *s)
+{
+	svc_tk_put(t, f, s, 1);
+}
+
+void
+svc_tk_set_int(struct svc_tk *t, int f, int64_t i)
+{
+	svc_tk_put(t, f, NULL, 0);
+	t->v[f].present = 1;
+	t->v[f].isnum = 1;
+	t->v[f].i = i;
+}
+
+void
+svc_tk_free(struct svc_tk *t)
+{
+	int f;
+
+	for (f = 0; f < SVC_NFIELDS; f++)
+		free(t->own[f]);
+	free(t->own_attrs);
+	svc_buf_free(&t->abuf);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Load the row of st (rowid, then cols, then attrs when wanted): the text
+ * stays the statement's unless copy (the statement moves on). */
+void
+svc_tk_load(struct svc_tk *t, sqlite3_stmt *st, const int *cols, int ncols,
+    int want_attrs, int copy)
+{
+	int k;
+
+	t->rowid = sqlite3_column_int64(st, 0);
+	for (k = 0; k < ncols; k++) {
+		int f = cols[k];
+
+		switch (sqlite3_column_type(st, k + 1)) {
+		case SQLITE_NULL:
+			break;
+		case SQLITE_INTEGER:
+			svc_tk_set_int(t, f, sqlite3_column_int64(st, k + 1));
+			break;
+		default:
+			svc_tk_put(t, f, (const char *)sqlite3_column_text(st, k + 1),
+			    copy);
+		}
+	}
+	if (want_attrs) {
+		t->attrs = (const char *)sqlite3_column_text(st, ncols + 1);
+		if (copy && t->attrs)
+			t->attrs = t->own_attrs = svc_xstrdup(t->attrs);
+	}
+}
+
+
+const char *
+svc_tk_text(const struct svc_tk *t, int f, char *num, size_t nn)
+{
+	if (!t->v[f].present)
+		return NULL;
+	if (t->v[f].isnum) {
+		snprintf(num, nn, "%lld", (long long)t->v[f].i);
+		return num;
+	}
+	return t->s[f];
+}
+

@@ -1,0 +1,58 @@
+/* ticket.h: a ticket's stored fields as the condition language sees them.
+ *
+ * svc-route, svc-sla and svc-escalate read tickets from the tickets table
+ * (rowid first, then the fields they need, then attrs when a rule tests
+ * attrs.KEY) into a struct svc_tk and hand svc_tk_get to svc_cond_eval.
+ * Text points into the statement's row, or to a copy the ticket owns.
+ */
+#ifndef SVC_TICKET_H
+#define SVC_TICKET_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "cond.h"
+#include "map.h"
+
+struct svc_tk {
+	struct svc_cval v[SVC_NFIELDS];
+	const char *s[SVC_NFIELDS];
+	char *own[SVC_NFIELDS];
+	const char *attrs;
+	char *own_attrs;
+	int64_t rowid;
+	struct svc_buf abuf;		/* an attrs value being looked at */
+};
+
+/* The svc_cond_get of a struct svc_tk (ud). */
+void svc_tk_get(void *ud, int kind, int index, const char *key,
+    struct svc_cval *v);
+/* The attrs value key of t into v (left alone when absent). */
+void svc_tk_attr(struct svc_tk *t, const char *key, struct svc_cval *v);
+/* Set field f to the text s (NULL: missing), copied when own. */
+void svc_tk_put(struct svc_tk *t, int f, const char *s, int own);
+void svc_tk_set_text(struct svc_tk *t, int f, const char *s);
+void svc_tk_set_int(struct svc_tk *t, int f, int64_t i);
+void svc_tk_free(struct svc_tk *t);
+/* Load the row of st: rowid in column 0, field cols[k] in column k + 1,
+ * attrs after them when want_attrs.  The text stays the statement's
+ * unless copy (when the statement moves on before t is done with). */
+void svc_tk_load(struct svc_tk *t, sqlite3_stmt *st, const int *cols,
+    int ncols, int want_attrs, int copy);
+/* Field f as text (NULL when missing); numbers are written into num. */
+const char *svc_tk_text(const struct svc_tk *t, int f, char *num,
+    size_t nn);
+
+/* Is a ticket with this status and resolved/closed state open? */
+int svc_ticket_open(const char *status, int resolved, int closed);
+/* The SQL test of the same, on the tickets table. */
+#define SVC_OPEN_SQL "resolved_at IS NULL AND closed_at IS NULL AND " \
+	"(status IS NULL OR lower(status) NOT IN ('resolved','closed'," \
+	"'cancelled','canceled','solved','done'))"
+/* Column i of st as a new string, NULL for NULL. */
+char *svc_col_dup(sqlite3_stmt *st, int i);
+/* Is word in the list s (separated by , ; | or spaces), ignoring case? */
+int svc_in_list(const char *s, const char *word);
+
+#endif

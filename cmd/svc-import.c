@@ -20,7 +20,7 @@ enum {
 };
 
 static const struct svc_opt opts[] = {
-	{ "kind", 0, 1, "KIND", "what the file holds: tickets (default), events, people, catalog, priority, routing, classify, calendars, holidays", O_KIND },
+	{ "kind", 0, 1, "KIND", "what the file holds: tickets (default), events, people, catalog, priority, routing, classify, calendars, holidays, policies", O_KIND },
 	{ "map", 0, 1, "FIELD=COLUMN", "read FIELD from COLUMN (repeatable)", O_MAP },
 	{ "map-file", 0, 1, "FILE", "mappings from a CSV of field,source rows", O_MAPFILE },
 	{ "profile", 0, 1, "NAME", "built-in mapping: servicenow, zendesk, jira, freshdesk", O_PROFILE },
@@ -145,8 +145,8 @@ onopt(int id, const char *arg, void *ud, struct svc_err *e)
 		if ((g->io.kind = svc_import_kind(arg)) < 0)
 			return svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0,
 			    "unknown kind '%s' (use tickets, events, people, "
-			    "catalog, priority, routing, classify, calendars or "
-			    "holidays)", arg);
+			    "catalog, priority, routing, classify, calendars, "
+			    "holidays or policies)", arg);
 		break;
 	case O_MAP:
 		return add_map(g, (char *)arg, e);
@@ -218,7 +218,7 @@ onopt(int id, const char *arg, void *ud, struct svc_err *e)
 			return svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0,
 			    "--export takes a configuration kind (people, "
 			    "catalog, priority, routing, classify, calendars, "
-			    "holidays), not '%s'", arg);
+			    "holidays, policies), not '%s'", arg);
 		break;
 	case O_VALIDFROM:
 		g->valid_from = arg;

@@ -1,5 +1,6 @@
 /* calendar.c: business calendars compiled to UTC working intervals. */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -497,6 +498,67 @@ svc_cal_next_open(struct svc_cal *c, int64_t t, int64_t *out,
 			return none(c, e);
 		ensure(c, t, c->uhi + (c->uhi - c->ulo));
 	}
+}
+
+/* ---- checks for svc-sla --lint ---- */
+
+static void
+clock_text(int min, char *buf, size_t n)
+{
+	snprintf(buf, n, "%02d:%02d", min / 60 % 24, min % 60);
+}
+
+int
+svc_cal_lint(struct svc_cal *c, int year,
+    void (*f)(void *ud, const char *msg), void *ud)
+{
+	unsigned char *week, works = 0;
+	char msg[256], a[8];
+	size_t i;
+	int d, m, found = 0, overlap = 0;
+
+	if (c->always)
+		return 0;
+	week = svc_xcalloc(7 * 1440, 1);
+	for (i = 0; i < c->nwin; i++)
+		for (d = 0; d < 7; d++) {
+			if (!(c->win[i].days & (1u << d)))
+				continue;
+			for (m = c->win[i].start; m < c->win[i].end; m++) {
+				int k = (d * 1440 + m) % (7 * 1440);
+
+				works |= (unsigned char)(1u << (k / 1440));
+				if (week[k] && !overlap) {
+					clock_text(m, a, sizeof(a));
+					snprintf(msg, sizeof(msg), "calendar '%s': "
+					    "windows overlap on %s at %s", c->name,
+					    dnames[k / 1440], a);
+					f(ud, msg);
+					found++;
+					overlap = 1;
+				}
+				week[k] = 1;
+			}
+		}
+	free(week);
+	for (i = 0; i < c->nhol; i++) {
+		int y = c->hol[i].yearly ? year : c->hol[i].y, dow;
+		int64_t day = svc_days_from_civil(y, (unsigned)c->hol[i].m,
+		    (unsigned)c->hol[i].d);
+
+		if (c->hol[i].yearly && c->hol[i].m == 2 && c->hol[i].d == 29 &&
+		    !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+			continue;
+		dow = (int)(((day % 7) + 7 + 3) % 7);	/* 1970-01-01: Thursday */
+		if (!(works & (1u << dow))) {
+			snprintf(msg, sizeof(msg), "calendar '%s': holiday "
+			    "%04d-%02d-%02d is a %s, which has no working time",
+			    c->name, y, c->hol[i].m, c->hol[i].d, dnames[dow]);
+			f(ud, msg);
+			found++;
+		}
+	}
+	return found;
 }
 
 /* ---- from the database ---- */

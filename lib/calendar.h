@@ -59,4 +59,10 @@ int svc_cal_add(struct svc_cal *c, int64_t t, int64_t secs, int64_t *out,
 int svc_cal_next_open(struct svc_cal *c, int64_t t, int64_t *out,
     struct svc_err *e);
 
+/* Report to f what is odd about c: windows that overlap, holidays (yearly
+ * ones in year) on a weekday without working time.  Returns the number
+ * of findings. */
+int svc_cal_lint(struct svc_cal *c, int year,
+    void (*f)(void *ud, const char *msg), void *ud);
+
 #endif

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "timeutil.h"
 #include "import.h"
+#include "sla.h"
 
 static const struct svc_ccol people_cols[] = {
 	{ "user", SVC_CT_TEXT, 1 }, { "name", SVC_CT_TEXT, 0 },
@@ -213,6 +214,49 @@ holidays_check(const char *const *v, char *msg, size_t size, int *col)
 	return 0;
 }
 
+static const struct svc_ccol policies_cols[] = {
+	{ "policy", SVC_CT_TEXT, 1 }, { "order", SVC_CT_INT, 1 },
+	{ "when", SVC_CT_COND, 0 }, { "metric", SVC_CT_TEXT, 1 },
+	{ "target", SVC_CT_TEXT, 1 }, { "unit", SVC_CT_TEXT, 0 },
+	{ "calendar", SVC_CT_TEXT, 0 }, { "pause_on", SVC_CT_LIST, 0 },
+	{ "warn_at", SVC_CT_LIST, 0 },
+};
+
+static int
+policies_check(const char *const *v, char *msg, size_t size, int *col)
+{
+	int64_t secs;
+	int warn[SVC_SLA_MAXWARN], nwarn;
+
+	if (svc_sla_metric(v[3]) < 0) {
+		*col = 3;
+		snprintf(msg, size, "column 'metric': '%.60s' is not "
+		    "first_response, resolution or next_reply", v[3]);
+		return -1;
+	}
+	if (svc_sla_target(v[4], &secs) != 0) {
+		*col = 4;
+		snprintf(msg, size, "column 'target': '%.60s' is not a duration "
+		    "such as 30m, 4h, 2d or 1h30m", v[4]);
+		return -1;
+	}
+	if (v[5] && strcmp(v[5], "business") != 0 &&
+	    strcmp(v[5], "calendar") != 0) {
+		*col = 5;
+		snprintf(msg, size, "column 'unit': '%.60s' is not business or "
+		    "calendar", v[5]);
+		return -1;
+	}
+	if (v[8] && svc_sla_warn(v[8], warn, &nwarn) != 0) {
+		*col = 8;
+		snprintf(msg, size, "column 'warn_at': '%.60s' is not a list of "
+		    "at most %d whole percentages such as 50,75,90", v[8],
+		    SVC_SLA_MAXWARN);
+		return -1;
+	}
+	return 0;
+}
+
 int
 svc_config_select(struct svc_db *db, int64_t now, const char *kind,
     const char *cols, const char *where, const char *order,
@@ -254,6 +298,8 @@ static const struct svc_ckind kinds[] = {
 	    "a.version=?1 ORDER BY b.rowno LIMIT 1" },
 	{ SVC_KIND_HOLIDAYS, "holidays", "holidays", holidays_cols,
 	    N(holidays_cols), -1, 1, holidays_check, NULL },
+	{ SVC_KIND_POLICIES, "policies", "policies", policies_cols,
+	    N(policies_cols), -1, 1, policies_check, NULL },
 };
 
 const struct svc_ckind *

@@ -194,6 +194,8 @@ svc_import_kind(const char *name)
 		return SVC_KIND_CALENDARS;
 	if (strcmp(name, "holidays") == 0)
 		return SVC_KIND_HOLIDAYS;
+	if (strcmp(name, "policies") == 0)
+		return SVC_KIND_POLICIES;
 	return -1;
 }
 
@@ -202,9 +204,9 @@ svc_import_kind_name(int kind)
 {
 	static const char *const n[] = { "", "tickets", "events", "people",
 	    "catalog", "priority", "routing", "classify", "calendars",
-	    "holidays" };
+	    "holidays", "policies" };
 
-	return kind >= 1 && kind <= SVC_KIND_HOLIDAYS ? n[kind] : "";
+	return kind >= 1 && kind <= SVC_KIND_POLICIES ? n[kind] : "";
 }
 
 static int

@@ -13,6 +13,7 @@
 #include "map.h"
 #include "reader.h"
 #include "route.h"
+#include "rulelint.h"
 #include "ticket.h"
 
 /* A rule of any table: where it is, its condition, and its values:
@@ -1171,139 +1172,6 @@ out:
 
 /* ---- lint ---- */
 
-struct lrule {
-	int64_t order;
-	long line;
-	struct svc_cond *c;
-};
-
-struct lint {
-	FILE *fp;
-	const char *file;
-	long line;
-	int findings;
-};
-
-static void
-lint_unknown(void *ud, const char *name)
-{
-	struct lint *l = ud;
-
-	fprintf(l->fp, "%s:%ld: field '%s' does not exist\n", l->file, l->line,
-	    name);
-	l->findings++;
-}
-
-static int
-lrule_cmp(const void *a, const void *b)
-{
-	const struct lrule *x = a, *y = b;
-
-	if (x->order != y->order)
-		return x->order < y->order ? -1 : 1;
-	return x->line < y->line ? -1 : x->line > y->line;
-}
-
-/* Report never-true and shadowed rules among r[0..n) (ordered when
- * ordered), and unknown names. */
-static void
-lint_rules(struct lint *l, struct lrule *r, size_t n, int ordered)
-{
-	size_t i, j;
-
-	if (ordered)
-		qsort(r, n, sizeof(*r), lrule_cmp);
-	for (i = 0; i < n; i++) {
-		l->line = r[i].line;
-		svc_cond_unknown(r[i].c, lint_unknown, l);
-		if (svc_cond_never(r[i].c)) {
-			fprintf(l->fp, "%s:%ld: the condition can never be "
-			    "true\n", l->file, r[i].line);
-			l->findings++;
-			continue;
-		}
-		if (!ordered)
-			continue;
-		for (j = 0; j < i; j++)
-			if (!svc_cond_never(r[j].c) &&
-			    svc_cond_covers(r[j].c, r[i].c)) {
-				fprintf(l->fp, "%s:%ld: never reached: the rule at "
-				    "line %ld (order %lld) matches first\n",
-				    l->file, r[i].line, r[j].line,
-				    (long long)r[j].order);
-				l->findings++;
-				break;
-			}
-	}
-}
-
-static void
-lrules_free(struct lrule *r, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		svc_cond_free(r[i].c);
-	free(r);
-}
-
-static int
-lint_stored(struct svc_db *db, int64_t now, const char *kind, FILE *fp,
-    int *findings, struct svc_err *e)
-{
-	sqlite3_stmt *st = NULL;
-	struct svc_buf sql = { 0 };
-	struct lrule *r = NULL;
-	size_t n = 0;
-	struct lint l;
-	char file[300];
-	int ordered = strcmp(kind, "priority") != 0;
-
-	snprintf(file, sizeof(file), "%s", kind);
-	svc_buf_printf(&sql, "SELECT r.source FROM config_versions v JOIN runs "
-	    "r ON r.id=v.run WHERE v.kind='%s' AND v.valid_from<=? ORDER BY "
-	    "v.version DESC LIMIT 1", kind);
-	if (svc_db_prepare(db, sql.s, &st, e) != 0) {
-		svc_buf_free(&sql);
-		return -1;
-	}
-	sqlite3_bind_int64(st, 1, now);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(file, sizeof(file), "%s", sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	svc_buf_free(&sql);
-	if (svc_config_select(db, now, kind, ordered ? "\"order\", line, \"when\"" :
-	    "0, line, \"when\"", ordered ? "1" : "\"when\" IS NOT NULL", "rowno",
-	    &st, e) != 0)
-		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *w = (const char *)sqlite3_column_text(st, 2);
-		struct svc_err ce;
-		struct svc_cond *c = svc_cond_parse(w ? w : "", w ? strlen(w) : 0,
-		    NULL, &ce);
-
-		if (c == NULL) {
-			fprintf(fp, "%s:%lld:%ld: when: %s\n", file,
-			    (long long)sqlite3_column_int64(st, 1), ce.col, ce.msg);
-			(*findings)++;
-			continue;
-		}
-		r = svc_xrealloc(r, (n + 1) * sizeof(*r));
-		r[n].order = sqlite3_column_int64(st, 0);
-		r[n].line = (long)sqlite3_column_int64(st, 1);
-		r[n].c = c;
-		n++;
-	}
-	sqlite3_finalize(st);
-	memset(&l, 0, sizeof(l));
-	l.fp = fp;
-	l.file = file;
-	lint_rules(&l, r, n, ordered);
-	*findings += l.findings;
-	lrules_free(r, n);
-	return 0;
-}
-
 static int
 lint_file(const char *path, FILE *fp, int *findings, struct svc_err *e)
 {
@@ -1312,10 +1180,9 @@ lint_file(const char *path, FILE *fp, int *findings, struct svc_err *e)
 	struct svc_reader *rd;
 	struct svc_record rec;
 	struct svc_bad bad;
-	struct lrule *r = NULL;
+	struct svc_lrule *r = NULL;
 	size_t n = 0, i;
 	int cw = -1, co = -1, rc, ordered = 0;
-	struct lint l;
 
 	if (in == NULL)
 		return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
@@ -1372,20 +1239,17 @@ lint_file(const char *path, FILE *fp, int *findings, struct svc_err *e)
 		r[n].order = ord;
 		r[n].line = rec.line_start;
 		r[n].c = c;
+		r[n].group = NULL;
 		n++;
 	}
-	memset(&l, 0, sizeof(l));
-	l.fp = fp;
-	l.file = path;
-	lint_rules(&l, r, n, ordered);
-	*findings += l.findings;
-	lrules_free(r, n);
+	*findings += svc_lint_rules(fp, path, r, n, ordered);
+	svc_lrules_free(r, n);
 	svc_reader_close(rd);
 	if (in != stdin)
 		fclose(in);
 	return 0;
 fail:
-	lrules_free(r, n);
+	svc_lrules_free(r, n);
 	svc_reader_close(rd);
 	if (in != stdin)
 		fclose(in);
@@ -1400,9 +1264,9 @@ svc_route_lint(struct svc_db *db, int64_t now, char *const *files,
 	size_t i;
 
 	if (files == NULL) {
-		if (lint_stored(db, now, "classify", fp, &findings, e) != 0 ||
-		    lint_stored(db, now, "priority", fp, &findings, e) != 0 ||
-		    lint_stored(db, now, "routing", fp, &findings, e) != 0)
+		if (svc_lint_stored(db, now, "classify", NULL, fp, &findings, e) != 0 ||
+		    svc_lint_stored(db, now, "priority", NULL, fp, &findings, e) != 0 ||
+		    svc_lint_stored(db, now, "routing", NULL, fp, &findings, e) != 0)
 			return -1;
 		return findings;
 	}

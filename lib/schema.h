@@ -108,6 +108,32 @@ static const char *const svc_migrations[] = {
 	"  start TEXT, \"end\" TEXT,"
 	"  PRIMARY KEY (version, rowno)"
 	") STRICT;",
+	/* 3 -> 4: SLA policies, clocks and their events */
+	"CREATE TABLE policies("
+	"  version INTEGER NOT NULL, rowno INTEGER NOT NULL, line INTEGER,"
+	"  policy TEXT NOT NULL, \"order\" INTEGER NOT NULL, \"when\" TEXT,"
+	"  metric TEXT NOT NULL, target TEXT NOT NULL, unit TEXT,"
+	"  calendar TEXT, pause_on TEXT, warn_at TEXT,"
+	"  PRIMARY KEY (version, rowno)"
+	") STRICT;"
+	"CREATE TABLE sla_clocks("
+	"  ticket_id TEXT NOT NULL, metric TEXT NOT NULL,"
+	"  cycle INTEGER NOT NULL, policy TEXT NOT NULL,"
+	"  policy_version INTEGER NOT NULL, calendar TEXT NOT NULL,"
+	"  target_s INTEGER NOT NULL, start INTEGER NOT NULL, stop INTEGER,"
+	"  due_at INTEGER, original_due_at INTEGER,"
+	"  business_elapsed_s INTEGER NOT NULL, paused_s INTEGER NOT NULL,"
+	"  state TEXT NOT NULL, breached INTEGER NOT NULL,"
+	"  breached_at INTEGER, owner_at_breach TEXT, group_at_breach TEXT,"
+	"  breach_reason TEXT, run INTEGER, as_of INTEGER NOT NULL,"
+	"  PRIMARY KEY (ticket_id, metric, cycle)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE TABLE sla_events("
+	"  ticket_id TEXT NOT NULL, metric TEXT NOT NULL,"
+	"  cycle INTEGER NOT NULL, event TEXT NOT NULL, at INTEGER NOT NULL,"
+	"  policy TEXT, run INTEGER,"
+	"  PRIMARY KEY (ticket_id, metric, cycle, event, at)"
+	") STRICT, WITHOUT ROWID;",
 };
 
 #define SVC_NMIGRATIONS (sizeof(svc_migrations) / sizeof(svc_migrations[0]))

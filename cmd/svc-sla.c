@@ -1,0 +1,284 @@
+/* svc-sla: SLA clocks on business calendars, and a business-hours
+ * calculator (svc-sla calc). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "calendar.h"
+#include "db.h"
+#include "opt.h"
+#include "reader.h"
+#include "sla.h"
+#include "timeutil.h"
+
+enum { O_ALL = 1, O_EXPLAIN, O_LINT, O_RECOMPUTE, O_CALENDAR, O_BETWEEN,
+    O_ADD };
+
+static const struct svc_opt opts[] = {
+	{ "all", 0, 0, NULL, "work on all tickets, not on standard input", O_ALL },
+	{ "explain", 0, 1, "TICKET", "print the timeline of TICKET's clocks; change nothing", O_EXPLAIN },
+	{ "lint", 0, 0, NULL, "check the stored policies, calendars and holidays", O_LINT },
+	{ "recompute", 0, 0, NULL, "judge completed clocks again by today's policies", O_RECOMPUTE },
+	{ NULL, 0, 0, NULL, NULL, 0 }
+};
+
+static const struct svc_cmd cmd = {
+	"svc-sla",
+	"[options] | calc --calendar NAME (--between START END | --add SECONDS START)",
+	"Run the SLA clocks of tickets as of --now: the first policy (loaded\n"
+	"with svc-import --kind policies) that matches a ticket gives each\n"
+	"metric its target, counted on a business calendar, paused while the\n"
+	"status is one the policy lists.  Reads ticket rows (a ticket_id\n"
+	"column) on standard input, or works on all tickets when standard\n"
+	"input is a terminal or empty, or with --all.  Writes ticket_id,\n"
+	"metric, policy, state, due_at, remaining (seconds), elapsed_pct for\n"
+	"every clock it changed.  svc-sla calc answers business-hours\n"
+	"questions: see svc-sla calc --help.",
+	opts,
+	(1 << SVC_FMT_TABLE) | (1 << SVC_FMT_TSV) | (1 << SVC_FMT_CSV) |
+	    (1 << SVC_FMT_JSON)
+};
+
+static const struct svc_opt calc_opts[] = {
+	{ "calendar", 0, 1, "NAME", "the calendar (default 24x7)", O_CALENDAR },
+	{ "between", 0, 1, "START", "print the working seconds from START to END", O_BETWEEN },
+	{ "add", 0, 1, "SECONDS", "print the time SECONDS working seconds (or 4h, 30m, 2d) after START", O_ADD },
+	{ NULL, 0, 0, NULL, NULL, 0 }
+};
+
+static const struct svc_cmd calc_cmd = {
+	"svc-sla calc",
+	"--calendar NAME (--between START END | --add SECONDS START)",
+	"Business-hours arithmetic on a calendar loaded with svc-import\n"
+	"--kind calendars and holidays (or the built-in 24x7).  --between\n"
+	"prints the working seconds from START to END (0 when END is before\n"
+	"START); --add prints the time at which SECONDS working seconds after\n"
+	"START have passed, in ISO 8601 with the offset of --tz.  Times\n"
+	"without an offset are read in --tz.",
+	calc_opts,
+	(1 << SVC_FMT_TABLE)
+};
+
+struct cfg {
+	struct svc_common c;
+	int all, lint, recompute;
+	const char *explain, *calendar, *between, *add;
+};
+
+static int
+onopt(int id, const char *arg, void *ud, struct svc_err *e)
+{
+	struct cfg *g = ud;
+
+	(void)e;
+	switch (id) {
+	case O_ALL: g->all = 1; break;
+	case O_EXPLAIN: g->explain = arg; break;
+	case O_LINT: g->lint = 1; break;
+	case O_RECOMPUTE: g->recompute = 1; break;
+	case O_CALENDAR: g->calendar = arg; break;
+	case O_BETWEEN: g->between = arg; break;
+	case O_ADD: g->add = arg; break;
+	default: break;
+	}
+	return 0;
+}
+
+/* Parse the command line of cmd; 1 when main should return *status. */
+static int
+parse(int argc, char **argv, const struct svc_cmd *c, struct cfg *g,
+    int *first, int *status, struct svc_err *e)
+{
+	struct svc_buf b = { 0 };
+	int rc = svc_opt_parse(argc, argv, c, &g->c, onopt, g, first, e);
+
+	if (rc == SVC_OPT_HELP) {
+		svc_opt_help(c, &b);
+		fputs(b.s, stdout);
+		svc_buf_free(&b);
+		*status = svc_exit_flush(SVC_EXIT_OK);
+		return 1;
+	}
+	if (rc == SVC_OPT_VERSION) {
+		printf("%s %s\n", cmd.name, SVC_VERSION);
+		*status = svc_exit_flush(SVC_EXIT_OK);
+		return 1;
+	}
+	if (rc < 0) {
+		*status = svc_err_fail(e, c->name);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+calc(int argc, char **argv)
+{
+	struct cfg g;
+	struct svc_err e;
+	struct svc_db *db = NULL;
+	struct svc_cal *cal = NULL;
+	int first, status = SVC_EXIT_OK;
+	int64_t a, b, secs, out;
+	char buf[64];
+
+	svc_err_clear(&e);
+	memset(&g, 0, sizeof(g));
+	if (parse(argc, argv, &calc_cmd, &g, &first, &status, &e))
+		return status;
+	if ((g.between == NULL) == (g.add == NULL)) {
+		svc_err_set(&e, SVC_EXIT_USAGE, NULL, 0, 0, "give one of --between "
+		    "or --add");
+		return svc_err_fail(&e, calc_cmd.name);
+	}
+	if (argc - first != 1) {
+		svc_err_set(&e, SVC_EXIT_USAGE, NULL, 0, 0, "%s", g.between ?
+		    "--between takes START and END" : "--add takes SECONDS and "
+		    "START");
+		return svc_err_fail(&e, calc_cmd.name);
+	}
+	if (g.between) {
+		if (svc_time_parse_opt("--between", g.between, &a, &e) != 0 ||
+		    svc_time_parse_opt("--between", argv[first], &b, &e) != 0)
+			return svc_err_fail(&e, calc_cmd.name);
+	} else {
+		char *end;
+		long long v = strtoll(g.add, &end, 10);
+
+		if (end != g.add && *end == '\0' && v >= 0)
+			secs = v;
+		else if (svc_sla_target(g.add, &secs) != 0) {
+			svc_err_set(&e, SVC_EXIT_USAGE, NULL, 0, 0, "--add: '%s' is "
+			    "not a number of seconds or a duration such as 4h",
+			    g.add);
+			return svc_err_fail(&e, calc_cmd.name);
+		}
+		if (svc_time_parse_opt("--add", argv[first], &a, &e) != 0)
+			return svc_err_fail(&e, calc_cmd.name);
+	}
+	if (g.calendar == NULL || strcmp(g.calendar, "24x7") == 0)
+		cal = svc_cal_new("24x7", "UTC");
+	else {
+		if (svc_db_open(g.c.db, SVC_DB_RO, &db, &e) != 0) {
+			svc_err_print(&e);
+			return e.status;
+		}
+		cal = svc_cal_load(db, g.c.now, g.calendar, &e);
+		svc_db_close(db);
+		if (cal == NULL)
+			return svc_err_fail(&e, calc_cmd.name);
+	}
+	if (g.between)
+		printf("%lld\n", (long long)svc_cal_between(cal, a, b));
+	else if (svc_cal_add(cal, a, secs, &out, &e) != 0) {
+		svc_err_print(&e);
+		status = e.status;
+	} else {
+		svc_time_format(out, buf, sizeof(buf));
+		printf("%s\n", buf);
+	}
+	svc_cal_free(cal);
+	return svc_exit_flush(status);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const char *const cols[] = { "ticket_id", "metric", "policy",
+	    "state", "due_at", "remaining", "elapsed_pct" };
+	struct cfg g;
+	struct svc_err e;
+	struct svc_db *db = NULL;
+	struct svc_sla_opts so;
+	struct svc_sla_result res;
+	struct svc_out *out = NULL;
+	char **ids = NULL;
+	size_t nids = 0;
+	int first, rc, empty = 0, status = SVC_EXIT_OK;
+
+	svc_err_progname(argv[0]);
+	svc_err_clear(&e);
+	if (argc > 1 && strcmp(argv[1], "calc") == 0) {
+		argv[1] = argv[0];
+		return calc(argc - 1, argv + 1);
+	}
+	memset(&g, 0, sizeof(g));
+	if (parse(argc, argv, &cmd, &g, &first, &status, &e))
+		return status;
+	if (first < argc) {
+		svc_err_set(&e, SVC_EXIT_USAGE, NULL, 0, 0, "unexpected argument "
+		    "'%s'", argv[first]);
+		return svc_err_fail(&e, cmd.name);
+	}
+	if (svc_db_open(g.c.db, SVC_DB_RW, &db, &e) != 0) {
+		svc_err_print(&e);
+		return e.status;
+	}
+	memset(&so, 0, sizeof(so));
+	so.now = g.c.now;
+	so.actor = g.c.actor;
+	so.program = cmd.name;
+	so.args = g.c.args;
+	so.dry_run = g.c.dry_run;
+	so.recompute = g.recompute;
+	if (g.lint) {
+		rc = svc_sla_lint(db, g.c.now, stdout, &e);
+		if (rc < 0) {
+			svc_err_print(&e);
+			status = e.status;
+		} else {
+			if (!g.c.quiet)
+				svc_warn("%d finding%s", rc, rc == 1 ? "" : "s");
+			status = rc > 0 ? SVC_EXIT_REJECTS : SVC_EXIT_OK;
+		}
+		svc_db_close(db);
+		return svc_exit_flush(status);
+	}
+	if (g.explain) {
+		if (svc_sla_explain(db, &so, g.explain, stdout, &e) != 0) {
+			svc_err_print(&e);
+			status = e.status;
+		}
+		svc_db_close(db);
+		return svc_exit_flush(status);
+	}
+	if (!g.all && !g.c.stdin_tty) {
+		if (svc_read_ids(stdin, "<stdin>", &ids, &nids, &empty, &e) != 0) {
+			svc_err_print(&e);
+			svc_db_close(db);
+			return e.status;
+		}
+	} else
+		empty = 1;
+	if (!g.c.stdout_tty || g.c.format_given)
+		out = svc_out_open(stdout, g.c.format, 7, cols);
+	so.out = out;
+	rc = svc_sla_run(db, &so, empty ? NULL : ids, nids, &res, &e);
+	if (rc != 0) {
+		svc_err_print(&e);
+		status = e.status;
+	} else if (!g.c.quiet) {
+		char missing[64] = "";
+
+		if (res.missing)
+			snprintf(missing, sizeof(missing), ", %lld not found",
+			    (long long)res.missing);
+		char how[64];
+
+		if (g.c.dry_run)
+			snprintf(how, sizeof(how), "dry run, nothing committed");
+		else
+			snprintf(how, sizeof(how), "run %lld", (long long)res.run);
+		svc_warn("%lld tickets, %lld clocks, %lld changed, %lld events%s "
+		    "(%s)", (long long)res.tickets, (long long)res.clocks,
+		    (long long)res.changed, (long long)res.events, missing, how);
+	}
+	if (out && svc_out_close(out) != 0 && status < SVC_EXIT_FATAL) {
+		svc_warn("write error on standard output");
+		status = SVC_EXIT_FATAL;
+	}
+	svc_ids_free(ids, nids);
+	svc_db_close(db);
+	return svc_exit_flush(status);
+}

@@ -1,0 +1,1423 @@
+/* sla.c: SLA clocks from policies, calendars and the status history. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "calendar.h"
+#include "cond.h"
+#include "config.h"
+#include "map.h"
+#include "rulelint.h"
+#include "sla.h"
+#include "ticket.h"
+#include "timeutil.h"
+
+static const char *const metric_names[SVC_SLA_NMETRICS] = {
+	"first_response", "resolution", "next_reply"
+};
+
+int
+svc_sla_metric(const char *s)
+{
+	int m;
+
+	for (m = 0; s && m < SVC_SLA_NMETRICS; m++)
+		if (strcmp(s, metric_names[m]) == 0)
+			return m;
+	return -1;
+}
+
+const char *
+svc_sla_metric_name(int m)
+{
+	return m >= 0 && m < SVC_SLA_NMETRICS ? metric_names[m] : "";
+}
+
+int
+svc_sla_target(const char *s, int64_t *secs)
+{
+	int64_t total = 0;
+	int parts = 0;
+
+	while (*s) {
+		int64_t v = 0, unit;
+		int digits = 0;
+
+		while (isdigit((unsigned char)*s)) {
+			if (v > 100000000)
+				return -1;
+			v = v * 10 + (*s++ - '0');
+			digits++;
+		}
+		switch (*s) {
+		case 'd': unit = 86400; break;
+		case 'h': unit = 3600; break;
+		case 'm': unit = 60; break;
+		case 's': unit = 1; break;
+		default: return -1;
+		}
+		if (digits == 0)
+			return -1;
+		s++;
+		total += v * unit;
+		parts++;
+	}
+	if (parts == 0 || total <= 0)
+		return -1;
+	*secs = total;
+	return 0;
+}
+
+static int
+int_cmp(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+int
+svc_sla_warn(const char *s, int *pct, int *n)
+{
+	*n = 0;
+	while (*s) {
+		long v = 0;
+		int digits = 0;
+
+		while (*s == ' ' || *s == ',' || *s == ';')
+			s++;
+		if (*s == '\0')
+			break;
+		while (isdigit((unsigned char)*s)) {
+			if (v < 100000)
+				v = v * 10 + (*s - '0');
+			s++;
+			digits++;
+		}
+		if (*s == '%')
+			s++;
+		while (*s == ' ')
+			s++;
+		if (digits == 0 || v <= 0 || v > 10000 ||
+		    (*s && *s != ',' && *s != ';') || *n == SVC_SLA_MAXWARN)
+			return -1;
+		pct[(*n)++] = (int)v;
+	}
+	qsort(pct, (size_t)*n, sizeof(*pct), int_cmp);
+	return 0;
+}
+
+/* ---- policies and calendars valid at now ---- */
+
+struct policy {
+	char *name, *text, *calname, *pause_on;
+	int64_t order, target;
+	long line;
+	struct svc_cond *when;
+	int metric, business;
+	struct svc_cal *cal;
+	int warn[SVC_SLA_MAXWARN], nwarn;
+};
+
+/* One row of a ticket's history. */
+enum { H_STATUS, H_REPLY, H_MESSAGE, H_ASSIGNEE, H_GROUP, H_OTHER };
+
+struct hist {
+	int64_t at;
+	int kind, field;
+	char *old, *new;
+};
+
+/* The status from at on. */
+struct pt {
+	int64_t at;
+	const char *status;
+};
+
+/* A stretch of a clock: running, or paused in status. */
+struct seg {
+	int64_t a, b;
+	int paused;
+	const char *status;
+};
+
+/* A cycle of a metric: start, stop (-1 while open), stopped by a
+ * cancelling status. */
+struct cyc {
+	int64_t start, stop;
+	int cancelled;
+};
+
+/* A clock as stored or computed.  -1 for times that are not set. */
+struct clock {
+	int metric;
+	int64_t cycle;
+	char *policy, *calendar, *owner, *group, *reason;
+	const char *state;
+	char statebuf[16];
+	int64_t pver, target, start, stop, due, odue, elapsed, paused;
+	int64_t breached_at;
+	int breached;
+};
+
+struct sla {
+	struct svc_db *db;
+	const struct svc_sla_opts *o;
+	struct policy *pol;
+	size_t npol;
+	int64_t version;
+	struct svc_cal **cal;
+	size_t ncal;
+	int cols[SVC_NFIELDS];
+	int ncols, want_attrs;
+	sqlite3_stmt *tk, *hist, *clk, *put, *ev_once, *ev_at;
+	int64_t run;
+	FILE *fp;			/* explain: write here, change nothing */
+	struct hist *h;
+	size_t nh, ah;
+	struct pt *p;
+	size_t np, ap;
+	struct seg *s;
+	size_t ns, as;
+	struct clock *old;
+	size_t nold, aold;
+	struct svc_sla_result *res;
+};
+
+static const int need_fields[] = { SVC_F_TICKET_ID, SVC_F_STATUS,
+    SVC_F_GROUP_NAME, SVC_F_ASSIGNEE, SVC_F_CREATED_AT,
+    SVC_F_FIRST_RESPONSE_AT, SVC_F_RESOLVED_AT, SVC_F_CLOSED_AT,
+    SVC_F_UPDATED_AT };
+
+static struct svc_cal *
+calendar(struct sla *x, const char *name, struct svc_err *e)
+{
+	struct svc_cal *c;
+	size_t i;
+
+	for (i = 0; i < x->ncal; i++)
+		if (strcmp(svc_cal_name(x->cal[i]), name) == 0)
+			return x->cal[i];
+	if ((c = svc_cal_load(x->db, x->o->now, name, e)) == NULL)
+		return NULL;
+	x->cal = svc_xrealloc(x->cal, (x->ncal + 1) * sizeof(*x->cal));
+	x->cal[x->ncal++] = c;
+	return c;
+}
+
+static int
+load(struct sla *x, struct svc_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	unsigned char used[SVC_NFIELDS];
+	size_t i;
+	int f, attrs = 0;
+
+	memset(used, 0, sizeof(used));
+	if (svc_db_prepare(x->db, "SELECT version FROM config_versions WHERE "
+	    "kind='policies' AND valid_from<=? ORDER BY version DESC LIMIT 1",
+	    &st, e) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, x->o->now);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		x->version = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (x->version == 0)
+		return svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0, "no SLA "
+		    "policies valid at --now (load them with svc-import --kind "
+		    "policies)");
+	if (svc_config_select(x->db, x->o->now, "policies", "policy, "
+	    "\"order\", line, \"when\", metric, target, unit, calendar, "
+	    "pause_on, warn_at", "1", "\"order\", rowno", &st, e) != 0)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct policy *p;
+		const char *unit, *warn;
+
+		x->pol = svc_xrealloc(x->pol, (x->npol + 1) * sizeof(*x->pol));
+		p = &x->pol[x->npol++];
+		memset(p, 0, sizeof(*p));
+		p->name = svc_col_dup(st, 0);
+		p->order = sqlite3_column_int64(st, 1);
+		p->line = (long)sqlite3_column_int64(st, 2);
+		p->text = svc_col_dup(st, 3);
+		if (p->text == NULL)
+			p->text = svc_xstrdup("");
+		if ((p->when = svc_cond_parse(p->text, strlen(p->text), NULL,
+		    e)) == NULL) {
+			sqlite3_finalize(st);
+			return svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0, "policy "
+			    "'%s' (line %ld): %s", p->name, p->line, e->msg);
+		}
+		p->metric = svc_sla_metric((const char *)sqlite3_column_text(st,
+		    4));
+		if (svc_sla_target((const char *)sqlite3_column_text(st, 5),
+		    &p->target) != 0)
+			p->target = 1;	/* checked when loaded */
+		unit = (const char *)sqlite3_column_text(st, 6);
+		p->business = unit == NULL || strcmp(unit, "business") == 0;
+		p->calname = svc_col_dup(st, 7);
+		if (p->calname == NULL || !p->business) {
+			free(p->calname);
+			p->calname = svc_xstrdup("24x7");
+		}
+		p->pause_on = svc_col_dup(st, 8);
+		warn = (const char *)sqlite3_column_text(st, 9);
+		if (warn == NULL || svc_sla_warn(warn, p->warn, &p->nwarn) != 0) {
+			p->nwarn = 3;
+			p->warn[0] = 50;
+			p->warn[1] = 75;
+			p->warn[2] = 90;
+		}
+		if ((p->cal = calendar(x, p->calname, e)) == NULL) {
+			char msg[sizeof(e->msg)];
+
+			sqlite3_finalize(st);
+			snprintf(msg, sizeof(msg), "%s", e->msg);
+			return svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0, "policy "
+			    "'%s' (line %ld): %s", p->name, p->line, msg);
+		}
+		svc_cond_refs(p->when, used, SVC_NFIELDS, &attrs);
+	}
+	sqlite3_finalize(st);
+	for (i = 0; i < sizeof(need_fields) / sizeof(need_fields[0]); i++)
+		used[need_fields[i]] = 1;
+	for (f = 0; f < SVC_NFIELDS; f++)
+		if (used[f])
+			x->cols[x->ncols++] = f;
+	x->want_attrs = attrs;
+	return 0;
+}
+
+static int
+prepare(struct sla *x, int all, struct svc_err *e)
+{
+	struct svc_buf sql = { 0 };
+	int k, rc;
+
+	svc_buf_adds(&sql, "SELECT rowid");
+	for (k = 0; k < x->ncols; k++)
+		svc_buf_printf(&sql, ", %s", svc_tfields[x->cols[k]].name);
+	if (x->want_attrs)
+		svc_buf_adds(&sql, ", attrs");
+	svc_buf_adds(&sql, all ? " FROM tickets ORDER BY ticket_id" :
+	    " FROM tickets WHERE ticket_id=?");
+	rc = svc_db_prepare(x->db, sql.s, &x->tk, e);
+	svc_buf_free(&sql);
+	if (rc != 0 ||
+	    svc_db_prepare(x->db, "SELECT at, field, old, new FROM "
+	    "ticket_events WHERE ticket_id=? ORDER BY at, id", &x->hist, e) ||
+	    svc_db_prepare(x->db, "SELECT metric, cycle, policy, "
+	    "policy_version, calendar, target_s, start, stop, due_at, "
+	    "original_due_at, business_elapsed_s, paused_s, state, breached, "
+	    "breached_at, owner_at_breach, group_at_breach, breach_reason FROM "
+	    "sla_clocks WHERE ticket_id=?", &x->clk, e))
+		return -1;
+	if (x->fp)
+		return 0;
+	return svc_db_prepare(x->db, "INSERT OR REPLACE INTO sla_clocks("
+	    "ticket_id, metric, cycle, policy, policy_version, calendar, "
+	    "target_s, start, stop, due_at, original_due_at, "
+	    "business_elapsed_s, paused_s, state, breached, breached_at, "
+	    "owner_at_breach, group_at_breach, breach_reason, run, as_of) "
+	    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &x->put, e) ||
+	    svc_db_prepare(x->db, "INSERT INTO sla_events(ticket_id, metric, "
+	    "cycle, event, at, policy, run) SELECT ?1,?2,?3,?4,?5,?6,?7 WHERE "
+	    "NOT EXISTS (SELECT 1 FROM sla_events WHERE ticket_id=?1 AND "
+	    "metric=?2 AND cycle=?3 AND event=?4)", &x->ev_once, e) ||
+	    svc_db_prepare(x->db, "INSERT OR IGNORE INTO sla_events(ticket_id, "
+	    "metric, cycle, event, at, policy, run) VALUES (?,?,?,?,?,?,?)",
+	    &x->ev_at, e) ? -1 : 0;
+}
+
+static void
+clock_free(struct clock *c)
+{
+	free(c->policy);
+	free(c->calendar);
+	free(c->owner);
+	free(c->group);
+	free(c->reason);
+	memset(c, 0, sizeof(*c));
+}
+
+static void
+scratch_clear(struct sla *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->nh; i++) {
+		free(x->h[i].old);
+		free(x->h[i].new);
+	}
+	for (i = 0; i < x->nold; i++)
+		clock_free(&x->old[i]);
+	x->nh = x->np = x->ns = x->nold = 0;
+}
+
+static void
+sla_free(struct sla *x)
+{
+	size_t i;
+
+	scratch_clear(x);
+	for (i = 0; i < x->npol; i++) {
+		free(x->pol[i].name);
+		free(x->pol[i].text);
+		free(x->pol[i].calname);
+		free(x->pol[i].pause_on);
+		svc_cond_free(x->pol[i].when);
+	}
+	free(x->pol);
+	for (i = 0; i < x->ncal; i++)
+		svc_cal_free(x->cal[i]);
+	free(x->cal);
+	free(x->h);
+	free(x->p);
+	free(x->s);
+	free(x->old);
+	sqlite3_finalize(x->tk);
+	sqlite3_finalize(x->hist);
+	sqlite3_finalize(x->clk);
+	sqlite3_finalize(x->put);
+	sqlite3_finalize(x->ev_once);
+	sqlite3_finalize(x->ev_at);
+}
+
+/* ---- one ticket ---- */
+
+static int64_t
+tget(const struct svc_tk *t, int f)
+{
+	return t->v[f].present && t->v[f].isnum ? t->v[f].i : -1;
+}
+
+static int
+is_int_field(int f)
+{
+	return svc_tfields[f].type != SVC_FT_TEXT;
+}
+
+static void
+set_value(struct svc_tk *t, int f, const char *s)
+{
+	char *end;
+	long long v;
+
+	if (s && is_int_field(f)) {
+		v = strtoll(s, &end, 10);
+		if (end != s && *end == '\0') {
+			svc_tk_set_int(t, f, v);
+			return;
+		}
+	}
+	svc_tk_set_text(t, f, s);
+}
+
+/* Read the history of t and put t as it was at now: a field with history
+ * after now takes the old value of its first later change; times after
+ * now are not yet known. */
+static int
+history(struct sla *x, struct svc_tk *t, struct svc_err *e)
+{
+	int rc, k;
+	size_t i;
+	int64_t now = x->o->now;
+
+	sqlite3_reset(x->hist);
+	sqlite3_bind_text(x->hist, 1, t->s[SVC_F_TICKET_ID], -1,
+	    SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(x->hist)) == SQLITE_ROW) {
+		const char *f = (const char *)sqlite3_column_text(x->hist, 1);
+		struct hist *h;
+
+		if (x->nh == x->ah) {
+			x->ah = x->ah ? 2 * x->ah : 16;
+			x->h = svc_xrealloc(x->h, x->ah * sizeof(*x->h));
+		}
+		h = &x->h[x->nh++];
+		h->at = sqlite3_column_int64(x->hist, 0);
+		h->old = svc_col_dup(x->hist, 2);
+		h->new = svc_col_dup(x->hist, 3);
+		h->field = f ? svc_field_find(f) : -1;
+		h->kind = h->field == SVC_F_STATUS ? H_STATUS :
+		    h->field == SVC_F_ASSIGNEE ? H_ASSIGNEE :
+		    h->field == SVC_F_GROUP_NAME ? H_GROUP :
+		    f && strcmp(f, "reply") == 0 ? H_REPLY :
+		    f && strcmp(f, "message") == 0 ? H_MESSAGE : H_OTHER;
+	}
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "reading ticket history");
+	for (k = 0; k < x->ncols; k++) {
+		int f = x->cols[k];
+
+		if (f == SVC_F_TICKET_ID)
+			continue;
+		for (i = 0; i < x->nh; i++)
+			if (x->h[i].field == f && x->h[i].at > now) {
+				set_value(t, f, x->h[i].old);
+				break;
+			}
+		if (svc_tfields[f].type == SVC_FT_TIME && f != SVC_F_CREATED_AT &&
+		    tget(t, f) > now)
+			svc_tk_put(t, f, NULL, 0);
+	}
+	return 0;
+}
+
+static int
+is_done(const char *status)
+{
+	return status && !svc_ticket_open(status, 0, 0);
+}
+
+static int
+is_cancel(const char *status)
+{
+	return status && (strcasecmp(status, "cancelled") == 0 ||
+	    strcasecmp(status, "canceled") == 0);
+}
+
+static void
+pt_add(struct sla *x, int64_t at, const char *status)
+{
+	if (x->np == x->ap) {
+		x->ap = x->ap ? 2 * x->ap : 16;
+		x->p = svc_xrealloc(x->p, x->ap * sizeof(*x->p));
+	}
+	x->p[x->np].at = at;
+	x->p[x->np++].status = status;
+}
+
+/* The status timeline from creation to now. */
+static void
+timeline(struct sla *x, const struct svc_tk *t, int64_t created)
+{
+	int64_t now = x->o->now, stop;
+	const char *s0 = NULL;
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < x->nh; i++)
+		if (x->h[i].kind == H_STATUS) {
+			s0 = x->h[i].old;
+			any = 1;
+			break;
+		}
+	if (!any) {
+		const char *cur = t->s[SVC_F_STATUS];
+		int64_t r = tget(t, SVC_F_RESOLVED_AT), c = tget(t, SVC_F_CLOSED_AT);
+
+		if (!is_done(cur) && r < 0 && c < 0) {
+			pt_add(x, created, cur);
+			return;
+		}
+		stop = r >= 0 ? r : c >= 0 ? c : tget(t, SVC_F_UPDATED_AT);
+		if (stop < created)
+			stop = created;
+		pt_add(x, created, NULL);
+		pt_add(x, stop, is_done(cur) ? cur : "Resolved");
+		return;
+	}
+	pt_add(x, created, s0);
+	for (i = 0; i < x->nh; i++)
+		if (x->h[i].kind == H_STATUS && x->h[i].at <= now)
+			pt_add(x, x->h[i].at < created ? created : x->h[i].at,
+			    x->h[i].new);
+}
+
+/* The cycles of metric m into c (at most max). */
+static size_t
+cycles(struct sla *x, const struct svc_tk *t, int m, int64_t created,
+    struct cyc *c, size_t max)
+{
+	size_t n = 0, i, j;
+	int open = 0;
+	int64_t now = x->o->now, fr, first_done = -1;
+	int first_cancel = 0;
+
+	for (i = 0; i < x->np; i++)
+		if (is_done(x->p[i].status)) {
+			first_done = x->p[i].at;
+			first_cancel = is_cancel(x->p[i].status);
+			break;
+		}
+	switch (m) {
+	case SVC_SLA_FIRST_RESPONSE:
+		c[0].start = created;
+		c[0].stop = -1;
+		c[0].cancelled = 0;
+		fr = tget(t, SVC_F_FIRST_RESPONSE_AT);
+		if (fr >= 0 && fr <= now)
+			c[0].stop = fr < created ? created : fr;
+		for (i = 0; i < x->nh; i++)
+			if (x->h[i].kind == H_REPLY && x->h[i].at <= now &&
+			    (c[0].stop < 0 || x->h[i].at < c[0].stop)) {
+				c[0].stop = x->h[i].at < created ? created :
+				    x->h[i].at;
+				break;
+			}
+		if (first_done >= 0 && (c[0].stop < 0 || first_done < c[0].stop)) {
+			c[0].stop = first_done;
+			c[0].cancelled = first_cancel;
+		}
+		return 1;
+	case SVC_SLA_RESOLUTION:
+		for (i = 0; i < x->np && n < max; i++) {
+			int done = is_done(x->p[i].status);
+
+			if (i == 0 || (!open && !done)) {
+				c[n].start = x->p[i].at;
+				c[n].stop = done ? x->p[i].at : -1;
+				c[n].cancelled = done && is_cancel(x->p[i].status);
+				open = !done;
+				n++;
+			} else if (open && done) {
+				c[n - 1].stop = x->p[i].at;
+				c[n - 1].cancelled = is_cancel(x->p[i].status);
+				open = 0;
+			}
+		}
+		return n;
+	default:
+		/* messages and replies, in time order, with the points where
+		 * the ticket is done */
+		i = j = 0;
+		for (;;) {
+			int64_t hat = i < x->nh ? x->h[i].at : INT64_MAX;
+			int64_t pat = j < x->np ? x->p[j].at : INT64_MAX;
+
+			if (hat == INT64_MAX && pat == INT64_MAX)
+				break;
+			if (pat < hat) {
+				if (open && is_done(x->p[j].status)) {
+					c[n - 1].stop = pat;
+					c[n - 1].cancelled = is_cancel(x->p[j].status);
+					open = 0;
+				}
+				j++;
+				continue;
+			}
+			if (hat > now)
+				break;
+			if (x->h[i].kind == H_MESSAGE && !open && n < max) {
+				c[n].start = hat < created ? created : hat;
+				c[n].stop = -1;
+				c[n].cancelled = 0;
+				open = 1;
+				n++;
+			} else if (x->h[i].kind == H_REPLY && open) {
+				c[n - 1].stop = hat;
+				open = 0;
+			}
+			i++;
+		}
+		return n;
+	}
+}
+
+/* The stretches of [a, b], running or paused by p's pause_on. */
+static void
+segments(struct sla *x, const struct policy *p, int64_t a, int64_t b)
+{
+	size_t i, k = 0;
+	const char *st = NULL;
+
+	x->ns = 0;
+	for (i = 0; i < x->np && x->p[i].at <= a; i++)
+		st = x->p[i].status;
+	k = i;
+	for (;;) {
+		int64_t e = k < x->np && x->p[k].at < b ? x->p[k].at : b;
+		int paused = st && p->pause_on && svc_in_list(p->pause_on, st);
+
+		if (x->ns > 0 && x->s[x->ns - 1].paused == paused &&
+		    x->s[x->ns - 1].b == a && (!paused ||
+		    strcasecmp(x->s[x->ns - 1].status, st) == 0))
+			x->s[x->ns - 1].b = e;
+		else {
+			if (x->ns == x->as) {
+				x->as = x->as ? 2 * x->as : 16;
+				x->s = svc_xrealloc(x->s, x->as * sizeof(*x->s));
+			}
+			x->s[x->ns].a = a;
+			x->s[x->ns].b = e;
+			x->s[x->ns].paused = paused;
+			x->s[x->ns++].status = st;
+		}
+		if (e >= b)
+			break;
+		a = e;
+		st = x->p[k++].status;
+	}
+}
+
+static int64_t
+measure(const struct policy *p, int64_t a, int64_t b)
+{
+	if (p->business)
+		return svc_cal_between(p->cal, a, b);
+	return b > a ? b - a : 0;
+}
+
+static int
+addm(const struct policy *p, int64_t t, int64_t secs, int64_t *out,
+    struct svc_err *e)
+{
+	if (p->business)
+		return svc_cal_add(p->cal, t, secs, out, e);
+	*out = t + secs;
+	return 0;
+}
+
+/* When does the clock over the segments reach need?  -1 in *out when it
+ * is paused at the end before reaching it. */
+static int
+reach(struct sla *x, const struct policy *p, int64_t need, int64_t *out,
+    struct svc_err *e)
+{
+	size_t i;
+
+	*out = -1;
+	for (i = 0; i < x->ns; i++) {
+		int64_t w;
+
+		if (x->s[i].paused)
+			continue;
+		w = measure(p, x->s[i].a, x->s[i].b);
+		if (w >= need)
+			return addm(p, x->s[i].a, need, out, e);
+		need -= w;
+	}
+	if (x->ns > 0 && !x->s[x->ns - 1].paused)
+		return addm(p, x->s[x->ns - 1].b, need, out, e);
+	return 0;
+}
+
+/* The value of history kind k at t (the ticket's value when no change). */
+static const char *
+value_at(struct sla *x, const struct svc_tk *t, int k, int f, int64_t at)
+{
+	const char *v = NULL;
+	size_t i;
+	int seen = 0;
+
+	for (i = 0; i < x->nh; i++) {
+		if (x->h[i].kind != k)
+			continue;
+		if (x->h[i].at <= at) {
+			v = x->h[i].new;
+			seen = 1;
+		} else {
+			if (!seen)
+				v = x->h[i].old, seen = 1;
+			break;
+		}
+	}
+	return seen ? v : t->s[f];
+}
+
+static void
+fmt_dur(int64_t s, char *buf, size_t n)
+{
+	int64_t d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60;
+	size_t k = 0;
+
+	buf[0] = '\0';
+	if (d)
+		k += (size_t)snprintf(buf + k, n - k, "%lldd", (long long)d);
+	if (h && k < n)
+		k += (size_t)snprintf(buf + k, n - k, "%lldh", (long long)h);
+	if ((m || k == 0) && k < n)
+		k += (size_t)snprintf(buf + k, n - k, "%lldm", (long long)m);
+	if (s % 60 && k < n)
+		snprintf(buf + k, n - k, "%llds", (long long)(s % 60));
+}
+
+static void
+fmt_time(int64_t t, char *buf, size_t n)
+{
+	if (t < 0)
+		snprintf(buf, n, "-");
+	else
+		svc_time_format(t, buf, n);
+}
+
+/* Record an event once: pause and resume once per time, the others once
+ * per clock. */
+static int
+event(struct sla *x, const char *id, const struct clock *c,
+    const char *name, int64_t at, struct svc_err *e)
+{
+	sqlite3_stmt *st;
+	int rc, once = strcmp(name, "pause") != 0 && strcmp(name, "resume") != 0;
+	char a[40];
+
+	if (x->fp) {
+		fmt_time(at, a, sizeof(a));
+		fprintf(x->fp, "    %-9s %s\n", name, a);
+		return 0;
+	}
+	st = once ? x->ev_once : x->ev_at;
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, metric_names[c->metric], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, c->cycle);
+	sqlite3_bind_text(st, 4, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 5, at);
+	sqlite3_bind_text(st, 6, c->policy, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 7, x->run);
+	if ((rc = sqlite3_step(st)) != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "recording an SLA event");
+	x->res->events += sqlite3_changes(x->db->h);
+	return 0;
+}
+
+/* Compute the clock of cycle cy under p into c, and its events. */
+static int
+compute(struct sla *x, const struct svc_tk *t, const struct policy *p,
+    const struct cyc *cy, struct clock *c, struct svc_err *e)
+{
+	int64_t now = x->o->now, end;
+	int completed = cy->stop >= 0, lastpaused;
+	size_t i;
+	char d1[32];
+
+	end = completed ? cy->stop : now;
+	if (end < cy->start)
+		end = cy->start;
+	c->policy = svc_xstrdup(p->name);
+	c->calendar = svc_xstrdup(p->calname);
+	c->pver = x->version;
+	c->target = p->target;
+	c->start = cy->start;
+	c->stop = cy->stop;
+	segments(x, p, cy->start, end);
+	c->elapsed = c->paused = 0;
+	for (i = 0; i < x->ns; i++)
+		if (x->s[i].paused)
+			c->paused += x->s[i].b - x->s[i].a;
+		else
+			c->elapsed += measure(p, x->s[i].a, x->s[i].b);
+	lastpaused = x->ns > 0 && x->s[x->ns - 1].paused;
+	if (reach(x, p, p->target, &c->due, e) != 0 ||
+	    addm(p, cy->start, p->target, &c->odue, e) != 0)
+		return -1;
+	c->breached = c->due >= 0 && (completed ? c->due < cy->stop :
+	    c->due < now);
+	c->breached_at = c->breached ? c->due : -1;
+	if (cy->cancelled)
+		c->state = "cancelled";
+	else if (c->breached)
+		c->state = "breached";
+	else if (completed)
+		c->state = "met";
+	else
+		c->state = lastpaused ? "paused" : "running";
+	if (c->breached) {
+		const char *o = value_at(x, t, H_ASSIGNEE, SVC_F_ASSIGNEE,
+		    c->breached_at);
+		const char *g = value_at(x, t, H_GROUP, SVC_F_GROUP_NAME,
+		    c->breached_at);
+		const char *s;
+		size_t k;
+
+		c->owner = o ? svc_xstrdup(o) : NULL;
+		c->group = g ? svc_xstrdup(g) : NULL;
+		s = NULL;
+		for (k = 0; k < x->np && x->p[k].at <= c->breached_at; k++)
+			s = x->p[k].status;
+		fmt_dur(p->target, d1, sizeof(d1));
+		c->reason = svc_xasprintf("%s %s target passed with status "
+		    "'%s'%s%s", d1, p->business ? "business" : "calendar",
+		    s ? s : "", o ? " and assignee " : " and no assignee",
+		    o ? o : "");
+	}
+	return 0;
+}
+
+/* The events of a computed clock (after compute: x->s is its segments). */
+static int
+events(struct sla *x, const char *id, const struct policy *p,
+    const struct clock *c, struct svc_err *e)
+{
+	int64_t end = c->stop >= 0 ? c->stop : x->o->now, at;
+	size_t i;
+	int k;
+	char name[16];
+
+	for (i = 0; i < x->ns; i++) {
+		if (x->s[i].paused && (i > 0 || x->s[i].a >= c->start) &&
+		    event(x, id, c, "pause", x->s[i].a, e) != 0)
+			return -1;
+		if (x->s[i].paused && x->s[i].b < end &&
+		    event(x, id, c, "resume", x->s[i].b, e) != 0)
+			return -1;
+	}
+	for (k = 0; k < p->nwarn; k++) {
+		if (reach(x, p, p->target * p->warn[k] / 100, &at, e) != 0)
+			return -1;
+		if (at < 0 || at > end || (c->stop < 0 && at >= x->o->now))
+			continue;
+		snprintf(name, sizeof(name), "warn_%d", p->warn[k]);
+		if (event(x, id, c, name, at, e) != 0)
+			return -1;
+	}
+	if (c->breached && event(x, id, c, "breach", c->breached_at, e) != 0)
+		return -1;
+	if (c->stop >= 0 && strcmp(c->state, "met") == 0 &&
+	    event(x, id, c, "met", c->stop, e) != 0)
+		return -1;
+	if (c->stop >= 0 && strcmp(c->state, "cancelled") == 0 &&
+	    event(x, id, c, "cancelled", c->stop, e) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+str_eq(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
+}
+
+static int
+same(const struct clock *a, const struct clock *b)
+{
+	return str_eq(a->policy, b->policy) && a->pver == b->pver &&
+	    str_eq(a->calendar, b->calendar) && a->target == b->target &&
+	    a->start == b->start && a->stop == b->stop && a->due == b->due &&
+	    a->odue == b->odue && a->elapsed == b->elapsed &&
+	    a->paused == b->paused && strcmp(a->state, b->state) == 0 &&
+	    a->breached == b->breached && a->breached_at == b->breached_at &&
+	    str_eq(a->owner, b->owner) && str_eq(a->group, b->group) &&
+	    str_eq(a->reason, b->reason);
+}
+
+static int64_t
+col_time(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int64(st, i);
+}
+
+static int
+stored(struct sla *x, const char *id, struct svc_err *e)
+{
+	int rc;
+
+	sqlite3_reset(x->clk);
+	sqlite3_bind_text(x->clk, 1, id, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(x->clk)) == SQLITE_ROW) {
+		struct clock *c;
+		const char *s;
+
+		if (x->nold == x->aold) {
+			x->aold = x->aold ? 2 * x->aold : 8;
+			x->old = svc_xrealloc(x->old, x->aold * sizeof(*x->old));
+		}
+		c = &x->old[x->nold++];
+		memset(c, 0, sizeof(*c));
+		c->metric = svc_sla_metric((const char *)
+		    sqlite3_column_text(x->clk, 0));
+		c->cycle = sqlite3_column_int64(x->clk, 1);
+		c->policy = svc_col_dup(x->clk, 2);
+		c->pver = sqlite3_column_int64(x->clk, 3);
+		c->calendar = svc_col_dup(x->clk, 4);
+		c->target = sqlite3_column_int64(x->clk, 5);
+		c->start = sqlite3_column_int64(x->clk, 6);
+		c->stop = col_time(x->clk, 7);
+		c->due = col_time(x->clk, 8);
+		c->odue = col_time(x->clk, 9);
+		c->elapsed = sqlite3_column_int64(x->clk, 10);
+		c->paused = sqlite3_column_int64(x->clk, 11);
+		s = (const char *)sqlite3_column_text(x->clk, 12);
+		snprintf(c->statebuf, sizeof(c->statebuf), "%s", s ? s : "");
+		c->state = c->statebuf;
+		c->breached = sqlite3_column_int(x->clk, 13);
+		c->breached_at = col_time(x->clk, 14);
+		c->owner = svc_col_dup(x->clk, 15);
+		c->group = svc_col_dup(x->clk, 16);
+		c->reason = svc_col_dup(x->clk, 17);
+	}
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "reading SLA clocks");
+	return 0;
+}
+
+static void
+bind_time(sqlite3_stmt *st, int i, int64_t t)
+{
+	if (t < 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, t);
+}
+
+static void
+bind_str(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int
+put(struct sla *x, const char *id, const struct clock *c, struct svc_err *e)
+{
+	sqlite3_stmt *st = x->put;
+	int rc;
+
+	sqlite3_reset(st);
+	bind_str(st, 1, id);
+	bind_str(st, 2, metric_names[c->metric]);
+	sqlite3_bind_int64(st, 3, c->cycle);
+	bind_str(st, 4, c->policy);
+	sqlite3_bind_int64(st, 5, c->pver);
+	bind_str(st, 6, c->calendar);
+	sqlite3_bind_int64(st, 7, c->target);
+	sqlite3_bind_int64(st, 8, c->start);
+	bind_time(st, 9, c->stop);
+	bind_time(st, 10, c->due);
+	bind_time(st, 11, c->odue);
+	sqlite3_bind_int64(st, 12, c->elapsed);
+	sqlite3_bind_int64(st, 13, c->paused);
+	bind_str(st, 14, c->state);
+	sqlite3_bind_int(st, 15, c->breached);
+	bind_time(st, 16, c->breached_at);
+	bind_str(st, 17, c->owner);
+	bind_str(st, 18, c->group);
+	bind_str(st, 19, c->reason);
+	sqlite3_bind_int64(st, 20, x->run);
+	sqlite3_bind_int64(st, 21, x->o->now);
+	if ((rc = sqlite3_step(st)) != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "writing an SLA clock");
+	return 0;
+}
+
+static void
+output(struct sla *x, const char *id, const struct clock *c)
+{
+	char due[40], rem[32], pct[32];
+	const char *v[7];
+
+	if (x->o->out == NULL)
+		return;
+	fmt_time(c->due, due, sizeof(due));
+	snprintf(rem, sizeof(rem), "%lld", (long long)(c->target - c->elapsed));
+	snprintf(pct, sizeof(pct), "%lld", (long long)(c->target > 0 ?
+	    c->elapsed * 100 / c->target : 0));
+	v[0] = id;
+	v[1] = metric_names[c->metric];
+	v[2] = c->policy;
+	v[3] = c->state;
+	v[4] = c->due >= 0 ? due : NULL;
+	v[5] = rem;
+	v[6] = pct;
+	svc_out_row(x->o->out, v, NULL);
+}
+
+static struct clock *
+find_old(struct sla *x, int m, int64_t cycle)
+{
+	size_t i;
+
+	for (i = 0; i < x->nold; i++)
+		if (x->old[i].metric == m && x->old[i].cycle == cycle)
+			return &x->old[i];
+	return NULL;
+}
+
+static void
+explain_clock(struct sla *x, const struct policy *p, const struct clock *c)
+{
+	char a[40], b[40], d[32];
+	size_t i;
+
+	fmt_dur(p->target, d, sizeof(d));
+	fmt_time(c->start, a, sizeof(a));
+	fprintf(x->fp, "  cycle %lld: from %s, target %s %s", (long long)
+	    c->cycle, a, d, p->business ? "business" : "calendar");
+	if (p->business)
+		fprintf(x->fp, " on calendar '%s' (%s)", p->calname,
+		    svc_cal_zone(p->cal));
+	fputc('\n', x->fp);
+	for (i = 0; i < x->ns; i++) {
+		fmt_time(x->s[i].a, a, sizeof(a));
+		fmt_time(x->s[i].b, b, sizeof(b));
+		fmt_dur(measure(p, x->s[i].a, x->s[i].b), d, sizeof(d));
+		if (x->s[i].paused)
+			fprintf(x->fp, "    paused    %s .. %s (status '%s')\n", a,
+			    b, x->s[i].status);
+		else
+			fprintf(x->fp, "    running   %s .. %s %s\n", a, b, d);
+	}
+}
+
+static void
+explain_outcome(struct sla *x, const struct clock *c)
+{
+	char a[40], b[40], d[32];
+
+	fmt_time(c->due, a, sizeof(a));
+	fmt_time(c->odue, b, sizeof(b));
+	fmt_dur(c->elapsed, d, sizeof(d));
+	fprintf(x->fp, "    due %s (before pauses %s); %s elapsed (%lld%%), "
+	    "%s", a, b, d, (long long)(c->target ? c->elapsed * 100 /
+	    c->target : 0), c->state);
+	if (c->stop >= 0) {
+		fmt_time(c->stop, a, sizeof(a));
+		fprintf(x->fp, ", stopped %s", a);
+	}
+	if (c->breached) {
+		fmt_time(c->breached_at, a, sizeof(a));
+		fprintf(x->fp, " at %s: %s", a, c->reason);
+	}
+	fputc('\n', x->fp);
+}
+
+#define MAXCYC 64
+
+static int
+ticket(struct sla *x, struct svc_tk *t, struct svc_err *e)
+{
+	const char *id = t->s[SVC_F_TICKET_ID];
+	int64_t created;
+	int m;
+
+	scratch_clear(x);
+	if (history(x, t, e) != 0 || stored(x, id, e) != 0)
+		return -1;
+	if ((created = tget(t, SVC_F_CREATED_AT)) < 0 &&
+	    (created = tget(t, SVC_F_UPDATED_AT)) < 0) {
+		if (x->fp)
+			fprintf(x->fp, "no clocks: the ticket has no creation "
+			    "time\n");
+		return 0;
+	}
+	if (created > x->o->now) {
+		if (x->fp)
+			fprintf(x->fp, "no clocks: the ticket was created after "
+			    "--now\n");
+		return 0;
+	}
+	timeline(x, t, created);
+	for (m = 0; m < SVC_SLA_NMETRICS; m++) {
+		struct cyc cy[MAXCYC];
+		const struct policy *p = NULL;
+		struct svc_buf ex = { 0 };
+		size_t i, n;
+
+		for (i = 0; i < x->npol; i++) {
+			if (x->pol[i].metric != m)
+				continue;
+			if (x->fp)
+				svc_buf_reset(&ex);
+			if (svc_cond_eval(x->pol[i].when, svc_tk_get, t,
+			    x->fp ? &ex : NULL)) {
+				p = &x->pol[i];
+				break;
+			}
+			if (x->fp)
+				fprintf(x->fp, "%s: policy %s (order %lld, line %ld) "
+				    "does not match: %s\n", metric_names[m],
+				    x->pol[i].name, (long long)x->pol[i].order,
+				    x->pol[i].line, ex.s ? ex.s : "");
+		}
+		if (x->fp) {
+			if (p)
+				fprintf(x->fp, "%s: policy %s (order %lld, line %ld) "
+				    "matches%s%s\n", metric_names[m], p->name,
+				    (long long)p->order, p->line,
+				    *p->text ? ": " : " (no condition)",
+				    *p->text ? p->text : "");
+			else
+				fprintf(x->fp, "%s: no policy matches\n",
+				    metric_names[m]);
+		}
+		svc_buf_free(&ex);
+		n = cycles(x, t, m, created, cy, MAXCYC);
+		for (i = 0; i < n; i++) {
+			struct clock *old = find_old(x, m, (int64_t)i + 1), c;
+
+			if (old && old->stop >= 0 && !x->o->recompute) {
+				if (x->fp) {
+					fprintf(x->fp, "  cycle %lld: completed, kept "
+					    "as judged by policy %s (version %lld)\n",
+					    (long long)old->cycle, old->policy,
+					    (long long)old->pver);
+					explain_outcome(x, old);
+				}
+				x->res->clocks++;
+				continue;
+			}
+			memset(&c, 0, sizeof(c));
+			c.metric = m;
+			c.cycle = (int64_t)i + 1;
+			if (p == NULL) {
+				if (old == NULL)
+					continue;
+				/* no policy applies any more */
+				c = *old;
+				c.policy = svc_xstrdup(old->policy);
+				c.calendar = svc_xstrdup(old->calendar);
+				c.owner = old->owner ? svc_xstrdup(old->owner) : NULL;
+				c.group = old->group ? svc_xstrdup(old->group) : NULL;
+				c.reason = old->reason ? svc_xstrdup(old->reason) :
+				    NULL;
+				c.state = "cancelled";
+				c.stop = x->o->now;
+			} else if (compute(x, t, p, &cy[i], &c, e) != 0) {
+				clock_free(&c);
+				return -1;
+			}
+			x->res->clocks++;
+			if (x->fp) {
+				if (p) {
+					explain_clock(x, p, &c);
+					if (events(x, id, p, &c, e) != 0) {
+						clock_free(&c);
+						return -1;
+					}
+				}
+				explain_outcome(x, &c);
+			} else if (old == NULL || !same(old, &c)) {
+				if (put(x, id, &c, e) != 0 || (p && events(x, id, p,
+				    &c, e) != 0)) {
+					clock_free(&c);
+					return -1;
+				}
+				if (p == NULL && event(x, id, &c, "cancelled",
+				    c.stop, e) != 0) {
+					clock_free(&c);
+					return -1;
+				}
+				x->res->changed++;
+				output(x, id, &c);
+			}
+			clock_free(&c);
+		}
+	}
+	return 0;
+}
+
+static void
+start(struct sla *x, struct svc_db *db, const struct svc_sla_opts *o,
+    struct svc_sla_result *res)
+{
+	memset(x, 0, sizeof(*x));
+	memset(res, 0, sizeof(*res));
+	x->db = db;
+	x->o = o;
+	x->res = res;
+}
+
+static int
+one(struct sla *x, const char *id, struct svc_err *e)
+{
+	struct svc_tk t;
+	int rc;
+
+	memset(&t, 0, sizeof(t));
+	sqlite3_reset(x->tk);
+	sqlite3_bind_text(x->tk, 1, id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(x->tk);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return svc_db_fail(x->db, rc, e, "reading a ticket");
+	svc_tk_load(&t, x->tk, x->cols, x->ncols, x->want_attrs, 0);
+	x->res->tickets++;
+	rc = ticket(x, &t, e);
+	svc_tk_free(&t);
+	return rc < 0 ? -1 : 1;
+}
+
+int
+svc_sla_run(struct svc_db *db, const struct svc_sla_opts *o,
+    char *const *ids, size_t n, struct svc_sla_result *res,
+    struct svc_err *e)
+{
+	struct sla x;
+	struct svc_run run;
+	size_t i;
+	int rc = -1;
+
+	start(&x, db, o, res);
+	memset(&run, 0, sizeof(run));
+	run.program = o->program;
+	run.args = o->args;
+	run.actor = o->actor;
+	run.kind = "sla";
+	run.started = run.finished = o->now;
+	if (svc_db_begin(db, e) != 0)
+		return -1;
+	if (svc_db_run_insert(db, &run, e) != 0 || load(&x, e) != 0 ||
+	    prepare(&x, ids == NULL, e) != 0)
+		goto out;
+	x.run = res->run = run.id;
+	if (ids == NULL) {
+		while ((rc = sqlite3_step(x.tk)) == SQLITE_ROW) {
+			struct svc_tk t;
+
+			memset(&t, 0, sizeof(t));
+			svc_tk_load(&t, x.tk, x.cols, x.ncols, x.want_attrs, 0);
+			res->tickets++;
+			rc = ticket(&x, &t, e);
+			svc_tk_free(&t);
+			if (rc < 0)
+				goto out;
+		}
+		if (rc != SQLITE_DONE) {
+			rc = svc_db_fail(db, rc, e, "reading tickets");
+			goto out;
+		}
+	} else
+		for (i = 0; i < n; i++) {
+			if ((rc = one(&x, ids[i], e)) < 0)
+				goto out;
+			if (rc == 0)
+				res->missing++;
+		}
+	run.rows_in = run.rows_loaded = res->tickets;
+	run.rows_changed = res->changed;
+	if ((rc = svc_db_run_counts(db, &run, e)) != 0)
+		goto out;
+	rc = 0;
+out:
+	sla_free(&x);
+	if (rc != 0 || o->dry_run)
+		svc_db_rollback(db);
+	else if (svc_db_commit(db, e) != 0)
+		rc = -1;
+	return rc;
+}
+
+int
+svc_sla_explain(struct svc_db *db, const struct svc_sla_opts *o,
+    const char *id, FILE *fp, struct svc_err *e)
+{
+	struct sla x;
+	struct svc_sla_result res;
+	char now[40];
+	int rc = -1;
+
+	start(&x, db, o, &res);
+	x.fp = fp;
+	if (load(&x, e) != 0 || prepare(&x, 0, e) != 0)
+		goto out;
+	svc_time_format(o->now, now, sizeof(now));
+	fprintf(fp, "ticket %s as of %s\n", id, now);
+	if ((rc = one(&x, id, e)) == 0)
+		rc = svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0, "no ticket '%s'",
+		    id);
+	else if (rc > 0)
+		rc = 0;
+out:
+	sla_free(&x);
+	return rc;
+}
+
+/* ---- lint ---- */
+
+struct lintctx {
+	FILE *fp;
+	const char *file;
+	int findings;
+};
+
+static void
+lint_msg(void *ud, const char *msg)
+{
+	struct lintctx *l = ud;
+
+	fprintf(l->fp, "%s: %s\n", l->file, msg);
+	l->findings++;
+}
+
+int
+svc_sla_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	struct lintctx l;
+	int findings = 0, y;
+	unsigned mo, d;
+	struct svc_err ce;
+
+	if (svc_lint_stored(db, now, "policies", "metric", fp, &findings, e)
+	    != 0)
+		return -1;
+	/* policies: calendars and warn thresholds */
+	if (svc_config_select(db, now, "policies", "policy, line, unit, "
+	    "calendar, warn_at", "1", "rowno", &st, e) != 0)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *pol = (const char *)sqlite3_column_text(st, 0);
+		long line = (long)sqlite3_column_int64(st, 1);
+		const char *unit = (const char *)sqlite3_column_text(st, 2);
+		const char *cal = (const char *)sqlite3_column_text(st, 3);
+		const char *warn = (const char *)sqlite3_column_text(st, 4);
+		int pct[SVC_SLA_MAXWARN], n, k;
+		struct svc_cal *c;
+
+		if (cal && (unit == NULL || strcmp(unit, "business") == 0)) {
+			svc_err_clear(&ce);
+			if ((c = svc_cal_load(db, now, cal, &ce)) == NULL) {
+				fprintf(fp, "policies:%ld: policy %s: calendar '%s' "
+				    "does not exist\n", line, pol, cal);
+				findings++;
+			}
+			svc_cal_free(c);
+		}
+		if (warn && svc_sla_warn(warn, pct, &n) == 0)
+			for (k = 0; k < n; k++)
+				if (pct[k] >= 100) {
+					fprintf(fp, "policies:%ld: policy %s: warn "
+					    "threshold %d%% is at or above 100%%\n",
+					    line, pol, pct[k]);
+					findings++;
+				}
+	}
+	sqlite3_finalize(st);
+	/* calendars: working time, overlaps, holidays */
+	memset(&l, 0, sizeof(l));
+	l.fp = fp;
+	l.file = "calendars";
+	svc_civil_from_days(now >= 0 ? now / 86400 : (now - 86399) / 86400, &y,
+	    &mo, &d);
+	if (svc_config_select(db, now, "calendars", "DISTINCT calendar", "1",
+	    "calendar", &st, e) != 0)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		struct svc_cal *c;
+		int64_t t;
+
+		svc_err_clear(&ce);
+		if ((c = svc_cal_load(db, now, name, &ce)) == NULL)
+			continue;
+		svc_cal_lint(c, y, lint_msg, &l);
+		if (svc_cal_next_open(c, now, &t, &ce) != 0) {
+			fprintf(fp, "calendars: calendar '%s' has no working time "
+			    "(within twenty years of --now)\n", name);
+			l.findings++;
+		}
+		svc_cal_free(c);
+	}
+	sqlite3_finalize(st);
+	/* holidays of calendars that do not exist */
+	if (svc_config_select(db, now, "holidays", "line, calendar, date",
+	    "calendar NOT IN (SELECT calendar FROM calendars WHERE "
+	    "version=(SELECT version FROM config_versions WHERE "
+	    "kind='calendars' AND valid_from<=?1 ORDER BY version DESC LIMIT "
+	    "1))", "rowno", &st, e) != 0)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		fprintf(fp, "holidays:%lld: holiday %s: calendar '%s' does not "
+		    "exist\n", (long long)sqlite3_column_int64(st, 0),
+		    sqlite3_column_text(st, 2), sqlite3_column_text(st, 1));
+		findings++;
+	}
+	sqlite3_finalize(st);
+	return findings + l.findings;
+}

@@ -25,7 +25,7 @@ static const struct svc_opt opts[] = {
 
 static const struct svc_cmd cmd = {
 	"svc-sla",
-	"[options] | calc --calendar NAME (--between START END | --add SECONDS START)",
+	"[options]",
 	"Run the SLA clocks of tickets as of --now: the first policy (loaded\n"
 	"with svc-import --kind policies) that matches a ticket gives each\n"
 	"metric its target, counted on a business calendar, paused while the\n"

@@ -91,6 +91,25 @@ svc_lrules_free(struct svc_lrule *r, size_t n)
 }
 
 int
+svc_lint_source(struct svc_db *db, int64_t now, const char *kind,
+    char *file, size_t n, struct svc_err *e)
+{
+	sqlite3_stmt *st = NULL;
+
+	snprintf(file, n, "%s", kind);
+	if (svc_db_prepare(db, "SELECT r.source FROM config_versions v JOIN "
+	    "runs r ON r.id=v.run WHERE v.kind=? AND v.valid_from<=? ORDER BY "
+	    "v.version DESC LIMIT 1", &st, e) != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(file, n, "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
 svc_lint_stored(struct svc_db *db, int64_t now, const char *kind,
     const char *group, FILE *fp, int *findings, struct svc_err *e)
 {
@@ -102,18 +121,8 @@ svc_lint_stored(struct svc_db *db, int64_t now, const char *kind,
 	char file[300];
 	int ordered = strcmp(kind, "priority") != 0;
 
-	snprintf(file, sizeof(file), "%s", kind);
-	svc_buf_printf(&sql, "SELECT r.source FROM config_versions v JOIN runs "
-	    "r ON r.id=v.run WHERE v.kind='%s' AND v.valid_from<=? ORDER BY "
-	    "v.version DESC LIMIT 1", kind);
-	if (svc_db_prepare(db, sql.s, &st, e) != 0) {
-		svc_buf_free(&sql);
+	if (svc_lint_source(db, now, kind, file, sizeof(file), e) != 0)
 		return -1;
-	}
-	sqlite3_bind_int64(st, 1, now);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(file, sizeof(file), "%s", sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
 	svc_buf_reset(&sql);
 	svc_buf_printf(&sql, "%s, line, \"when\", %s", ordered ? "\"order\"" :
 	    "0", group ? group : "NULL");

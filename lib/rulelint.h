@@ -30,6 +30,11 @@ int svc_lint_rules(FILE *fp, const char *file, struct svc_lrule *r,
     size_t n, int ordered);
 void svc_lrules_free(struct svc_lrule *r, size_t n);
 
+/* The file the version of kind valid at now was loaded from (kind
+ * itself when unknown) into file. */
+int svc_lint_source(struct svc_db *db, int64_t now, const char *kind,
+    char *file, size_t n, struct svc_err *e);
+
 /* Lint the rules of kind valid at now, named after the file they were
  * loaded from; group is the column (SQL) rules compete within, or NULL.
  * Adds to *findings; returns 0 or -1 with e filled. */

@@ -1120,7 +1120,7 @@ ticket(struct sla *x, struct svc_tk *t, struct svc_err *e)
 			}
 			if (x->fp)
 				fprintf(x->fp, "%s: policy %s (order %lld, line %ld) "
-				    "does not match: %s\n", metric_names[m],
+				    "does not match\n%s", metric_names[m],
 				    x->pol[i].name, (long long)x->pol[i].order,
 				    x->pol[i].line, ex.s ? ex.s : "");
 		}
@@ -1340,12 +1340,15 @@ svc_sla_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
 {
 	sqlite3_stmt *st = NULL;
 	struct lintctx l;
+	char pf[300], cf[300], hf[300];
 	int findings = 0, y;
 	unsigned mo, d;
 	struct svc_err ce;
 
 	if (svc_lint_stored(db, now, "policies", "metric", fp, &findings, e)
-	    != 0)
+	    != 0 || svc_lint_source(db, now, "policies", pf, sizeof(pf), e) ||
+	    svc_lint_source(db, now, "calendars", cf, sizeof(cf), e) ||
+	    svc_lint_source(db, now, "holidays", hf, sizeof(hf), e))
 		return -1;
 	/* policies: calendars and warn thresholds */
 	if (svc_config_select(db, now, "policies", "policy, line, unit, "
@@ -1363,8 +1366,8 @@ svc_sla_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
 		if (cal && (unit == NULL || strcmp(unit, "business") == 0)) {
 			svc_err_clear(&ce);
 			if ((c = svc_cal_load(db, now, cal, &ce)) == NULL) {
-				fprintf(fp, "policies:%ld: policy %s: calendar '%s' "
-				    "does not exist\n", line, pol, cal);
+				fprintf(fp, "%s:%ld: policy %s: calendar '%s' does "
+				    "not exist\n", pf, line, pol, cal);
 				findings++;
 			}
 			svc_cal_free(c);
@@ -1372,9 +1375,9 @@ svc_sla_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
 		if (warn && svc_sla_warn(warn, pct, &n) == 0)
 			for (k = 0; k < n; k++)
 				if (pct[k] >= 100) {
-					fprintf(fp, "policies:%ld: policy %s: warn "
-					    "threshold %d%% is at or above 100%%\n",
-					    line, pol, pct[k]);
+					fprintf(fp, "%s:%ld: policy %s: warn threshold "
+					    "%d%% is at or above 100%%\n", pf, line,
+					    pol, pct[k]);
 					findings++;
 				}
 	}
@@ -1382,7 +1385,7 @@ svc_sla_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
 	/* calendars: working time, overlaps, holidays */
 	memset(&l, 0, sizeof(l));
 	l.fp = fp;
-	l.file = "calendars";
+	l.file = cf;
 	svc_civil_from_days(now >= 0 ? now / 86400 : (now - 86399) / 86400, &y,
 	    &mo, &d);
 	if (svc_config_select(db, now, "calendars", "DISTINCT calendar", "1",
@@ -1398,8 +1401,8 @@ svc_sla_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
 			continue;
 		svc_cal_lint(c, y, lint_msg, &l);
 		if (svc_cal_next_open(c, now, &t, &ce) != 0) {
-			fprintf(fp, "calendars: calendar '%s' has no working time "
-			    "(within twenty years of --now)\n", name);
+			fprintf(fp, "%s: calendar '%s' has no working time (within "
+			    "twenty years of --now)\n", cf, name);
 			l.findings++;
 		}
 		svc_cal_free(c);
@@ -1413,8 +1416,8 @@ svc_sla_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
 	    "1))", "rowno", &st, e) != 0)
 		return -1;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		fprintf(fp, "holidays:%lld: holiday %s: calendar '%s' does not "
-		    "exist\n", (long long)sqlite3_column_int64(st, 0),
+		fprintf(fp, "%s:%lld: holiday %s: calendar '%s' does not "
+		    "exist\n", hf, (long long)sqlite3_column_int64(st, 0),
 		    sqlite3_column_text(st, 2), sqlite3_column_text(st, 1));
 		findings++;
 	}

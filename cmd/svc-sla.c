@@ -171,7 +171,8 @@ calc(int argc, char **argv)
 	}
 	if (g.between)
 		printf("%lld\n", (long long)svc_cal_between(cal, a, b));
-	else if (svc_cal_add(cal, a, secs, &out, &e) != 0) {
+	else if ((secs > 0 ? svc_cal_add(cal, a, secs, &out, &e) :
+	    svc_cal_next_open(cal, a, &out, &e)) != 0) {
 		svc_err_print(&e);
 		status = e.status;
 	} else {

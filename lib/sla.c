@@ -171,6 +171,10 @@ struct sla {
 	int cols[SVC_NFIELDS];
 	int ncols, want_attrs;
 	sqlite3_stmt *tk, *hist, *clk, *put, *ev_once, *ev_at;
+	int all;			/* hist and clk are scans in ticket_id
+					 * order, merged with the tickets */
+	int hist_rc, clk_rc;
+	int fresh;			/* the clock being written is new */
 	int64_t run;
 	FILE *fp;			/* explain: write here, change nothing */
 	struct hist *h;
@@ -305,14 +309,26 @@ prepare(struct sla *x, int all, struct svc_err *e)
 	rc = svc_db_prepare(x->db, sql.s, &x->tk, e);
 	svc_buf_free(&sql);
 	if (rc != 0 ||
-	    svc_db_prepare(x->db, "SELECT at, field, old, new FROM "
-	    "ticket_events WHERE ticket_id=? ORDER BY at, id", &x->hist, e) ||
-	    svc_db_prepare(x->db, "SELECT metric, cycle, policy, "
+	    svc_db_prepare(x->db, all ? "SELECT at, field, old, new, ticket_id "
+	    "FROM ticket_events ORDER BY ticket_id, at, id" : "SELECT at, "
+	    "field, old, new, ticket_id FROM ticket_events WHERE ticket_id=? "
+	    "ORDER BY at, id", &x->hist, e) ||
+	    svc_db_prepare(x->db, all ? "SELECT metric, cycle, policy, "
 	    "policy_version, calendar, target_s, start, stop, due_at, "
 	    "original_due_at, business_elapsed_s, paused_s, state, breached, "
-	    "breached_at, owner_at_breach, group_at_breach, breach_reason FROM "
-	    "sla_clocks WHERE ticket_id=?", &x->clk, e))
+	    "breached_at, owner_at_breach, group_at_breach, breach_reason, "
+	    "ticket_id FROM sla_clocks ORDER BY ticket_id" : "SELECT metric, "
+	    "cycle, policy, policy_version, calendar, target_s, start, stop, "
+	    "due_at, original_due_at, business_elapsed_s, paused_s, state, "
+	    "breached, breached_at, owner_at_breach, group_at_breach, "
+	    "breach_reason, ticket_id FROM sla_clocks WHERE ticket_id=?",
+	    &x->clk, e))
 		return -1;
+	x->all = all;
+	if (all) {
+		x->hist_rc = sqlite3_step(x->hist);
+		x->clk_rc = sqlite3_step(x->clk);
+	}
 	if (x->fp)
 		return 0;
 	return svc_db_prepare(x->db, "INSERT OR REPLACE INTO sla_clocks("
@@ -414,6 +430,42 @@ set_value(struct svc_tk *t, int f, const char *s)
 	svc_tk_set_text(t, f, s);
 }
 
+/* A scan in ticket_id order (column 4 of hist, 18 of clk): move *rc's
+ * statement past the tickets before id; SQLITE_ROW when it is at a row of
+ * id, SQLITE_DONE when there is none, or an error. */
+static int
+id_col(sqlite3_stmt *st)
+{
+	return sqlite3_column_count(st) - 1;
+}
+
+static int
+at_ticket(sqlite3_stmt *st, int *rc, const char *id)
+{
+	while (*rc == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, id_col(st));
+		int c = strcmp(k ? k : "", id);
+
+		if (c == 0)
+			return SQLITE_ROW;
+		if (c > 0)
+			return SQLITE_DONE;
+		*rc = sqlite3_step(st);
+	}
+	return *rc;
+}
+
+/* The next row of ticket id: per-ticket statements step, scans move on
+ * and check the key. */
+static int
+next_row(struct sla *x, sqlite3_stmt *st, int *rc, const char *id)
+{
+	if (!x->all)
+		return sqlite3_step(st);
+	*rc = sqlite3_step(st);
+	return at_ticket(st, rc, id);
+}
+
 /* Read the history of t and put t as it was at now: a field with history
  * after now takes the old value of its first later change; times after
  * now are not yet known. */
@@ -424,10 +476,15 @@ history(struct sla *x, struct svc_tk *t, struct svc_err *e)
 	size_t i;
 	int64_t now = x->o->now;
 
-	sqlite3_reset(x->hist);
-	sqlite3_bind_text(x->hist, 1, t->s[SVC_F_TICKET_ID], -1,
-	    SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(x->hist)) == SQLITE_ROW) {
+	if (!x->all) {
+		sqlite3_reset(x->hist);
+		sqlite3_bind_text(x->hist, 1, t->s[SVC_F_TICKET_ID], -1,
+		    SQLITE_TRANSIENT);
+		rc = sqlite3_step(x->hist);
+	} else
+		rc = at_ticket(x->hist, &x->hist_rc, t->s[SVC_F_TICKET_ID]);
+	for (; rc == SQLITE_ROW; rc = next_row(x, x->hist, &x->hist_rc,
+	    t->s[SVC_F_TICKET_ID])) {
 		const char *f = (const char *)sqlite3_column_text(x->hist, 1);
 		struct hist *h;
 
@@ -758,7 +815,8 @@ event(struct sla *x, const char *id, const struct clock *c,
 		fprintf(x->fp, "    %-9s %s\n", name, a);
 		return 0;
 	}
-	st = once ? x->ev_once : x->ev_at;
+	/* a clock seen for the first time has no events yet */
+	st = once && !x->fresh ? x->ev_once : x->ev_at;
 	sqlite3_reset(st);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, metric_names[c->metric], -1, SQLITE_STATIC);
@@ -905,9 +963,13 @@ stored(struct sla *x, const char *id, struct svc_err *e)
 {
 	int rc;
 
-	sqlite3_reset(x->clk);
-	sqlite3_bind_text(x->clk, 1, id, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(x->clk)) == SQLITE_ROW) {
+	if (!x->all) {
+		sqlite3_reset(x->clk);
+		sqlite3_bind_text(x->clk, 1, id, -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(x->clk);
+	} else
+		rc = at_ticket(x->clk, &x->clk_rc, id);
+	for (; rc == SQLITE_ROW; rc = next_row(x, x->clk, &x->clk_rc, id)) {
 		struct clock *c;
 		const char *s;
 
@@ -1182,6 +1244,7 @@ ticket(struct sla *x, struct svc_tk *t, struct svc_err *e)
 				}
 				explain_outcome(x, &c);
 			} else if (old == NULL || !same(old, &c)) {
+				x->fresh = old == NULL;
 				if (put(x, id, &c, e) != 0 || (p && events(x, id, p,
 				    &c, e) != 0)) {
 					clock_free(&c);

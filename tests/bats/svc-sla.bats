@@ -245,3 +245,10 @@ svc-import: $(SF bad-policies.csv): 1 of 2 rows rejected; a policies file loads 
 	run -3 --separate-stderr svc-sla --now "$CFG" --all
 	[ "$stderr" = "svc-sla: policy 'urgent' (line 2): no calendar 'office' (load one with svc-import --kind calendars)" ]
 }
+
+@test "the business-hours vectors of business_time and businesstimedelta agree" {
+	need_data
+	command -v python3 >/dev/null || skip "python3 is absent"
+	run -0 "$BATS_TEST_DIRNAME/../../scripts/business-vectors" "$DATA"
+	[ "${lines[-1]}" = "32 of 32 agree (68 not applicable)" ]
+}

@@ -252,3 +252,25 @@ svc-import: $(SF bad-policies.csv): 1 of 2 rows rejected; a policies file loads 
 	run -0 "$BATS_TEST_DIRNAME/../../scripts/business-vectors" "$DATA"
 	[ "${lines[-1]}" = "32 of 32 agree (68 not applicable)" ]
 }
+
+@test "clocks: next_reply runs from a customer message to the next reply, a cycle each" {
+	setup_clocks
+	printf 'policy,order,when,metric,target,unit,calendar,pause_on,warn_at\nchat,10,,next_reply,2h,business,office,,\n' > p.csv
+	svc-import --now "$CFG" -q --kind policies p.csv
+	cat > ev.csv <<-EOF
+	ticket_id,at,field,value
+	W1,2026-03-16T09:30:00+01:00,message,Any news?
+	W1,2026-03-16T09:45:00+01:00,message,Hello?
+	W1,2026-03-16T10:00:00+01:00,reply,Working on it
+	W1,2026-03-16T15:00:00+01:00,message,Still broken
+	EOF
+	svc-import --now 2026-03-16T16:00:00Z -q --kind events ev.csv >/dev/null
+	# the second message waits past closing time; Tuesday 09:30 it is late
+	run -0 --separate-stderr svc-sla --now 2026-03-17T08:30:00Z --tz Europe/Berlin -f tsv <<-EOF
+	ticket_id
+	W1
+	EOF
+	[ "$output" = "ticket_id	metric	policy	state	due_at	remaining	elapsed_pct
+W1	next_reply	chat	met	2026-03-16T11:30:00+01:00	5400	25
+W1	next_reply	chat	breached	2026-03-16T17:00:00+01:00	-1800	125" ]
+}

@@ -49,7 +49,7 @@ static const struct svc_opt calc_opts[] = {
 
 static const struct svc_cmd calc_cmd = {
 	"svc-sla calc",
-	"--calendar NAME (--between START END | --add SECONDS START)",
+	"[--calendar NAME] (--between START END | --add SECONDS START)",
 	"Business-hours arithmetic on a calendar loaded with svc-import\n"
 	"--kind calendars and holidays (or the built-in 24x7).  --between\n"
 	"prints the working seconds from START to END (0 when END is before\n"

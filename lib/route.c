@@ -1256,6 +1256,37 @@ fail:
 	return -1;
 }
 
+/* People whose working calendar does not exist (routing treats them as
+ * always on duty). */
+static int
+lint_calendars(struct svc_db *db, int64_t now, FILE *fp, int *findings,
+    struct svc_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	char file[300];
+
+	if (svc_lint_source(db, now, "people", file, sizeof(file), e) != 0 ||
+	    svc_config_select(db, now, "people", "user, calendar", "calendar "
+	    "IS NOT NULL AND calendar<>'24x7'", "rowno", &st, e) != 0)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *cal = (const char *)sqlite3_column_text(st, 1);
+		struct svc_cal *c;
+		struct svc_err ce;
+
+		svc_err_clear(&ce);
+		if ((c = svc_cal_load(db, now, cal, &ce)) == NULL) {
+			fprintf(fp, "%s: person '%s': calendar '%s' does not exist "
+			    "(routing treats them as always on duty)\n", file,
+			    sqlite3_column_text(st, 0), cal);
+			(*findings)++;
+		}
+		svc_cal_free(c);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
 int
 svc_route_lint(struct svc_db *db, int64_t now, char *const *files,
     size_t nfiles, FILE *fp, struct svc_err *e)
@@ -1266,7 +1297,8 @@ svc_route_lint(struct svc_db *db, int64_t now, char *const *files,
 	if (files == NULL) {
 		if (svc_lint_stored(db, now, "classify", NULL, fp, &findings, e) != 0 ||
 		    svc_lint_stored(db, now, "priority", NULL, fp, &findings, e) != 0 ||
-		    svc_lint_stored(db, now, "routing", NULL, fp, &findings, e) != 0)
+		    svc_lint_stored(db, now, "routing", NULL, fp, &findings, e) != 0 ||
+		    lint_calendars(db, now, fp, &findings, e) != 0)
 			return -1;
 		return findings;
 	}

@@ -284,3 +284,12 @@ route_on_duty() {
 	[ "${lines[1]}" = "R2	1	Network Ops	frank	routing:30	changed	" ]
 	[ "${stderr_lines[0]}" = "svc-route: person 'frank': no calendar 'moon'; treated as always open" ]
 }
+
+@test "--lint reports people whose calendar does not exist" {
+	route_on_duty
+	printf 'user,groups,calendar\nfrank,Network Ops,moon\nanna,Network Ops,24x7\n' > "$BATS_TEST_TMPDIR/p.csv"
+	svc-import --now "$NOW" -q --kind people "$BATS_TEST_TMPDIR/p.csv"
+	run -1 --separate-stderr svc-route --now "$NOW" --lint
+	[ "$output" = "$BATS_TEST_TMPDIR/p.csv: person 'frank': calendar 'moon' does not exist (routing treats them as always on duty)" ]
+	[ "$stderr" = "svc-route: 1 finding" ]
+}

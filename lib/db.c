@@ -477,3 +477,135 @@ svc_db_flusher_stop(struct svc_flusher *f)
 	pthread_mutex_destroy(&f->mu);
 	free(f);
 }
+
+/* ---- rows inserted a batch at a time ---- */
+
+void
+svc_batch_init(struct svc_batch *b, struct svc_db *db, const char *head,
+    const char *row, const char *what)
+{
+	const char *p;
+
+	memset(b, 0, sizeof(*b));
+	b->db = db;
+	b->head = head;
+	b->row = row;
+	b->what = what;
+	for (p = row; *p; p++)
+		b->ncols += *p == '?';
+	b->v = svc_xcalloc(SVC_BATCH * (size_t)b->ncols, sizeof(*b->v));
+}
+
+void
+svc_batch_int(struct svc_batch *b, int64_t i)
+{
+	b->v[b->nv].type = 1;
+	b->v[b->nv++].i = i;
+}
+
+void
+svc_batch_time(struct svc_batch *b, int64_t t)
+{
+	if (t < 0)
+		b->v[b->nv++].type = 0;
+	else
+		svc_batch_int(b, t);
+}
+
+void
+svc_batch_text(struct svc_batch *b, const char *s)
+{
+	if (s == NULL) {
+		b->v[b->nv++].type = 0;
+		return;
+	}
+	b->v[b->nv].type = 2;
+	b->v[b->nv++].off = b->arena.len;
+	svc_buf_add(&b->arena, s, strlen(s) + 1);
+}
+
+void
+svc_batch_static(struct svc_batch *b, const char *s)
+{
+	b->v[b->nv].type = s ? 3 : 0;
+	b->v[b->nv++].s = s;
+}
+
+static sqlite3_stmt *
+batch_prepare(struct svc_batch *b, size_t rows, struct svc_err *e)
+{
+	struct svc_buf sql = { 0 };
+	sqlite3_stmt *st = NULL;
+	size_t r;
+
+	svc_buf_adds(&sql, b->head);
+	for (r = 0; r < rows; r++) {
+		if (r)
+			svc_buf_addc(&sql, ',');
+		svc_buf_adds(&sql, b->row);
+	}
+	if (svc_db_prepare(b->db, sql.s, &st, e) != 0)
+		st = NULL;
+	svc_buf_free(&sql);
+	return st;
+}
+
+int
+svc_batch_flush(struct svc_batch *b, struct svc_err *e)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	if (b->n == 0)
+		return 0;
+	if (b->n == SVC_BATCH) {
+		if (b->full == NULL &&
+		    (b->full = batch_prepare(b, SVC_BATCH, e)) == NULL)
+			return -1;
+		st = b->full;
+	} else if ((st = batch_prepare(b, b->n, e)) == NULL)
+		return -1;
+	for (i = 0; i < b->nv; i++)
+		switch (b->v[i].type) {
+		case 1:
+			sqlite3_bind_int64(st, (int)i + 1, b->v[i].i);
+			break;
+		case 2:
+			sqlite3_bind_text(st, (int)i + 1, b->arena.s + b->v[i].off,
+			    -1, SQLITE_STATIC);
+			break;
+		case 3:
+			sqlite3_bind_text(st, (int)i + 1, b->v[i].s, -1,
+			    SQLITE_STATIC);
+			break;
+		default:
+			sqlite3_bind_null(st, (int)i + 1);
+		}
+	rc = sqlite3_step(st);
+	b->changes += sqlite3_changes(b->db->h);
+	if (st == b->full)
+		sqlite3_reset(st);
+	else
+		sqlite3_finalize(st);
+	b->n = b->nv = 0;
+	svc_buf_reset(&b->arena);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(b->db, rc, e, b->what);
+	return 0;
+}
+
+int
+svc_batch_row(struct svc_batch *b, struct svc_err *e)
+{
+	return ++b->n == SVC_BATCH ? svc_batch_flush(b, e) : 0;
+}
+
+void
+svc_batch_free(struct svc_batch *b)
+{
+	sqlite3_finalize(b->full);
+	svc_buf_free(&b->arena);
+	free(b->v);
+	memset(b, 0, sizeof(*b));
+}

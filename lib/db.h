@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "err.h"
 
 #define SVC_APP_ID	0x53564344	/* "SVCD" */
@@ -71,5 +72,46 @@ int svc_db_run_insert(struct svc_db *db, struct svc_run *r,
 /* Record the row counts of run r->id, once it is done. */
 int svc_db_run_counts(struct svc_db *db, const struct svc_run *r,
     struct svc_err *e);
+
+/*
+ * Rows inserted SVC_BATCH to a statement: row is the VALUES tuple of one
+ * row, "(?,?,'route')", its '?' bound in order by the svc_batch_* calls;
+ * svc_batch_row ends a row and writes a full batch, svc_batch_flush the
+ * rest.  Text is copied unless given with svc_batch_static (which must
+ * outlive the flush).  changes adds up the rows the statements changed.
+ * Use INSERT OR FAIL (or OR IGNORE) in head: a statement of several rows
+ * that may abort keeps a statement journal (a copy of every page it
+ * touches, gigabytes over a million rows).
+ */
+#define SVC_BATCH 64
+
+struct svc_bval {
+	int type;		/* 0 NULL, 1 integer, 2 copied text, 3 static */
+	int64_t i;
+	size_t off;
+	const char *s;
+};
+
+struct svc_batch {
+	struct svc_db *db;
+	const char *head, *row, *what;
+	int ncols;
+	sqlite3_stmt *full;	/* prepared for SVC_BATCH rows */
+	struct svc_bval *v;
+	size_t nv, n;
+	struct svc_buf arena;
+	int64_t changes;
+};
+
+void svc_batch_init(struct svc_batch *b, struct svc_db *db, const char *head,
+    const char *row, const char *what);
+void svc_batch_int(struct svc_batch *b, int64_t i);
+/* An integer, or NULL when t < 0 (a time not set). */
+void svc_batch_time(struct svc_batch *b, int64_t t);
+void svc_batch_text(struct svc_batch *b, const char *s);
+void svc_batch_static(struct svc_batch *b, const char *s);
+int svc_batch_row(struct svc_batch *b, struct svc_err *e);
+int svc_batch_flush(struct svc_batch *b, struct svc_err *e);
+void svc_batch_free(struct svc_batch *b);
 
 #endif

@@ -71,24 +71,8 @@ struct rt {
 	int ncols, want_attrs;
 	sqlite3_stmt *sel, *upd, *rr_set;
 	struct svc_buf open_sql;	/* SELECT of sel, over open tickets */
-	struct pending *pend;
+	struct svc_batch ev, audit;	/* history and audit rows waiting */
 	int64_t run;
-};
-
-/* Changes wait here and go to ticket_events and audit BATCH rows to a
- * statement: the strings in arena, as offsets (-1 for NULL). */
-#define BATCH 64
-
-struct change {
-	int f;
-	ptrdiff_t id, old, new, detail;
-};
-
-struct pending {
-	struct svc_buf arena;
-	struct change c[BATCH];
-	size_t n;
-	sqlite3_stmt *ev, *audit;	/* for BATCH rows */
 };
 
 /* A round-robin turn: route_state "rr:<order>:<group>". */
@@ -307,13 +291,8 @@ rt_free(struct rt *r)
 	sqlite3_finalize(r->sel);
 	sqlite3_finalize(r->upd);
 	sqlite3_finalize(r->rr_set);
-	if (r->pend) {
-		sqlite3_finalize(r->pend->ev);
-		sqlite3_finalize(r->pend->audit);
-	}
-	if (r->pend)
-		svc_buf_free(&r->pend->arena);
-	free(r->pend);
+	svc_batch_free(&r->ev);
+	svc_batch_free(&r->audit);
 	svc_buf_free(&r->open_sql);
 }
 
@@ -764,110 +743,6 @@ own(struct rt *r, struct svc_tk *t, struct decision *d, struct svc_buf *ex)
 
 /* ---- writing ---- */
 
-static ptrdiff_t
-pend_str(struct pending *p, const char *s)
-{
-	ptrdiff_t at = (ptrdiff_t)p->arena.len;
-
-	if (s == NULL)
-		return -1;
-	svc_buf_add(&p->arena, s, strlen(s) + 1);
-	return at;
-}
-
-static void
-bind_off(sqlite3_stmt *st, int i, const struct pending *p, ptrdiff_t off)
-{
-	if (off < 0)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, p->arena.s + off, -1, SQLITE_STATIC);
-}
-
-/* INSERTs of k rows: ?1.. are the values common to all rows.  OR FAIL:
- * a statement of several rows that may abort keeps a statement journal
- * (a copy of every page it touches, gigabytes over a million tickets);
- * one that fails instead needs none, and any error rolls the whole run
- * back anyway. */
-static int
-prep_batch(struct rt *r, size_t k, sqlite3_stmt **ev, sqlite3_stmt **au,
-    struct svc_err *e)
-{
-	struct svc_buf a = { 0 }, b = { 0 };
-	size_t i;
-	int rc;
-
-	svc_buf_adds(&a, "INSERT OR FAIL INTO ticket_events(ticket_id, at, field, "
-	    "old, new, actor, run, source) VALUES ");
-	svc_buf_adds(&b, "INSERT OR FAIL INTO audit(at, actor, program, run, entity, "
-	    "key, field, old, new, detail) VALUES ");
-	for (i = 0; i < k; i++) {
-		int x = 4 + 4 * (int)i, y = 5 + 5 * (int)i;
-
-		svc_buf_printf(&a, "%s(?%d,?1,?%d,?%d,?%d,?2,?3,'route')",
-		    i ? "," : "", x, x + 1, x + 2, x + 3);
-		svc_buf_printf(&b, "%s(?1,?2,?3,?4,'ticket',?%d,?%d,?%d,?%d,?%d)",
-		    i ? "," : "", y, y + 1, y + 2, y + 3, y + 4);
-	}
-	rc = svc_db_prepare(r->db, a.s, ev, e) != 0 ||
-	    svc_db_prepare(r->db, b.s, au, e) != 0 ? -1 : 0;
-	svc_buf_free(&a);
-	svc_buf_free(&b);
-	return rc;
-}
-
-/* Write the changes waiting. */
-static int
-flush(struct rt *r, struct svc_err *e)
-{
-	struct pending *p = r->pend;
-	sqlite3_stmt *ev = p->ev, *au = p->audit;
-	size_t i;
-	int rc = 0;
-
-	if (p->n == 0)
-		return 0;
-	if (p->n < BATCH && prep_batch(r, p->n, &ev, &au, e) != 0) {
-		sqlite3_finalize(ev);
-		return -1;
-	}
-	sqlite3_bind_int64(ev, 1, r->o->now);
-	sqlite3_bind_text(ev, 2, r->o->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(ev, 3, r->run);
-	sqlite3_bind_int64(au, 1, r->o->now);
-	sqlite3_bind_text(au, 2, r->o->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(au, 3, r->o->program, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(au, 4, r->run);
-	for (i = 0; i < p->n; i++) {
-		const struct change *c = &p->c[i];
-		const char *name = svc_tfields[c->f].name;
-		int x = 4 + 4 * (int)i, y = 5 + 5 * (int)i;
-
-		bind_off(ev, x, p, c->id);
-		sqlite3_bind_text(ev, x + 1, name, -1, SQLITE_STATIC);
-		bind_off(ev, x + 2, p, c->old);
-		bind_off(ev, x + 3, p, c->new);
-		bind_off(au, y, p, c->id);
-		sqlite3_bind_text(au, y + 1, name, -1, SQLITE_STATIC);
-		bind_off(au, y + 2, p, c->old);
-		bind_off(au, y + 3, p, c->new);
-		bind_off(au, y + 4, p, c->detail);
-	}
-	if ((rc = sqlite3_step(ev)) != SQLITE_DONE)
-		svc_db_fail(r->db, rc, e, "recording history");
-	else if ((rc = sqlite3_step(au)) != SQLITE_DONE)
-		svc_db_fail(r->db, rc, e, "auditing");
-	sqlite3_reset(ev);
-	sqlite3_reset(au);
-	if (ev != p->ev) {
-		sqlite3_finalize(ev);
-		sqlite3_finalize(au);
-	}
-	p->n = 0;
-	svc_buf_reset(&p->arena);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 /* The fields a run reads: those its decisions use and those its rules
  * test; attrs only when a rule tests an attrs key. */
 static void
@@ -913,12 +788,16 @@ prepare(struct rt *r, struct svc_err *e)
 	svc_buf_adds(&sql, "ticket_id=?");
 	rc = svc_db_prepare(r->db, sql.s, &r->sel, e);
 	svc_buf_free(&sql);
-	r->pend = svc_xcalloc(1, sizeof(*r->pend));
+	svc_batch_init(&r->ev, r->db, "INSERT OR FAIL INTO ticket_events("
+	    "ticket_id, at, field, old, new, actor, run, source) VALUES ",
+	    "(?,?,?,?,?,?,?,'route')", "recording history");
+	svc_batch_init(&r->audit, r->db, "INSERT OR FAIL INTO audit(at, actor, "
+	    "program, run, entity, key, field, old, new, detail) VALUES ",
+	    "(?,?,?,?,'ticket',?,?,?,?,?)", "auditing");
 	if (rc != 0 ||
 	    svc_db_prepare(r->db, "UPDATE tickets SET category=?, subcategory=?, "
 	    "service=?, priority=?, group_name=?, assignee=? WHERE rowid=?",
 	    &r->upd, e) != 0 ||
-	    prep_batch(r, BATCH, &r->pend->ev, &r->pend->audit, e) != 0 ||
 	    svc_db_prepare(r->db, "INSERT INTO route_state(key, value) VALUES "
 	    "(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
 	    &r->rr_set, e) != 0)
@@ -954,19 +833,32 @@ write_ticket(struct rt *r, const char *id, struct svc_tk *old, struct svc_tk *t,
 		return svc_db_fail(r->db, rc, e, "updating a ticket");
 	for (k = 0; k < 6; k++) {
 		int f = fields[k];
+		const char *name = svc_tfields[f].name, *o, *n;
 		char n1[32], n2[32];
-		struct change *c;
 
 		if (!d->changed[f])
 			continue;
-		if (r->pend->n == BATCH && flush(r, e) != 0)
+		o = svc_tk_text(old, f, n1, sizeof(n1));
+		n = svc_tk_text(t, f, n2, sizeof(n2));
+		svc_batch_text(&r->ev, id);
+		svc_batch_int(&r->ev, r->o->now);
+		svc_batch_static(&r->ev, name);
+		svc_batch_text(&r->ev, o);
+		svc_batch_text(&r->ev, n);
+		svc_batch_static(&r->ev, r->o->actor);
+		svc_batch_int(&r->ev, r->run);
+		svc_batch_int(&r->audit, r->o->now);
+		svc_batch_static(&r->audit, r->o->actor);
+		svc_batch_static(&r->audit, r->o->program);
+		svc_batch_int(&r->audit, r->run);
+		svc_batch_text(&r->audit, id);
+		svc_batch_static(&r->audit, name);
+		svc_batch_text(&r->audit, o);
+		svc_batch_text(&r->audit, n);
+		svc_batch_text(&r->audit, d->detail[f]);
+		if (svc_batch_row(&r->ev, e) != 0 ||
+		    svc_batch_row(&r->audit, e) != 0)
 			return -1;
-		c = &r->pend->c[r->pend->n++];
-		c->f = f;
-		c->id = pend_str(r->pend, id);
-		c->old = pend_str(r->pend, svc_tk_text(old, f, n1, sizeof(n1)));
-		c->new = pend_str(r->pend, svc_tk_text(t, f, n2, sizeof(n2)));
-		c->detail = pend_str(r->pend, d->detail[f]);
 	}
 	return 0;
 }
@@ -1106,7 +998,9 @@ svc_route_run(struct svc_db *db, const struct svc_route_opts *o,
 		}
 	run.rows_in = run.rows_loaded = res->seen;
 	run.rows_changed = res->changed;
-	if ((rc = flush(&r, e)) != 0 || (rc = rr_save(&r, e)) != 0 ||
+	if ((rc = svc_batch_flush(&r.ev, e)) != 0 ||
+	    (rc = svc_batch_flush(&r.audit, e)) != 0 ||
+	    (rc = rr_save(&r, e)) != 0 ||
 	    (rc = svc_db_run_counts(db, &run, e)) != 0)
 		goto out;
 	rc = 0;

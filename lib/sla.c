@@ -160,26 +160,6 @@ struct clock {
 	int breached;
 };
 
-/* Rows wait here and go to the database BATCH a statement: values in
- * order, text as offsets into arena. */
-#define BATCH 64
-#define MAXBCOLS 21
-
-struct bval {
-	int type;		/* 0 NULL, 1 integer, 2 text */
-	int64_t i;
-	size_t off;
-};
-
-struct batch {
-	const char *head;	/* "INSERT ... VALUES " */
-	int ncols, count;	/* count: add the rows changed to *counter */
-	sqlite3_stmt *full;	/* prepared for BATCH rows */
-	struct bval v[BATCH * MAXBCOLS];
-	size_t nv, n;
-	struct svc_buf arena;
-};
-
 struct sla {
 	struct svc_db *db;
 	const struct svc_sla_opts *o;
@@ -195,7 +175,7 @@ struct sla {
 					 * order, merged with the tickets */
 	int hist_rc, clk_rc;
 	int fresh;			/* the clock being written is new */
-	struct batch bclk, bev;
+	struct svc_batch bclk, bev;	/* clocks, events of new clocks */
 	int64_t run;
 	FILE *fp;			/* explain: write here, change nothing */
 	struct hist *h;
@@ -352,16 +332,16 @@ prepare(struct sla *x, int all, struct svc_err *e)
 	}
 	if (x->fp)
 		return 0;
-	x->bclk.head = "INSERT OR REPLACE INTO sla_clocks(ticket_id, metric, "
-	    "cycle, policy, policy_version, calendar, target_s, start, stop, "
-	    "due_at, original_due_at, business_elapsed_s, paused_s, state, "
-	    "breached, breached_at, owner_at_breach, group_at_breach, "
-	    "breach_reason, run, as_of) VALUES ";
-	x->bclk.ncols = 21;
-	x->bev.head = "INSERT OR IGNORE INTO sla_events(ticket_id, metric, "
-	    "cycle, event, at, policy, run) VALUES ";
-	x->bev.ncols = 7;
-	x->bev.count = 1;
+	svc_batch_init(&x->bclk, x->db, "INSERT OR REPLACE INTO sla_clocks("
+	    "ticket_id, metric, cycle, policy, policy_version, calendar, "
+	    "target_s, start, stop, due_at, original_due_at, "
+	    "business_elapsed_s, paused_s, state, breached, breached_at, "
+	    "owner_at_breach, group_at_breach, breach_reason, run, as_of) "
+	    "VALUES ", "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    "writing SLA clocks");
+	svc_batch_init(&x->bev, x->db, "INSERT OR IGNORE INTO sla_events("
+	    "ticket_id, metric, cycle, event, at, policy, run) VALUES ",
+	    "(?,?,?,?,?,?,?)", "recording SLA events");
 	return svc_db_prepare(x->db, "INSERT INTO sla_events(ticket_id, metric, "
 	    "cycle, event, at, policy, run) SELECT ?1,?2,?3,?4,?5,?6,?7 WHERE "
 	    "NOT EXISTS (SELECT 1 FROM sla_events WHERE ticket_id=?1 AND "
@@ -420,10 +400,8 @@ sla_free(struct sla *x)
 	sqlite3_finalize(x->tk);
 	sqlite3_finalize(x->hist);
 	sqlite3_finalize(x->clk);
-	sqlite3_finalize(x->bclk.full);
-	sqlite3_finalize(x->bev.full);
-	svc_buf_free(&x->bclk.arena);
-	svc_buf_free(&x->bev.arena);
+	svc_batch_free(&x->bclk);
+	svc_batch_free(&x->bev);
 	sqlite3_finalize(x->ev_once);
 	sqlite3_finalize(x->ev_at);
 }
@@ -828,102 +806,6 @@ fmt_time(int64_t t, char *buf, size_t n)
 		svc_time_format(t, buf, n);
 }
 
-static void
-b_int(struct batch *b, int64_t i)
-{
-	b->v[b->nv].type = 1;
-	b->v[b->nv++].i = i;
-}
-
-static void
-b_time(struct batch *b, int64_t t)
-{
-	if (t < 0)
-		b->v[b->nv++].type = 0;
-	else
-		b_int(b, t);
-}
-
-static void
-b_str(struct batch *b, const char *s)
-{
-	if (s == NULL) {
-		b->v[b->nv++].type = 0;
-		return;
-	}
-	b->v[b->nv].type = 2;
-	b->v[b->nv++].off = b->arena.len;
-	svc_buf_add(&b->arena, s, strlen(s) + 1);
-}
-
-static sqlite3_stmt *
-b_prepare(struct sla *x, struct batch *b, size_t rows, struct svc_err *e)
-{
-	struct svc_buf sql = { 0 };
-	sqlite3_stmt *st = NULL;
-	size_t r;
-	int c;
-
-	svc_buf_adds(&sql, b->head);
-	for (r = 0; r < rows; r++) {
-		svc_buf_adds(&sql, r ? ",(" : "(");
-		for (c = 0; c < b->ncols; c++)
-			svc_buf_adds(&sql, c ? ",?" : "?");
-		svc_buf_addc(&sql, ')');
-	}
-	if (svc_db_prepare(x->db, sql.s, &st, e) != 0)
-		st = NULL;
-	svc_buf_free(&sql);
-	return st;
-}
-
-static int
-b_flush(struct sla *x, struct batch *b, struct svc_err *e)
-{
-	sqlite3_stmt *st;
-	size_t i;
-	int rc;
-
-	if (b->n == 0)
-		return 0;
-	if (b->n == BATCH) {
-		if (b->full == NULL && (b->full = b_prepare(x, b, BATCH, e)) ==
-		    NULL)
-			return -1;
-		st = b->full;
-		sqlite3_reset(st);
-	} else if ((st = b_prepare(x, b, b->n, e)) == NULL)
-		return -1;
-	for (i = 0; i < b->nv; i++)
-		switch (b->v[i].type) {
-		case 1:
-			sqlite3_bind_int64(st, (int)i + 1, b->v[i].i);
-			break;
-		case 2:
-			sqlite3_bind_text(st, (int)i + 1, b->arena.s + b->v[i].off,
-			    -1, SQLITE_STATIC);
-			break;
-		default:
-			sqlite3_bind_null(st, (int)i + 1);
-		}
-	rc = sqlite3_step(st);
-	if (b->count)
-		x->res->events += sqlite3_changes(x->db->h);
-	if (st != b->full)
-		sqlite3_finalize(st);
-	b->n = b->nv = 0;
-	svc_buf_reset(&b->arena);
-	if (rc != SQLITE_DONE)
-		return svc_db_fail(x->db, rc, e, "writing SLA clocks");
-	return 0;
-}
-
-static int
-b_row(struct sla *x, struct batch *b, struct svc_err *e)
-{
-	return ++b->n == BATCH ? b_flush(x, b, e) : 0;
-}
-
 /* Record an event once: pause and resume once per time, the others once
  * per clock. */
 static int
@@ -941,16 +823,16 @@ event(struct sla *x, const char *id, const struct clock *c,
 	}
 	/* a clock seen for the first time has no events yet */
 	if (x->fresh) {
-		struct batch *b = &x->bev;
+		struct svc_batch *b = &x->bev;
 
-		b_str(b, id);
-		b_str(b, metric_names[c->metric]);
-		b_int(b, c->cycle);
-		b_str(b, name);
-		b_int(b, at);
-		b_str(b, c->policy);
-		b_int(b, x->run);
-		return b_row(x, b, e);
+		svc_batch_text(b, id);
+		svc_batch_static(b, metric_names[c->metric]);
+		svc_batch_int(b, c->cycle);
+		svc_batch_text(b, name);
+		svc_batch_int(b, at);
+		svc_batch_text(b, c->policy);
+		svc_batch_int(b, x->run);
+		return svc_batch_row(b, e);
 	}
 	st = once ? x->ev_once : x->ev_at;
 	sqlite3_reset(st);
@@ -1145,30 +1027,30 @@ stored(struct sla *x, const char *id, struct svc_err *e)
 static int
 put(struct sla *x, const char *id, const struct clock *c, struct svc_err *e)
 {
-	struct batch *b = &x->bclk;
+	struct svc_batch *b = &x->bclk;
 
-	b_str(b, id);
-	b_str(b, metric_names[c->metric]);
-	b_int(b, c->cycle);
-	b_str(b, c->policy);
-	b_int(b, c->pver);
-	b_str(b, c->calendar);
-	b_int(b, c->target);
-	b_int(b, c->start);
-	b_time(b, c->stop);
-	b_time(b, c->due);
-	b_time(b, c->odue);
-	b_int(b, c->elapsed);
-	b_int(b, c->paused);
-	b_str(b, c->state);
-	b_int(b, c->breached);
-	b_time(b, c->breached_at);
-	b_str(b, c->owner);
-	b_str(b, c->group);
-	b_str(b, c->reason);
-	b_int(b, x->run);
-	b_int(b, x->o->now);
-	return b_row(x, b, e);
+	svc_batch_text(b, id);
+	svc_batch_static(b, metric_names[c->metric]);
+	svc_batch_int(b, c->cycle);
+	svc_batch_text(b, c->policy);
+	svc_batch_int(b, c->pver);
+	svc_batch_text(b, c->calendar);
+	svc_batch_int(b, c->target);
+	svc_batch_int(b, c->start);
+	svc_batch_time(b, c->stop);
+	svc_batch_time(b, c->due);
+	svc_batch_time(b, c->odue);
+	svc_batch_int(b, c->elapsed);
+	svc_batch_int(b, c->paused);
+	svc_batch_static(b, c->state);
+	svc_batch_int(b, c->breached);
+	svc_batch_time(b, c->breached_at);
+	svc_batch_text(b, c->owner);
+	svc_batch_text(b, c->group);
+	svc_batch_text(b, c->reason);
+	svc_batch_int(b, x->run);
+	svc_batch_int(b, x->o->now);
+	return svc_batch_row(b, e);
 }
 
 static void
@@ -1456,11 +1338,13 @@ svc_sla_run(struct svc_db *db, const struct svc_sla_opts *o,
 			if (rc == 0)
 				res->missing++;
 		}
+	if ((rc = svc_batch_flush(&x.bclk, e)) != 0 ||
+	    (rc = svc_batch_flush(&x.bev, e)) != 0)
+		goto out;
+	res->events += x.bev.changes;
 	run.rows_in = run.rows_loaded = res->tickets;
 	run.rows_changed = res->changed;
-	if ((rc = b_flush(&x, &x.bclk, e)) != 0 ||
-	    (rc = b_flush(&x, &x.bev, e)) != 0 ||
-	    (rc = svc_db_run_counts(db, &run, e)) != 0)
+	if ((rc = svc_db_run_counts(db, &run, e)) != 0)
 		goto out;
 	rc = 0;
 out:

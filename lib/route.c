@@ -544,24 +544,8 @@ choose(struct rt *r, const struct rule *x, const char *group,
 		if (!svc_in_list(p->groups, group) || !available(p, ex))
 			continue;
 		if (strcmp(strategy, "skills") == 0 && x->v[RV_SKILLS]) {
-			const char *s = x->v[RV_SKILLS];
-			int all = 1;
+			int all = svc_in_list_all(p->skills, x->v[RV_SKILLS]);
 
-			while (*s && all) {
-				char w[128];
-				size_t k;
-
-				while (*s && strchr(",;| ", *s))
-					s++;
-				k = strcspn(s, ",;|");
-				while (k > 0 && s[k - 1] == ' ')
-					k--;
-				if (k == 0)
-					break;
-				snprintf(w, sizeof(w), "%.*s", (int)k, s);
-				all = svc_in_list(p->skills, w);
-				s += strcspn(s, ",;|");
-			}
 			if (!all) {
 				if (ex)
 					svc_buf_printf(ex, "    %s lacks a skill of "

@@ -30,25 +30,53 @@ svc_col_dup(sqlite3_stmt *st, int i)
 	return s ? svc_xstrdup((const char *)s) : NULL;
 }
 
-/* Is word in the list s (separated by , ; | or spaces)? */
+/* The next word of a list separated by , ; | (spaces around it do not
+ * count); NULL at the end.  *n is its length. */
+static const char *
+next_word(const char **s, size_t *n)
+{
+	const char *w;
+
+	while (**s && strchr(",;| ", **s))
+		(*s)++;
+	if (**s == '\0')
+		return NULL;
+	w = *s;
+	*n = strcspn(w, ",;|");
+	*s = w + *n;
+	while (*n > 0 && w[*n - 1] == ' ')
+		(*n)--;
+	return w;
+}
+
+static int
+in_list_n(const char *s, const char *word, size_t n)
+{
+	const char *w;
+	size_t k;
+
+	while (s && (w = next_word(&s, &k)) != NULL)
+		if (k == n && strncasecmp(w, word, n) == 0)
+			return 1;
+	return 0;
+}
+
 int
 svc_in_list(const char *s, const char *word)
 {
-	size_t n = strlen(word);
+	return in_list_n(s, word, strlen(word));
+}
 
-	while (s && *s) {
-		size_t k;
+int
+svc_in_list_all(const char *s, const char *words)
+{
+	const char *w;
+	size_t k;
 
-		while (*s && strchr(",;| ", *s))
-			s++;
-		k = strcspn(s, ",;|");
-		while (k > 0 && s[k - 1] == ' ')
-			k--;
-		if (k == n && strncasecmp(s, word, n) == 0)
-			return 1;
-		s += strcspn(s, ",;|");
-	}
-	return 0;
+	while (words && (w = next_word(&words, &k)) != NULL)
+		if (k > 0 && !in_list_n(s, w, k))
+			return 0;
+	return 1;
 }
 
 /* ---- attrs lookup in our own JSON ---- */

@@ -54,5 +54,7 @@ int svc_ticket_open(const char *status, int resolved, int closed);
 char *svc_col_dup(sqlite3_stmt *st, int i);
 /* Is word in the list s (separated by , ; | or spaces), ignoring case? */
 int svc_in_list(const char *s, const char *word);
+/* Is every word of the list words in the list s? */
+int svc_in_list_all(const char *s, const char *words);
 
 #endif

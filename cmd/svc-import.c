@@ -269,7 +269,7 @@ main(int argc, char **argv)
 	struct cfg g;
 	struct svc_err e;
 	struct svc_db *db = NULL;
-	struct svc_buf b = { 0 };
+	char tag[64];
 	struct svc_out *changes = NULL, *rejects = NULL;
 	FILE *rf = NULL;
 	int first, rc, status = SVC_EXIT_OK, i, nfiles;
@@ -285,19 +285,9 @@ main(int argc, char **argv)
 	g.io.kind = SVC_KIND_TICKETS;
 	g.io.max_rejects = -1;
 	g.io.max_rejects_pct = 10;
-	rc = svc_opt_parse(argc, argv, &cmd, &g.c, onopt, &g, &first, &e);
-	if (rc == SVC_OPT_HELP) {
-		svc_opt_help(&cmd, &b);
-		fputs(b.s, stdout);
-		svc_buf_free(&b);
-		return svc_exit_flush(SVC_EXIT_OK);
-	}
-	if (rc == SVC_OPT_VERSION) {
-		printf("%s %s\n", cmd.name, SVC_VERSION);
-		return svc_exit_flush(SVC_EXIT_OK);
-	}
-	if (rc < 0)
-		goto usage;
+	if (svc_opt_start(argc, argv, &cmd, &g.c, onopt, &g, &first, &status,
+	    &e))
+		return status;
 	g.io.maps = g.maps;
 	g.io.nmaps = g.nmaps;
 	g.io.nulls = g.nulls;
@@ -370,8 +360,8 @@ main(int argc, char **argv)
 		g.io.rejects = rejects;
 	}
 	if (!g.io.preview && (g.io.kind == SVC_KIND_TICKETS ||
-	    g.io.kind == SVC_KIND_EVENTS) && (!g.c.stdout_tty || g.c.format_given))
-		changes = svc_out_open(stdout, g.c.format, 2, chcols);
+	    g.io.kind == SVC_KIND_EVENTS))
+		changes = svc_opt_out(&g.c, 2, chcols);
 	g.io.changes = changes;
 	for (i = 0; i < nfiles; i++) {
 		struct svc_import_result res;
@@ -411,20 +401,12 @@ main(int argc, char **argv)
 			if (res.unchanged)
 				snprintf(extra, sizeof(extra), ", %lld unchanged",
 				    (long long)res.unchanged);
-			if (g.c.dry_run)
-				svc_warn("%s: %lld rows, %lld loaded (%lld new, "
-				    "%lld changed%s), %lld rejected (dry run, "
-				    "nothing committed)", name,
-				    (long long)res.rows_in, (long long)res.loaded,
-				    (long long)res.rows_new, (long long)res.changed,
-				    extra, (long long)res.rejected);
-			else
-				svc_warn("%s: %lld rows, %lld loaded (%lld new, "
-				    "%lld changed%s), %lld rejected (run %lld)",
-				    name, (long long)res.rows_in,
-				    (long long)res.loaded, (long long)res.rows_new,
-				    (long long)res.changed, extra,
-				    (long long)res.rejected, (long long)res.run);
+			svc_warn("%s: %lld rows, %lld loaded (%lld new, %lld "
+			    "changed%s), %lld rejected%s", name,
+			    (long long)res.rows_in, (long long)res.loaded,
+			    (long long)res.rows_new, (long long)res.changed, extra,
+			    (long long)res.rejected, svc_opt_run_tag(&g.c,
+			    res.run, 0, tag, sizeof(tag)));
 		} else
 			svc_warn("%s: %s: %lld rows, %s%s", name,
 			    svc_import_kind_name(g.io.kind),
@@ -432,10 +414,7 @@ main(int argc, char **argv)
 			    "unchanged" : "new version", g.c.dry_run ?
 			    " (dry run, nothing committed)" : "");
 	}
-	if (changes && svc_out_close(changes) != 0 && status < SVC_EXIT_FATAL) {
-		svc_warn("write error on standard output");
-		status = SVC_EXIT_FATAL;
-	}
+	status = svc_opt_out_close(changes, status);
 	if (rejects && (svc_out_close(rejects) != 0 || fclose(rf) != 0) &&
 	    status < SVC_EXIT_FATAL) {
 		svc_warn("%s: write error", g.rejects_path);

@@ -65,46 +65,27 @@ main(int argc, char **argv)
 	struct cfg g;
 	struct svc_err e;
 	struct svc_db *db = NULL;
-	struct svc_buf b = { 0 };
 	struct svc_route_opts ro;
 	struct svc_route_result res;
-	struct svc_out *out = NULL;
-	char **ids = NULL;
+	struct svc_out *out;
+	char **ids = NULL, tag[64];
 	size_t nids = 0;
-	int first, rc, empty = 0, status = SVC_EXIT_OK;
+	int first, rc, status = SVC_EXIT_OK;
 
 	svc_err_progname(argv[0]);
 	svc_err_clear(&e);
 	memset(&g, 0, sizeof(g));
-	rc = svc_opt_parse(argc, argv, &cmd, &g.c, onopt, &g, &first, &e);
-	if (rc == SVC_OPT_HELP) {
-		svc_opt_help(&cmd, &b);
-		fputs(b.s, stdout);
-		svc_buf_free(&b);
-		return svc_exit_flush(SVC_EXIT_OK);
-	}
-	if (rc == SVC_OPT_VERSION) {
-		printf("%s %s\n", cmd.name, SVC_VERSION);
-		return svc_exit_flush(SVC_EXIT_OK);
-	}
-	if (rc < 0)
-		goto usage;
+	if (svc_opt_start(argc, argv, &cmd, &g.c, onopt, &g, &first, &status,
+	    &e))
+		return status;
 	if (first < argc && !g.lint) {
 		svc_err_set(&e, SVC_EXIT_USAGE, NULL, 0, 0, "unexpected argument "
 		    "'%s' (rule files go with --lint)", argv[first]);
-		goto usage;
+		return svc_err_fail(&e, cmd.name);
 	}
-	if (g.lint && first < argc) {
-		rc = svc_route_lint(NULL, g.c.now, argv + first,
-		    (size_t)(argc - first), stdout, &e);
-		if (rc < 0) {
-			svc_err_print(&e);
-			return svc_exit_flush(e.status);
-		}
-		if (!g.c.quiet)
-			svc_warn("%d finding%s", rc, rc == 1 ? "" : "s");
-		return svc_exit_flush(rc > 0 ? SVC_EXIT_REJECTS : SVC_EXIT_OK);
-	}
+	if (g.lint && first < argc)
+		return svc_opt_lint_status(&g.c, svc_route_lint(NULL, g.c.now,
+		    argv + first, (size_t)(argc - first), stdout, &e), &e);
 	if (svc_db_open(g.c.db, SVC_DB_RW, &db, &e) != 0) {
 		svc_err_print(&e);
 		return e.status;
@@ -118,17 +99,10 @@ main(int argc, char **argv)
 	ro.reassign = g.reassign;
 	ro.dry_run = g.c.dry_run;
 	if (g.lint) {
-		rc = svc_route_lint(db, g.c.now, NULL, 0, stdout, &e);
-		if (rc < 0) {
-			svc_err_print(&e);
-			status = e.status;
-		} else {
-			if (!g.c.quiet)
-				svc_warn("%d finding%s", rc, rc == 1 ? "" : "s");
-			status = rc > 0 ? SVC_EXIT_REJECTS : SVC_EXIT_OK;
-		}
+		status = svc_opt_lint_status(&g.c, svc_route_lint(db, g.c.now,
+		    NULL, 0, stdout, &e), &e);
 		svc_db_close(db);
-		return svc_exit_flush(status);
+		return status;
 	}
 	if (g.explain) {
 		if (svc_route_explain(db, &ro, g.explain, stdout, &e) != 0) {
@@ -138,45 +112,23 @@ main(int argc, char **argv)
 		svc_db_close(db);
 		return svc_exit_flush(status);
 	}
-	if (!g.all && !g.c.stdin_tty) {
-		if (svc_read_ids(stdin, "<stdin>", &ids, &nids, &empty, &e) != 0) {
-			svc_err_print(&e);
-			svc_db_close(db);
-			return e.status;
-		}
-	} else
-		empty = 1;
-	if (!g.c.stdout_tty || g.c.format_given)
-		out = svc_out_open(stdout, g.c.format, 7, cols);
-	ro.out = out;
-	rc = svc_route_run(db, &ro, empty ? NULL : ids, nids, &res, &e);
+	if (svc_read_ids_stdin(g.all, g.c.stdin_tty, &ids, &nids, &e) != 0) {
+		svc_err_print(&e);
+		svc_db_close(db);
+		return e.status;
+	}
+	ro.out = out = svc_opt_out(&g.c, 7, cols);
+	rc = svc_route_run(db, &ro, ids, nids, &res, &e);
 	if (rc != 0) {
 		svc_err_print(&e);
 		status = e.status;
-	} else if (!g.c.quiet) {
-		char missing[64] = "";
-
-		if (res.missing)
-			snprintf(missing, sizeof(missing), ", %lld not found",
-			    (long long)res.missing);
-		if (g.c.dry_run)
-			svc_warn("%lld tickets, %lld changed, %lld unrouted%s "
-			    "(dry run, nothing committed)", (long long)res.seen,
-			    (long long)res.changed, (long long)res.unrouted,
-			    missing);
-		else
-			svc_warn("%lld tickets, %lld changed, %lld unrouted%s "
-			    "(run %lld)", (long long)res.seen,
-			    (long long)res.changed, (long long)res.unrouted,
-			    missing, (long long)res.run);
-	}
-	if (out && svc_out_close(out) != 0 && status < SVC_EXIT_FATAL) {
-		svc_warn("write error on standard output");
-		status = SVC_EXIT_FATAL;
-	}
+	} else if (!g.c.quiet)
+		svc_warn("%lld tickets, %lld changed, %lld unrouted%s",
+		    (long long)res.seen, (long long)res.changed,
+		    (long long)res.unrouted, svc_opt_run_tag(&g.c, res.run,
+		    res.missing, tag, sizeof(tag)));
+	status = svc_opt_out_close(out, status);
 	svc_ids_free(ids, nids);
 	svc_db_close(db);
 	return svc_exit_flush(status);
-usage:
-	return svc_err_fail(&e, cmd.name);
 }

@@ -85,33 +85,6 @@ onopt(int id, const char *arg, void *ud, struct svc_err *e)
 	return 0;
 }
 
-/* Parse the command line of cmd; 1 when main should return *status. */
-static int
-parse(int argc, char **argv, const struct svc_cmd *c, struct cfg *g,
-    int *first, int *status, struct svc_err *e)
-{
-	struct svc_buf b = { 0 };
-	int rc = svc_opt_parse(argc, argv, c, &g->c, onopt, g, first, e);
-
-	if (rc == SVC_OPT_HELP) {
-		svc_opt_help(c, &b);
-		fputs(b.s, stdout);
-		svc_buf_free(&b);
-		*status = svc_exit_flush(SVC_EXIT_OK);
-		return 1;
-	}
-	if (rc == SVC_OPT_VERSION) {
-		printf("%s %s\n", cmd.name, SVC_VERSION);
-		*status = svc_exit_flush(SVC_EXIT_OK);
-		return 1;
-	}
-	if (rc < 0) {
-		*status = svc_err_fail(e, c->name);
-		return 1;
-	}
-	return 0;
-}
-
 static int
 calc(int argc, char **argv)
 {
@@ -125,7 +98,8 @@ calc(int argc, char **argv)
 
 	svc_err_clear(&e);
 	memset(&g, 0, sizeof(g));
-	if (parse(argc, argv, &calc_cmd, &g, &first, &status, &e))
+	if (svc_opt_start(argc, argv, &calc_cmd, &g.c, onopt, &g, &first,
+	    &status, &e))
 		return status;
 	if ((g.between == NULL) == (g.add == NULL)) {
 		svc_err_set(&e, SVC_EXIT_USAGE, NULL, 0, 0, "give one of --between "
@@ -193,10 +167,10 @@ main(int argc, char **argv)
 	struct svc_db *db = NULL;
 	struct svc_sla_opts so;
 	struct svc_sla_result res;
-	struct svc_out *out = NULL;
-	char **ids = NULL;
+	struct svc_out *out;
+	char **ids = NULL, tag[64];
 	size_t nids = 0;
-	int first, rc, empty = 0, status = SVC_EXIT_OK;
+	int first, status = SVC_EXIT_OK;
 
 	svc_err_progname(argv[0]);
 	svc_err_clear(&e);
@@ -205,7 +179,8 @@ main(int argc, char **argv)
 		return calc(argc - 1, argv + 1);
 	}
 	memset(&g, 0, sizeof(g));
-	if (parse(argc, argv, &cmd, &g, &first, &status, &e))
+	if (svc_opt_start(argc, argv, &cmd, &g.c, onopt, &g, &first, &status,
+	    &e))
 		return status;
 	if (first < argc) {
 		svc_err_set(&e, SVC_EXIT_USAGE, NULL, 0, 0, "unexpected argument "
@@ -224,17 +199,10 @@ main(int argc, char **argv)
 	so.dry_run = g.c.dry_run;
 	so.recompute = g.recompute;
 	if (g.lint) {
-		rc = svc_sla_lint(db, g.c.now, stdout, &e);
-		if (rc < 0) {
-			svc_err_print(&e);
-			status = e.status;
-		} else {
-			if (!g.c.quiet)
-				svc_warn("%d finding%s", rc, rc == 1 ? "" : "s");
-			status = rc > 0 ? SVC_EXIT_REJECTS : SVC_EXIT_OK;
-		}
+		status = svc_opt_lint_status(&g.c, svc_sla_lint(db, g.c.now,
+		    stdout, &e), &e);
 		svc_db_close(db);
-		return svc_exit_flush(status);
+		return status;
 	}
 	if (g.explain) {
 		if (svc_sla_explain(db, &so, g.explain, stdout, &e) != 0) {
@@ -244,41 +212,21 @@ main(int argc, char **argv)
 		svc_db_close(db);
 		return svc_exit_flush(status);
 	}
-	if (!g.all && !g.c.stdin_tty) {
-		if (svc_read_ids(stdin, "<stdin>", &ids, &nids, &empty, &e) != 0) {
-			svc_err_print(&e);
-			svc_db_close(db);
-			return e.status;
-		}
-	} else
-		empty = 1;
-	if (!g.c.stdout_tty || g.c.format_given)
-		out = svc_out_open(stdout, g.c.format, 7, cols);
-	so.out = out;
-	rc = svc_sla_run(db, &so, empty ? NULL : ids, nids, &res, &e);
-	if (rc != 0) {
+	if (svc_read_ids_stdin(g.all, g.c.stdin_tty, &ids, &nids, &e) != 0) {
+		svc_err_print(&e);
+		svc_db_close(db);
+		return e.status;
+	}
+	so.out = out = svc_opt_out(&g.c, 7, cols);
+	if (svc_sla_run(db, &so, ids, nids, &res, &e) != 0) {
 		svc_err_print(&e);
 		status = e.status;
-	} else if (!g.c.quiet) {
-		char missing[64] = "";
-
-		if (res.missing)
-			snprintf(missing, sizeof(missing), ", %lld not found",
-			    (long long)res.missing);
-		char how[64];
-
-		if (g.c.dry_run)
-			snprintf(how, sizeof(how), "dry run, nothing committed");
-		else
-			snprintf(how, sizeof(how), "run %lld", (long long)res.run);
-		svc_warn("%lld tickets, %lld clocks, %lld changed, %lld events%s "
-		    "(%s)", (long long)res.tickets, (long long)res.clocks,
-		    (long long)res.changed, (long long)res.events, missing, how);
-	}
-	if (out && svc_out_close(out) != 0 && status < SVC_EXIT_FATAL) {
-		svc_warn("write error on standard output");
-		status = SVC_EXIT_FATAL;
-	}
+	} else if (!g.c.quiet)
+		svc_warn("%lld tickets, %lld clocks, %lld changed, %lld events%s",
+		    (long long)res.tickets, (long long)res.clocks,
+		    (long long)res.changed, (long long)res.events,
+		    svc_opt_run_tag(&g.c, res.run, res.missing, tag, sizeof(tag)));
+	status = svc_opt_out_close(out, status);
 	svc_ids_free(ids, nids);
 	svc_db_close(db);
 	return svc_exit_flush(status);

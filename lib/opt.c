@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "opt.h"
+#include "out.h"
 #include "timeutil.h"
 
 enum {
@@ -295,4 +296,84 @@ out:
 	free(lo);
 	free(byid);
 	return rc;
+}
+
+/* ---- the parts every command's main shares ---- */
+
+int
+svc_opt_start(int argc, char **argv, const struct svc_cmd *cmd,
+    struct svc_common *c, svc_opt_fn fn, void *ud, int *optind_out,
+    int *status, struct svc_err *e)
+{
+	struct svc_buf b = { 0 };
+	int rc = svc_opt_parse(argc, argv, cmd, c, fn, ud, optind_out, e);
+
+	if (rc == SVC_OPT_HELP) {
+		svc_opt_help(cmd, &b);
+		fputs(b.s, stdout);
+		svc_buf_free(&b);
+		*status = svc_exit_flush(SVC_EXIT_OK);
+		return 1;
+	}
+	if (rc == SVC_OPT_VERSION) {
+		const char *sp = strchr(cmd->name, ' ');
+
+		/* "svc-sla calc" is svc-sla */
+		printf("%.*s %s\n", sp ? (int)(sp - cmd->name) : (int)strlen(
+		    cmd->name), cmd->name, SVC_VERSION);
+		*status = svc_exit_flush(SVC_EXIT_OK);
+		return 1;
+	}
+	if (rc < 0) {
+		*status = svc_err_fail(e, cmd->name);
+		return 1;
+	}
+	return 0;
+}
+
+int
+svc_opt_lint_status(const struct svc_common *c, int rc,
+    const struct svc_err *e)
+{
+	if (rc < 0) {
+		svc_err_print(e);
+		return svc_exit_flush(e->status);
+	}
+	if (!c->quiet)
+		svc_warn("%d finding%s", rc, rc == 1 ? "" : "s");
+	return svc_exit_flush(rc > 0 ? SVC_EXIT_REJECTS : SVC_EXIT_OK);
+}
+
+struct svc_out *
+svc_opt_out(const struct svc_common *c, size_t ncols,
+    const char *const *cols)
+{
+	if (c->stdout_tty && !c->format_given)
+		return NULL;
+	return svc_out_open(stdout, c->format, ncols, cols);
+}
+
+int
+svc_opt_out_close(struct svc_out *out, int status)
+{
+	if (out && svc_out_close(out) != 0 && status < SVC_EXIT_FATAL) {
+		svc_warn("write error on standard output");
+		return SVC_EXIT_FATAL;
+	}
+	return status;
+}
+
+const char *
+svc_opt_run_tag(const struct svc_common *c, int64_t run, int64_t missing,
+    char *buf, size_t n)
+{
+	char m[48] = "";
+
+	if (missing)
+		snprintf(m, sizeof(m), ", %lld not found", (long long)missing);
+	if (c->dry_run)
+		snprintf(buf, n, "%s (dry run, nothing committed)", m);
+	else
+		snprintf(buf, n, "%s (run %lld)", m, (long long)run);
+	return buf;
 }

@@ -75,4 +75,30 @@ int svc_opt_format(const char *s);
 /* Parse a delimiter: one character, or "tab", "\t", "comma", "semicolon". */
 int svc_opt_delim(const char *s);
 
+/* ---- the parts every command's main shares ---- */
+
+struct svc_out;
+
+/* svc_opt_parse, then --help, --version or a usage error: returns 1 when
+ * main should return *status (the help or version printed, or the error
+ * with its pointer to --help), 0 to go on. */
+int svc_opt_start(int argc, char **argv, const struct svc_cmd *cmd,
+    struct svc_common *c, svc_opt_fn fn, void *ud, int *optind_out,
+    int *status, struct svc_err *e);
+/* The exit status of a --lint that returned rc findings (or -1 with e):
+ * prints the error, or "N findings" unless quiet. */
+int svc_opt_lint_status(const struct svc_common *c, int rc,
+    const struct svc_err *e);
+/* The output table of a command: NULL when standard output is a terminal
+ * and no --format was given (the summary on stderr says enough). */
+struct svc_out *svc_opt_out(const struct svc_common *c, size_t ncols,
+    const char *const *cols);
+/* Close out (NULL is fine): status, or SVC_EXIT_FATAL with a message when
+ * writing failed. */
+int svc_opt_out_close(struct svc_out *out, int status);
+/* The end of a run's summary: ", M not found" when ids were missing,
+ * then " (run N)" or " (dry run, nothing committed)". */
+const char *svc_opt_run_tag(const struct svc_common *c, int64_t run,
+    int64_t missing, char *buf, size_t n);
+
 #endif

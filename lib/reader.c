@@ -748,3 +748,23 @@ svc_ids_free(char **ids, size_t n)
 		free(ids[i]);
 	free(ids);
 }
+
+int
+svc_read_ids_stdin(int all, int tty, char ***ids, size_t *n,
+    struct svc_err *e)
+{
+	int empty = 0;
+
+	*ids = NULL;
+	*n = 0;
+	if (all || tty)
+		return 0;
+	if (svc_read_ids(stdin, "<stdin>", ids, n, &empty, e) != 0)
+		return -1;
+	if (empty) {
+		svc_ids_free(*ids, *n);
+		*ids = NULL;
+		*n = 0;
+	}
+	return 0;
+}

@@ -85,5 +85,10 @@ void svc_to_utf8(int encoding, const char *s, size_t n, struct svc_buf *out);
 int svc_read_ids(FILE *fp, const char *name, char ***ids, size_t *n,
     int *empty, struct svc_err *e);
 void svc_ids_free(char **ids, size_t n);
+/* The tickets a command works on: the ids on standard input, or *ids NULL
+ * (all tickets) with all, when standard input is a terminal (tty) or
+ * when it is empty. */
+int svc_read_ids_stdin(int all, int tty, char ***ids, size_t *n,
+    struct svc_err *e);
 
 #endif

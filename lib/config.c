@@ -257,6 +257,10 @@ policies_check(const char *const *v, char *msg, size_t size, int *col)
 	return 0;
 }
 
+/* The version of a kind valid at ?1. */
+#define VERSION_AT "SELECT version FROM config_versions WHERE kind='%s' " \
+	"AND valid_from<=?1 ORDER BY version DESC LIMIT 1"
+
 int
 svc_config_select(struct svc_db *db, int64_t now, const char *kind,
     const char *cols, const char *where, const char *order,
@@ -265,15 +269,36 @@ svc_config_select(struct svc_db *db, int64_t now, const char *kind,
 	struct svc_buf sql = { 0 };
 	int rc;
 
-	svc_buf_printf(&sql, "SELECT %s FROM \"%s\" WHERE version=(SELECT "
-	    "version FROM config_versions WHERE kind='%s' AND valid_from<=? "
-	    "ORDER BY version DESC LIMIT 1) AND (%s) ORDER BY %s", cols, kind,
-	    kind, where, order);
+	svc_buf_printf(&sql, "SELECT %s FROM \"%s\" WHERE version=(" VERSION_AT
+	    ") AND (%s) ORDER BY %s", cols, kind, kind, where, order);
 	rc = svc_db_prepare(db, sql.s, st, e);
 	svc_buf_free(&sql);
 	if (rc == 0)
 		sqlite3_bind_int64(*st, 1, now);
 	return rc;
+}
+
+int
+svc_config_version(struct svc_db *db, int64_t now, const char *kind,
+    int64_t *version, struct svc_err *e)
+{
+	struct svc_buf sql = { 0 };
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*version = 0;
+	svc_buf_printf(&sql, VERSION_AT, kind);
+	rc = svc_db_prepare(db, sql.s, &st, e);
+	svc_buf_free(&sql);
+	if (rc != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*version = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return svc_db_fail(db, rc, e, "reading configuration versions");
+	return 0;
 }
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -46,6 +46,10 @@ int svc_config_select(struct svc_db *db, int64_t now, const char *kind,
     const char *cols, const char *where, const char *order,
     sqlite3_stmt **st, struct svc_err *e);
 
+/* The version of kind valid at now into *version (0 when none). */
+int svc_config_version(struct svc_db *db, int64_t now, const char *kind,
+    int64_t *version, struct svc_err *e);
+
 /* The descriptor of kind, or NULL when kind is not a configuration kind. */
 const struct svc_ckind *svc_config_kind(int kind);
 

@@ -95,14 +95,15 @@ svc_lint_source(struct svc_db *db, int64_t now, const char *kind,
     char *file, size_t n, struct svc_err *e)
 {
 	sqlite3_stmt *st = NULL;
+	int64_t version;
 
 	snprintf(file, n, "%s", kind);
-	if (svc_db_prepare(db, "SELECT r.source FROM config_versions v JOIN "
-	    "runs r ON r.id=v.run WHERE v.kind=? AND v.valid_from<=? ORDER BY "
-	    "v.version DESC LIMIT 1", &st, e) != 0)
+	if (svc_config_version(db, now, kind, &version, e) != 0 ||
+	    svc_db_prepare(db, "SELECT r.source FROM config_versions v JOIN "
+	    "runs r ON r.id=v.run WHERE v.kind=? AND v.version=?", &st, e) != 0)
 		return -1;
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 2, version);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
 		snprintf(file, n, "%s", sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);

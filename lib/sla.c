@@ -219,14 +219,9 @@ load(struct sla *x, struct svc_err *e)
 	int f, attrs = 0;
 
 	memset(used, 0, sizeof(used));
-	if (svc_db_prepare(x->db, "SELECT version FROM config_versions WHERE "
-	    "kind='policies' AND valid_from<=? ORDER BY version DESC LIMIT 1",
-	    &st, e) != 0)
+	if (svc_config_version(x->db, x->o->now, "policies", &x->version, e)
+	    != 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, x->o->now);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		x->version = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
 	if (x->version == 0)
 		return svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0, "no SLA "
 		    "policies valid at --now (load them with svc-import --kind "
@@ -1403,9 +1398,13 @@ svc_sla_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
 {
 	sqlite3_stmt *st = NULL;
 	struct lintctx l;
+	struct sla x;
+	struct svc_sla_opts o;
+	struct svc_sla_result res;
 	char pf[300], cf[300], hf[300];
 	int findings = 0, y;
 	unsigned mo, d;
+	int64_t calver;
 	struct svc_err ce;
 
 	if (svc_lint_stored(db, now, "policies", "metric", fp, &findings, e)
@@ -1413,10 +1412,13 @@ svc_sla_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
 	    svc_lint_source(db, now, "calendars", cf, sizeof(cf), e) ||
 	    svc_lint_source(db, now, "holidays", hf, sizeof(hf), e))
 		return -1;
+	memset(&o, 0, sizeof(o));
+	o.now = now;
+	start(&x, db, &o, &res);	/* for its calendars, loaded once each */
 	/* policies: calendars and warn thresholds */
 	if (svc_config_select(db, now, "policies", "policy, line, unit, "
 	    "calendar, warn_at", "1", "rowno", &st, e) != 0)
-		return -1;
+		goto fail;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *pol = (const char *)sqlite3_column_text(st, 0);
 		long line = (long)sqlite3_column_int64(st, 1);
@@ -1424,16 +1426,13 @@ svc_sla_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
 		const char *cal = (const char *)sqlite3_column_text(st, 3);
 		const char *warn = (const char *)sqlite3_column_text(st, 4);
 		int pct[SVC_SLA_MAXWARN], n, k;
-		struct svc_cal *c;
 
-		if (cal && (unit == NULL || strcmp(unit, "business") == 0)) {
-			svc_err_clear(&ce);
-			if ((c = svc_cal_load(db, now, cal, &ce)) == NULL) {
-				fprintf(fp, "%s:%ld: policy %s: calendar '%s' does "
-				    "not exist\n", pf, line, pol, cal);
-				findings++;
-			}
-			svc_cal_free(c);
+		svc_err_clear(&ce);
+		if (cal && (unit == NULL || strcmp(unit, "business") == 0) &&
+		    calendar(&x, cal, &ce) == NULL) {
+			fprintf(fp, "%s:%ld: policy %s: calendar '%s' does not "
+			    "exist\n", pf, line, pol, cal);
+			findings++;
 		}
 		if (warn && svc_sla_warn(warn, pct, &n) == 0)
 			for (k = 0; k < n; k++)
@@ -1453,14 +1452,14 @@ svc_sla_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
 	    &mo, &d);
 	if (svc_config_select(db, now, "calendars", "DISTINCT calendar", "1",
 	    "calendar", &st, e) != 0)
-		return -1;
+		goto fail;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
 		struct svc_cal *c;
 		int64_t t;
 
 		svc_err_clear(&ce);
-		if ((c = svc_cal_load(db, now, name, &ce)) == NULL)
+		if ((c = calendar(&x, name, &ce)) == NULL)
 			continue;
 		svc_cal_lint(c, y, lint_msg, &l);
 		if (svc_cal_next_open(c, now, &t, &ce) != 0) {
@@ -1468,16 +1467,16 @@ svc_sla_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
 			    "twenty years of --now)\n", cf, name);
 			l.findings++;
 		}
-		svc_cal_free(c);
 	}
 	sqlite3_finalize(st);
+	sla_free(&x);
 	/* holidays of calendars that do not exist */
-	if (svc_config_select(db, now, "holidays", "line, calendar, date",
-	    "calendar NOT IN (SELECT calendar FROM calendars WHERE "
-	    "version=(SELECT version FROM config_versions WHERE "
-	    "kind='calendars' AND valid_from<=?1 ORDER BY version DESC LIMIT "
-	    "1))", "rowno", &st, e) != 0)
+	if (svc_config_version(db, now, "calendars", &calver, e) != 0 ||
+	    svc_config_select(db, now, "holidays", "line, calendar, date",
+	    "calendar NOT IN (SELECT calendar FROM calendars WHERE version=?2)",
+	    "rowno", &st, e) != 0)
 		return -1;
+	sqlite3_bind_int64(st, 2, calver);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		fprintf(fp, "%s:%lld: holiday %s: calendar '%s' does not "
 		    "exist\n", hf, (long long)sqlite3_column_int64(st, 0),
@@ -1486,4 +1485,7 @@ svc_sla_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
 	}
 	sqlite3_finalize(st);
 	return findings + l.findings;
+fail:
+	sla_free(&x);
+	return -1;
 }

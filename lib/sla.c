@@ -137,6 +137,7 @@ struct pt {
 /* A stretch of a clock: running, or paused in status. */
 struct seg {
 	int64_t a, b;
+	int64_t w;		/* working seconds, 0 when paused */
 	int paused;
 	const char *status;
 };
@@ -152,7 +153,10 @@ struct cyc {
 struct clock {
 	int metric;
 	int64_t cycle;
-	char *policy, *calendar, *owner, *group, *reason;
+	/* a computed clock borrows policy and calendar from its policy; own
+	 * holds what the clock allocated (stored text, breach details) */
+	const char *policy, *calendar, *owner, *group, *reason;
+	char *own[5];
 	const char *state;
 	char statebuf[16];
 	int64_t pver, target, start, stop, due, odue, elapsed, paused;
@@ -349,11 +353,10 @@ prepare(struct sla *x, int all, struct svc_err *e)
 static void
 clock_free(struct clock *c)
 {
-	free(c->policy);
-	free(c->calendar);
-	free(c->owner);
-	free(c->group);
-	free(c->reason);
+	size_t i;
+
+	for (i = 0; i < sizeof(c->own) / sizeof(c->own[0]); i++)
+		free(c->own[i]);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -728,7 +731,7 @@ addm(const struct policy *p, int64_t t, int64_t secs, int64_t *out,
 	return 0;
 }
 
-/* When does the clock over the segments reach need?  -1 in *out when it
+/* When does the clock over the segments (measured by compute) reach need?  -1 in *out when it
  * is paused at the end before reaching it. */
 static int
 reach(struct sla *x, const struct policy *p, int64_t need, int64_t *out,
@@ -738,14 +741,11 @@ reach(struct sla *x, const struct policy *p, int64_t need, int64_t *out,
 
 	*out = -1;
 	for (i = 0; i < x->ns; i++) {
-		int64_t w;
-
 		if (x->s[i].paused)
 			continue;
-		w = measure(p, x->s[i].a, x->s[i].b);
-		if (w >= need)
+		if (x->s[i].w >= need)
 			return addm(p, x->s[i].a, need, out, e);
-		need -= w;
+		need -= x->s[i].w;
 	}
 	if (x->ns > 0 && !x->s[x->ns - 1].paused)
 		return addm(p, x->s[x->ns - 1].b, need, out, e);
@@ -857,19 +857,20 @@ compute(struct sla *x, const struct svc_tk *t, const struct policy *p,
 	end = completed ? cy->stop : now;
 	if (end < cy->start)
 		end = cy->start;
-	c->policy = svc_xstrdup(p->name);
-	c->calendar = svc_xstrdup(p->calname);
+	c->policy = p->name;
+	c->calendar = p->calname;
 	c->pver = x->version;
 	c->target = p->target;
 	c->start = cy->start;
 	c->stop = cy->stop;
 	segments(x, p, cy->start, end);
 	c->elapsed = c->paused = 0;
-	for (i = 0; i < x->ns; i++)
+	for (i = 0; i < x->ns; i++) {
+		x->s[i].w = x->s[i].paused ? 0 : measure(p, x->s[i].a, x->s[i].b);
 		if (x->s[i].paused)
 			c->paused += x->s[i].b - x->s[i].a;
-		else
-			c->elapsed += measure(p, x->s[i].a, x->s[i].b);
+		c->elapsed += x->s[i].w;
+	}
 	lastpaused = x->ns > 0 && x->s[x->ns - 1].paused;
 	if (reach(x, p, p->target, &c->due, e) != 0 ||
 	    addm(p, cy->start, p->target, &c->odue, e) != 0)
@@ -893,13 +894,13 @@ compute(struct sla *x, const struct svc_tk *t, const struct policy *p,
 		const char *s;
 		size_t k;
 
-		c->owner = o ? svc_xstrdup(o) : NULL;
-		c->group = g ? svc_xstrdup(g) : NULL;
+		c->owner = c->own[2] = o ? svc_xstrdup(o) : NULL;
+		c->group = c->own[3] = g ? svc_xstrdup(g) : NULL;
 		s = NULL;
 		for (k = 0; k < x->np && x->p[k].at <= c->breached_at; k++)
 			s = x->p[k].status;
 		fmt_dur(p->target, d1, sizeof(d1));
-		c->reason = svc_xasprintf("%s %s target passed with status "
+		c->reason = c->own[4] = svc_xasprintf("%s %s target passed with status "
 		    "'%s'%s%s", d1, p->business ? "business" : "calendar",
 		    s ? s : "", o ? " and assignee " : " and no assignee",
 		    o ? o : "");
@@ -995,9 +996,9 @@ stored(struct sla *x, const char *id, struct svc_err *e)
 		c->metric = svc_sla_metric((const char *)
 		    sqlite3_column_text(x->clk, 0));
 		c->cycle = sqlite3_column_int64(x->clk, 1);
-		c->policy = svc_col_dup(x->clk, 2);
+		c->policy = c->own[0] = svc_col_dup(x->clk, 2);
 		c->pver = sqlite3_column_int64(x->clk, 3);
-		c->calendar = svc_col_dup(x->clk, 4);
+		c->calendar = c->own[1] = svc_col_dup(x->clk, 4);
 		c->target = sqlite3_column_int64(x->clk, 5);
 		c->start = sqlite3_column_int64(x->clk, 6);
 		c->stop = col_time(x->clk, 7);
@@ -1010,9 +1011,9 @@ stored(struct sla *x, const char *id, struct svc_err *e)
 		c->state = c->statebuf;
 		c->breached = sqlite3_column_int(x->clk, 13);
 		c->breached_at = col_time(x->clk, 14);
-		c->owner = svc_col_dup(x->clk, 15);
-		c->group = svc_col_dup(x->clk, 16);
-		c->reason = svc_col_dup(x->clk, 17);
+		c->owner = c->own[2] = svc_col_dup(x->clk, 15);
+		c->group = c->own[3] = svc_col_dup(x->clk, 16);
+		c->reason = c->own[4] = svc_col_dup(x->clk, 17);
 	}
 	if (rc != SQLITE_DONE)
 		return svc_db_fail(x->db, rc, e, "reading SLA clocks");
@@ -1098,7 +1099,7 @@ explain_clock(struct sla *x, const struct policy *p, const struct clock *c)
 	for (i = 0; i < x->ns; i++) {
 		fmt_time(x->s[i].a, a, sizeof(a));
 		fmt_time(x->s[i].b, b, sizeof(b));
-		fmt_dur(measure(p, x->s[i].a, x->s[i].b), d, sizeof(d));
+		fmt_dur(x->s[i].w, d, sizeof(d));
 		if (x->s[i].paused)
 			fprintf(x->fp, "    paused    %s .. %s (status '%s')\n", a,
 			    b, x->s[i].status);
@@ -1212,12 +1213,8 @@ ticket(struct sla *x, struct svc_tk *t, struct svc_err *e)
 					continue;
 				/* no policy applies any more */
 				c = *old;
-				c.policy = svc_xstrdup(old->policy);
-				c.calendar = svc_xstrdup(old->calendar);
-				c.owner = old->owner ? svc_xstrdup(old->owner) : NULL;
-				c.group = old->group ? svc_xstrdup(old->group) : NULL;
-				c.reason = old->reason ? svc_xstrdup(old->reason) :
-				    NULL;
+				/* borrowed: old outlives c */
+				memset(c.own, 0, sizeof(c.own));
 				c.state = "cancelled";
 				c.stop = x->o->now;
 			} else if (compute(x, t, p, &cy[i], &c, e) != 0) {

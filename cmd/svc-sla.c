@@ -117,12 +117,7 @@ calc(int argc, char **argv)
 		    svc_time_parse_opt("--between", argv[first], &b, &e) != 0)
 			return svc_err_fail(&e, calc_cmd.name);
 	} else {
-		char *end;
-		long long v = strtoll(g.add, &end, 10);
-
-		if (end != g.add && *end == '\0' && v >= 0)
-			secs = v;
-		else if (svc_sla_target(g.add, &secs) != 0) {
+		if (svc_sla_seconds(g.add, &secs) != 0) {
 			svc_err_set(&e, SVC_EXIT_USAGE, NULL, 0, 0, "--add: '%s' is "
 			    "not a number of seconds or a duration such as 4h",
 			    g.add);

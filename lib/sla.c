@@ -70,6 +70,21 @@ svc_sla_target(const char *s, int64_t *secs)
 	return 0;
 }
 
+int
+svc_sla_seconds(const char *s, int64_t *secs)
+{
+	int64_t v = 0;
+	const char *p = s;
+
+	while (isdigit((unsigned char)*p) && v <= 100000000000LL)
+		v = v * 10 + (*p++ - '0');
+	if (p != s && *p == '\0') {
+		*secs = v;
+		return 0;
+	}
+	return svc_sla_target(s, secs);
+}
+
 static int
 int_cmp(const void *a, const void *b)
 {

@@ -36,6 +36,8 @@ const char *svc_sla_metric_name(int m);
 /* A target: one or more number+unit pairs, units d (24 hours), h, m, s:
  * "4h", "30m", "2d", "1h30m".  Returns 0 with *secs > 0, or -1. */
 int svc_sla_target(const char *s, int64_t *secs);
+/* A number of seconds (0 or more), or a target such as 4h.  0 or -1. */
+int svc_sla_seconds(const char *s, int64_t *secs);
 /* A list of whole percentages "50,75,90" (at most SVC_SLA_MAXWARN, each
  * above 0), sorted into pct[0..*n).  Returns 0 or -1. */
 int svc_sla_warn(const char *s, int *pct, int *n);

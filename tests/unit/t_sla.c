@@ -39,6 +39,13 @@ main(void)
 	ok(svc_sla_target("h", &s) != 0, "a unit without a number is refused");
 	ok(svc_sla_target("-1h", &s) != 0, "a negative target is refused");
 
+	ok(svc_sla_seconds("0", &s) == 0 && s == 0, "seconds: 0");
+	ok(svc_sla_seconds("5400", &s) == 0 && s == 5400, "seconds: a number");
+	ok(svc_sla_seconds("90m", &s) == 0 && s == 5400, "seconds: a duration");
+	ok(svc_sla_seconds("-5", &s) != 0, "seconds: negative is refused");
+	ok(svc_sla_seconds("soon", &s) != 0, "seconds: words are refused");
+	ok(svc_sla_seconds("999999999999999", &s) != 0, "seconds: too large is refused");
+
 	ok(svc_sla_warn("90,50,75", pct, &n) == 0 && n == 3 && pct[0] == 50 &&
 	    pct[1] == 75 && pct[2] == 90, "warn list sorted");
 	ok(svc_sla_warn("50%, 80%", pct, &n) == 0 && n == 2 && pct[1] == 80,

@@ -20,7 +20,7 @@ enum {
 };
 
 static const struct svc_opt opts[] = {
-	{ "kind", 0, 1, "KIND", "what the file holds: tickets (default), events, people, catalog, priority, routing, classify, calendars, holidays, policies", O_KIND },
+	{ "kind", 0, 1, "KIND", "what the file holds: tickets (default), events, people, catalog, priority, routing, classify, calendars, holidays, policies, escalations, reasons", O_KIND },
 	{ "map", 0, 1, "FIELD=COLUMN", "read FIELD from COLUMN (repeatable)", O_MAP },
 	{ "map-file", 0, 1, "FILE", "mappings from a CSV of field,source rows", O_MAPFILE },
 	{ "profile", 0, 1, "NAME", "built-in mapping: servicenow, zendesk, jira, freshdesk", O_PROFILE },
@@ -146,7 +146,7 @@ onopt(int id, const char *arg, void *ud, struct svc_err *e)
 			return svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0,
 			    "unknown kind '%s' (use tickets, events, people, "
 			    "catalog, priority, routing, classify, calendars, "
-			    "holidays or policies)", arg);
+			    "holidays, policies, escalations or reasons)", arg);
 		break;
 	case O_MAP:
 		return add_map(g, (char *)arg, e);
@@ -218,7 +218,8 @@ onopt(int id, const char *arg, void *ud, struct svc_err *e)
 			return svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0,
 			    "--export takes a configuration kind (people, "
 			    "catalog, priority, routing, classify, calendars, "
-			    "holidays, policies), not '%s'", arg);
+			    "holidays, policies, escalations, reasons), not "
+			    "'%s'", arg);
 		break;
 	case O_VALIDFROM:
 		g->valid_from = arg;

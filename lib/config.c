@@ -257,6 +257,60 @@ policies_check(const char *const *v, char *msg, size_t size, int *col)
 	return 0;
 }
 
+static const struct svc_ccol escalations_cols[] = {
+	{ "rule", SVC_CT_TEXT, 1 }, { "order", SVC_CT_INT, 1 },
+	{ "when", SVC_CT_COND, 0 }, { "level", SVC_CT_INT, 1 },
+	{ "notify", SVC_CT_TEXT, 1 }, { "urgent", SVC_CT_BOOL, 0 },
+	{ "repeat_every", SVC_CT_TEXT, 0 },
+};
+
+static int
+escalations_check(const char *const *v, char *msg, size_t size, int *col)
+{
+	int64_t secs;
+
+	if (strtol(v[3], NULL, 10) < 1) {
+		*col = 3;
+		snprintf(msg, size, "column 'level': levels count from 1 (1 team, "
+		    "2 owner, 3 leadership)");
+		return -1;
+	}
+	if (strpbrk(v[4], " ,;")) {
+		*col = 4;
+		snprintf(msg, size, "column 'notify': '%.60s' is not one role "
+		    "(assignee, group_lead, manager, service_owner, kpi_owner, "
+		    "controller), user or e-mail address", v[4]);
+		return -1;
+	}
+	if (v[6] && svc_sla_target(v[6], &secs) != 0) {
+		*col = 6;
+		snprintf(msg, size, "column 'repeat_every': '%.60s' is not a "
+		    "duration such as 30m, 4h or 1d", v[6]);
+		return -1;
+	}
+	return 0;
+}
+
+static const struct svc_ccol reasons_cols[] = {
+	{ "reason", SVC_CT_TEXT, 1 }, { "description", SVC_CT_TEXT, 0 },
+};
+
+static int
+reasons_check(const char *const *v, char *msg, size_t size, int *col)
+{
+	const char *p;
+
+	for (p = v[0]; *p; p++)
+		if (!(*p == '_' || *p == '-' || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9'))) {
+			*col = 0;
+			snprintf(msg, size, "column 'reason': '%.60s' is not a code "
+			    "of lower-case letters, digits, _ and -", v[0]);
+			return -1;
+		}
+	return 0;
+}
+
 /* The version of a kind valid at ?1. */
 #define VERSION_AT "SELECT version FROM config_versions WHERE kind='%s' " \
 	"AND valid_from<=?1 ORDER BY version DESC LIMIT 1"
@@ -325,6 +379,15 @@ static const struct svc_ckind kinds[] = {
 	    N(holidays_cols), -1, 1, holidays_check, NULL },
 	{ SVC_KIND_POLICIES, "policies", "policies", policies_cols,
 	    N(policies_cols), -1, 1, policies_check, NULL },
+	{ SVC_KIND_ESCALATIONS, "escalations", "escalations",
+	    escalations_cols, N(escalations_cols), -1, 1, escalations_check,
+	    "SELECT b.line, 'rule ''' || b.rule || ''' level ' || b.level || "
+	    "' is already on line ' || a.line FROM escalations a JOIN "
+	    "escalations b ON b.version=a.version AND b.rule=a.rule AND "
+	    "b.level=a.level AND b.rowno>a.rowno WHERE a.version=?1 ORDER BY "
+	    "b.rowno LIMIT 1" },
+	{ SVC_KIND_REASONS, "reasons", "reasons", reasons_cols,
+	    N(reasons_cols), 0, 1, reasons_check, NULL },
 };
 
 const struct svc_ckind *

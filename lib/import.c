@@ -196,6 +196,10 @@ svc_import_kind(const char *name)
 		return SVC_KIND_HOLIDAYS;
 	if (strcmp(name, "policies") == 0)
 		return SVC_KIND_POLICIES;
+	if (strcmp(name, "escalations") == 0)
+		return SVC_KIND_ESCALATIONS;
+	if (strcmp(name, "reasons") == 0)
+		return SVC_KIND_REASONS;
 	return -1;
 }
 
@@ -204,9 +208,9 @@ svc_import_kind_name(int kind)
 {
 	static const char *const n[] = { "", "tickets", "events", "people",
 	    "catalog", "priority", "routing", "classify", "calendars",
-	    "holidays", "policies" };
+	    "holidays", "policies", "escalations", "reasons" };
 
-	return kind >= 1 && kind <= SVC_KIND_POLICIES ? n[kind] : "";
+	return kind >= 1 && kind <= SVC_KIND_REASONS ? n[kind] : "";
 }
 
 static int
@@ -2174,9 +2178,10 @@ too_many_rejects(struct imp *im, const struct svc_ckind *ck, struct svc_err *e)
 		return 0;
 	if (ck != NULL)
 		return svc_err_set(e, SVC_EXIT_FATAL, im->file, 0, 0,
-		    "%lld of %lld rows rejected; a %s file loads whole "
+		    "%lld of %lld rows rejected; %s %s file loads whole "
 		    "or not at all, nothing was committed",
-		    (long long)res->rejected, (long long)res->rows_in, ck->name);
+		    (long long)res->rejected, (long long)res->rows_in,
+		    strchr("aeiou", ck->name[0]) ? "an" : "a", ck->name);
 	if (o->max_rejects >= 0)
 		return svc_err_set(e, SVC_EXIT_FATAL, im->file, 0, 0,
 		    "%lld of %lld rows rejected, more than --max-rejects %lld; "

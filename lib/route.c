@@ -11,6 +11,7 @@
 #include "cond.h"
 #include "config.h"
 #include "map.h"
+#include "people.h"
 #include "reader.h"
 #include "route.h"
 #include "rulelint.h"
@@ -37,17 +38,6 @@ struct cell {
 	int64_t impact, urgency, priority;
 };
 
-struct person {
-	char *user, *groups, *skills, *calendar;
-	int64_t capacity, load;
-	int active;
-	int off;		/* 1: the working calendar is closed at now */
-};
-
-struct cat {
-	char *category, *subcategory, *service, *owner, *group;
-};
-
 struct rt {
 	struct svc_db *db;
 	const struct svc_route_opts *o;
@@ -60,13 +50,12 @@ struct rt {
 	int64_t pmin, pmax;
 	struct rule *mods;
 	size_t nmods;
-	struct person *people;
-	size_t npeople;
-	struct cat *cats;
-	size_t ncats;
+	struct svc_dir dir;		/* people (load: open tickets; off:
+					 * the calendar is closed at now) and
+					 * catalog */
 	struct rr *rr;			/* round-robin turns, kept in memory */
 	size_t nrr;
-	struct person **cand;		/* candidates of one choice */
+	struct svc_person **cand;		/* candidates of one choice */
 	int cols[SVC_NFIELDS];		/* the fields read, after rowid */
 	int ncols, want_attrs;
 	sqlite3_stmt *sel, *upd, *rr_set;
@@ -189,42 +178,8 @@ load(struct rt *r, struct svc_err *e)
 		r->ncells++;
 	}
 	sqlite3_finalize(st);
-	if (svc_config_select(r->db, r->o->now, "people", "user, groups, skills, "
-	    "capacity, calendar, active", "1", "user", &st, e) != 0)
+	if (svc_dir_load(r->db, r->o->now, &r->dir, e) != 0)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct person *p;
-
-		r->people = svc_xrealloc(r->people, (r->npeople + 1) *
-		    sizeof(*r->people));
-		p = &r->people[r->npeople++];
-		memset(p, 0, sizeof(*p));
-		p->user = svc_col_dup(st, 0);
-		p->groups = svc_col_dup(st, 1);
-		p->skills = svc_col_dup(st, 2);
-		p->capacity = sqlite3_column_type(st, 3) == SQLITE_NULL ? 1 :
-		    sqlite3_column_int64(st, 3);
-		p->calendar = svc_col_dup(st, 4);
-		p->active = sqlite3_column_type(st, 5) == SQLITE_NULL ||
-		    sqlite3_column_int(st, 5) != 0;
-	}
-	sqlite3_finalize(st);
-	if (svc_config_select(r->db, r->o->now, "catalog", "category, subcategory, "
-	    "service, owner, default_group", "1", "rowno", &st, e) != 0)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct cat *c;
-
-		r->cats = svc_xrealloc(r->cats, (r->ncats + 1) *
-		    sizeof(*r->cats));
-		c = &r->cats[r->ncats++];
-		c->category = svc_col_dup(st, 0);
-		c->subcategory = svc_col_dup(st, 1);
-		c->service = svc_col_dup(st, 2);
-		c->owner = svc_col_dup(st, 3);
-		c->group = svc_col_dup(st, 4);
-	}
-	sqlite3_finalize(st);
 	if (duty(r, e) != 0)
 		return -1;
 	/* round-robin turns */
@@ -238,9 +193,9 @@ load(struct rt *r, struct svc_err *e)
 		r->rr[r->nrr++].dirty = 0;
 	}
 	sqlite3_finalize(st);
-	r->cand = svc_xcalloc(r->npeople + 1, sizeof(*r->cand));
+	r->cand = svc_xcalloc(r->dir.npeople + 1, sizeof(*r->cand));
 	/* open tickets per person */
-	if (r->npeople > 0) {
+	if (r->dir.npeople > 0) {
 		size_t i;
 
 		if (svc_db_prepare(r->db, "SELECT assignee, count(*) FROM tickets "
@@ -250,10 +205,10 @@ load(struct rt *r, struct svc_err *e)
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *u = (const char *)sqlite3_column_text(st, 0);
 
-			for (i = 0; i < r->npeople; i++)
-				if (r->people[i].user && u &&
-				    strcmp(r->people[i].user, u) == 0)
-					r->people[i].load = sqlite3_column_int64(st, 1);
+			for (i = 0; i < r->dir.npeople; i++)
+				if (r->dir.people[i].user && u &&
+				    strcmp(r->dir.people[i].user, u) == 0)
+					r->dir.people[i].load = sqlite3_column_int64(st, 1);
 		}
 		sqlite3_finalize(st);
 	}
@@ -268,26 +223,12 @@ rt_free(struct rt *r)
 	rules_free(r->rules, r->nrules);
 	rules_free(r->cls, r->ncls);
 	rules_free(r->mods, r->nmods);
-	for (i = 0; i < r->npeople; i++) {
-		free(r->people[i].user);
-		free(r->people[i].groups);
-		free(r->people[i].skills);
-		free(r->people[i].calendar);
-	}
-	for (i = 0; i < r->ncats; i++) {
-		free(r->cats[i].category);
-		free(r->cats[i].subcategory);
-		free(r->cats[i].service);
-		free(r->cats[i].owner);
-		free(r->cats[i].group);
-	}
+	svc_dir_free(&r->dir);
 	for (i = 0; i < r->nrr; i++)
 		free(r->rr[i].key);
 	free(r->rr);
 	free(r->cand);
 	free(r->cells);
-	free(r->people);
-	free(r->cats);
 	sqlite3_finalize(r->sel);
 	sqlite3_finalize(r->upd);
 	sqlite3_finalize(r->rr_set);
@@ -434,7 +375,7 @@ prioritise(struct rt *r, struct svc_tk *t, struct decision *d, struct svc_buf *e
 
 /* Is p active and on duty?  Explains why not. */
 static int
-available(const struct person *p, struct svc_buf *ex)
+available(const struct svc_person *p, struct svc_buf *ex)
 {
 	if (p->user == NULL || !p->active) {
 		if (ex && p->user)
@@ -457,19 +398,19 @@ duty(struct rt *r, struct svc_err *e)
 {
 	size_t i, k;
 
-	for (i = 0; i < r->npeople; i++) {
-		struct person *p = &r->people[i];
+	for (i = 0; i < r->dir.npeople; i++) {
+		struct svc_person *p = &r->dir.people[i];
 		struct svc_cal *c;
 		struct svc_err ce;
 
 		if (p->calendar == NULL || strcmp(p->calendar, "24x7") == 0)
 			continue;
 		for (k = 0; k < i; k++)
-			if (r->people[k].calendar &&
-			    strcmp(r->people[k].calendar, p->calendar) == 0)
+			if (r->dir.people[k].calendar &&
+			    strcmp(r->dir.people[k].calendar, p->calendar) == 0)
 				break;
 		if (k < i) {
-			p->off = r->people[k].off;
+			p->off = r->dir.people[k].off;
 			continue;
 		}
 		svc_err_clear(&ce);
@@ -530,16 +471,16 @@ rr_save(struct rt *r, struct svc_err *e)
 }
 
 /* Choose a person of group by strategy; NULL when nobody is available. */
-static struct person *
+static struct svc_person *
 choose(struct rt *r, const struct rule *x, const char *group,
     struct svc_buf *ex)
 {
-	struct person *best = NULL, **cand = r->cand;
+	struct svc_person *best = NULL, **cand = r->cand;
 	size_t i, n = 0;
 	const char *strategy = x->v[RV_STRATEGY] ? x->v[RV_STRATEGY] : "least_loaded";
 
-	for (i = 0; i < r->npeople; i++) {
-		struct person *p = &r->people[i];
+	for (i = 0; i < r->dir.npeople; i++) {
+		struct svc_person *p = &r->dir.people[i];
 
 		if (!svc_in_list(p->groups, group) || !available(p, ex))
 			continue;
@@ -574,7 +515,7 @@ choose(struct rt *r, const struct rule *x, const char *group,
 	}
 	/* least_loaded and skills: fewest open tickets per capacity */
 	for (i = 0; i < n; i++) {
-		struct person *p = cand[i];
+		struct svc_person *p = cand[i];
 		int64_t cap = p->capacity > 0 ? p->capacity : 1;
 
 		if (ex)
@@ -590,54 +531,13 @@ choose(struct rt *r, const struct rule *x, const char *group,
 	return best;
 }
 
-static const struct cat *
-catalog_for(struct rt *r, struct svc_tk *t)
-{
-	const struct cat *best = NULL;
-	int bestn = -1;
-	size_t i;
-
-	for (i = 0; i < r->ncats; i++) {
-		const struct cat *c = &r->cats[i];
-		const char *v[3] = { t->s[SVC_F_CATEGORY], t->s[SVC_F_SUBCATEGORY],
-		    t->s[SVC_F_SERVICE] };
-		const char *w[3] = { c->category, c->subcategory, c->service };
-		int k, n = 0, ok = 1;
-
-		for (k = 0; k < 3 && ok; k++) {
-			if (w[k] == NULL)
-				continue;
-			if (v[k] == NULL || strcasecmp(v[k], w[k]) != 0)
-				ok = 0;
-			else
-				n++;
-		}
-		if (ok && n > bestn && (c->group || c->owner)) {
-			best = c;
-			bestn = n;
-		}
-	}
-	return best;
-}
-
-static struct person *
-person(struct rt *r, const char *user)
-{
-	size_t i;
-
-	for (i = 0; user && i < r->npeople; i++)
-		if (strcmp(r->people[i].user, user) == 0)
-			return &r->people[i];
-	return NULL;
-}
-
 static void
 set_owner(struct rt *r, struct svc_tk *t, struct decision *d, const char *group,
     const char *assignee, const char *why)
 {
 	char num[32];
 	const char *old_a = svc_tk_text(t, SVC_F_ASSIGNEE, num, sizeof(num));
-	struct person *p;
+	struct svc_person *p;
 
 	if (group && !(t->v[SVC_F_GROUP_NAME].present &&
 	    strcmp(t->s[SVC_F_GROUP_NAME], group) == 0)) {
@@ -646,12 +546,12 @@ set_owner(struct rt *r, struct svc_tk *t, struct decision *d, const char *group,
 		d->detail[SVC_F_GROUP_NAME] = why;
 	}
 	if (assignee && !(old_a && strcmp(old_a, assignee) == 0)) {
-		if ((p = person(r, old_a)) != NULL && p->load > 0)
+		if ((p = svc_dir_person(&r->dir, old_a)) != NULL && p->load > 0)
 			p->load--;
 		svc_tk_set_text(t, SVC_F_ASSIGNEE, assignee);
 		d->changed[SVC_F_ASSIGNEE] = 1;
 		d->detail[SVC_F_ASSIGNEE] = why;
-		if ((p = person(r, assignee)) != NULL)
+		if ((p = svc_dir_person(&r->dir, assignee)) != NULL)
 			p->load++;
 	}
 }
@@ -660,7 +560,7 @@ static void
 own(struct rt *r, struct svc_tk *t, struct decision *d, struct svc_buf *ex)
 {
 	size_t i;
-	const struct cat *c;
+	const struct svc_catent *c;
 
 	if (t->v[SVC_F_ASSIGNEE].present && !r->o->reassign) {
 		if (ex)
@@ -675,7 +575,7 @@ own(struct rt *r, struct svc_tk *t, struct decision *d, struct svc_buf *ex)
 	for (i = 0; i < r->nrules; i++) {
 		struct rule *x = &r->rules[i];
 		const char *group;
-		struct person *p;
+		struct svc_person *p;
 
 		if (ex)
 			svc_buf_printf(ex, "  rule %d (line %ld) %s\n", x->order,
@@ -707,7 +607,9 @@ own(struct rt *r, struct svc_tk *t, struct decision *d, struct svc_buf *ex)
 		set_owner(r, t, d, group, p ? p->user : NULL, x->why);
 		return;
 	}
-	if ((c = catalog_for(r, t)) != NULL) {
+	if ((c = svc_dir_catalog(&r->dir, t->s[SVC_F_CATEGORY],
+	    t->s[SVC_F_SUBCATEGORY], t->s[SVC_F_SERVICE], SVC_CAT_OWNER |
+	    SVC_CAT_GROUP)) != NULL) {
 		const char *group = t->v[SVC_F_GROUP_NAME].present &&
 		    !r->o->reassign ? t->s[SVC_F_GROUP_NAME] : c->group;
 

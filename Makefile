@@ -18,7 +18,7 @@ CPPFLAGS += -D_GNU_SOURCE -DSVC_VERSION='"$(VERSION)"' -Ilib
 CFLAGS   += $(CSTD) $(WARN) $(OPT) -pthread
 LDLIBS    = -lcsv -lsqlite3 -lm -pthread
 
-PROGS   = svc-import svc-route svc-sla
+PROGS   = svc-import svc-route svc-sla svc-escalate
 LIBSRC  = $(wildcard lib/*.c)
 LIBOBJ  = $(LIBSRC:lib/%.c=$(BUILD)/obj/%.o)
 BINS    = $(PROGS:%=$(BUILD)/bin/%)

@@ -114,21 +114,30 @@ int
 svc_lint_stored(struct svc_db *db, int64_t now, const char *kind,
     const char *group, FILE *fp, int *findings, struct svc_err *e)
 {
+	return svc_lint_stored_as(db, now, kind, group, NULL,
+	    strcmp(kind, "priority") != 0, fp, findings, e);
+}
+
+int
+svc_lint_stored_as(struct svc_db *db, int64_t now, const char *kind,
+    const char *group, const struct svc_cond_names *names, int ordered,
+    FILE *fp, int *findings, struct svc_err *e)
+{
 	sqlite3_stmt *st = NULL;
 	struct svc_buf sql = { 0 };
 	struct svc_lrule *r = NULL;
 	int rc;
 	size_t n = 0;
 	char file[300];
-	int ordered = strcmp(kind, "priority") != 0;
 
 	if (svc_lint_source(db, now, kind, file, sizeof(file), e) != 0)
 		return -1;
 	svc_buf_reset(&sql);
 	svc_buf_printf(&sql, "%s, line, \"when\", %s", ordered ? "\"order\"" :
 	    "0", group ? group : "NULL");
-	rc = svc_config_select(db, now, kind, sql.s, ordered ? "1" :
-	    "\"when\" IS NOT NULL", "rowno", &st, e);
+	rc = svc_config_select(db, now, kind, sql.s, ordered ||
+	    strcmp(kind, "priority") != 0 ? "1" : "\"when\" IS NOT NULL",
+	    "rowno", &st, e);
 	svc_buf_free(&sql);
 	if (rc != 0)
 		return -1;
@@ -136,7 +145,7 @@ svc_lint_stored(struct svc_db *db, int64_t now, const char *kind,
 		const char *w = (const char *)sqlite3_column_text(st, 2);
 		struct svc_err ce;
 		struct svc_cond *c = svc_cond_parse(w ? w : "", w ? strlen(w) : 0,
-		    NULL, &ce);
+		    names, &ce);
 
 		if (c == NULL) {
 			fprintf(fp, "%s:%lld:%ld: when: %s\n", file,

@@ -40,5 +40,10 @@ int svc_lint_source(struct svc_db *db, int64_t now, const char *kind,
  * Adds to *findings; returns 0 or -1 with e filled. */
 int svc_lint_stored(struct svc_db *db, int64_t now, const char *kind,
     const char *group, FILE *fp, int *findings, struct svc_err *e);
+/* The same with the extra names conditions may use, and ordered (0:
+ * rules do not compete, every match applies). */
+int svc_lint_stored_as(struct svc_db *db, int64_t now, const char *kind,
+    const char *group, const struct svc_cond_names *names, int ordered,
+    FILE *fp, int *findings, struct svc_err *e);
 
 #endif

@@ -791,23 +791,6 @@ value_at(struct sla *x, const struct svc_tk *t, int k, int f, int64_t at)
 }
 
 static void
-fmt_dur(int64_t s, char *buf, size_t n)
-{
-	int64_t d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60;
-	size_t k = 0;
-
-	buf[0] = '\0';
-	if (d)
-		k += (size_t)snprintf(buf + k, n - k, "%lldd", (long long)d);
-	if (h && k < n)
-		k += (size_t)snprintf(buf + k, n - k, "%lldh", (long long)h);
-	if ((m || k == 0) && k < n)
-		k += (size_t)snprintf(buf + k, n - k, "%lldm", (long long)m);
-	if (s % 60 && k < n)
-		snprintf(buf + k, n - k, "%llds", (long long)(s % 60));
-}
-
-static void
 fmt_time(int64_t t, char *buf, size_t n)
 {
 	if (t < 0)
@@ -914,7 +897,7 @@ compute(struct sla *x, const struct svc_tk *t, const struct policy *p,
 		s = NULL;
 		for (k = 0; k < x->np && x->p[k].at <= c->breached_at; k++)
 			s = x->p[k].status;
-		fmt_dur(p->target, d1, sizeof(d1));
+		svc_dur_format(p->target, d1, sizeof(d1));
 		c->reason = c->own[4] = svc_xasprintf("%s %s target passed with status "
 		    "'%s'%s%s", d1, p->business ? "business" : "calendar",
 		    s ? s : "", o ? " and assignee " : " and no assignee",
@@ -1103,7 +1086,7 @@ explain_clock(struct sla *x, const struct policy *p, const struct clock *c)
 	char a[40], b[40], d[32];
 	size_t i;
 
-	fmt_dur(p->target, d, sizeof(d));
+	svc_dur_format(p->target, d, sizeof(d));
 	fmt_time(c->start, a, sizeof(a));
 	fprintf(x->fp, "  cycle %lld: from %s, target %s %s", (long long)
 	    c->cycle, a, d, p->business ? "business" : "calendar");
@@ -1114,7 +1097,7 @@ explain_clock(struct sla *x, const struct policy *p, const struct clock *c)
 	for (i = 0; i < x->ns; i++) {
 		fmt_time(x->s[i].a, a, sizeof(a));
 		fmt_time(x->s[i].b, b, sizeof(b));
-		fmt_dur(x->s[i].w, d, sizeof(d));
+		svc_dur_format(x->s[i].w, d, sizeof(d));
 		if (x->s[i].paused)
 			fprintf(x->fp, "    paused    %s .. %s (status '%s')\n", a,
 			    b, x->s[i].status);
@@ -1130,7 +1113,7 @@ explain_outcome(struct sla *x, const struct clock *c)
 
 	fmt_time(c->due, a, sizeof(a));
 	fmt_time(c->odue, b, sizeof(b));
-	fmt_dur(c->elapsed, d, sizeof(d));
+	svc_dur_format(c->elapsed, d, sizeof(d));
 	fprintf(x->fp, "    due %s (before pauses %s); %s elapsed (%lld%%), "
 	    "%s", a, b, d, (long long)(c->target ? c->elapsed * 100 /
 	    c->target : 0), c->state);

@@ -589,3 +589,20 @@ svc_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
 	*m = mp < 10 ? mp + 3 : mp - 9;
 	*y = (int)(yy + (*m <= 2));
 }
+
+void
+svc_dur_format(int64_t s, char *buf, size_t n)
+{
+	int64_t d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60;
+	size_t k = 0;
+
+	buf[0] = '\0';
+	if (d)
+		k += (size_t)snprintf(buf + k, n - k, "%lldd", (long long)d);
+	if (h && k < n)
+		k += (size_t)snprintf(buf + k, n - k, "%lldh", (long long)h);
+	if ((m || k == 0) && k < n)
+		k += (size_t)snprintf(buf + k, n - k, "%lldm", (long long)m);
+	if (s % 60 && k < n)
+		snprintf(buf + k, n - k, "%llds", (long long)(s % 60));
+}

@@ -1,0 +1,1980 @@
+/* escalate.c: escalation of SLA clocks, breach reasons, problems. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "calendar.h"
+#include "cond.h"
+#include "config.h"
+#include "escalate.h"
+#include "map.h"
+#include "people.h"
+#include "rulelint.h"
+#include "sla.h"
+#include "ticket.h"
+#include "timeutil.h"
+
+/* Clock fields conditions may test, in the order of enum xf. */
+static const char *const extra_names[] = { "metric", "state", "elapsed_pct",
+    "elapsed", "remaining", "overdue", "due_at", "breached", "paused",
+    "cycle", "policy", "age", "unassigned_for", NULL };
+enum xf { X_METRIC, X_STATE, X_PCT, X_ELAPSED, X_REMAINING, X_OVERDUE,
+    X_DUE, X_BREACHED, X_PAUSED, X_CYCLE, X_POLICY, X_AGE, X_UNASSIGNED };
+static const struct svc_cond_names names = { extra_names };
+
+static const char *const default_reasons[] = { "customer_delay",
+    "vendor_delay", "capacity", "misrouted", "knowledge_gap", "defect",
+    "process_gap", "other", NULL };
+
+struct rule {
+	char *name, *notify, *text;
+	int64_t order, level, repeat;
+	long line;
+	int urgent;
+	struct svc_cond *when;
+};
+
+/* A clock as escalation sees it, brought forward to now. */
+struct clk {
+	char metric[32], state[16];
+	char *policy, *calendar, *owner, *group;
+	int64_t cycle, target, start, stop, due, elapsed, paused, breached_at,
+	    as_of;
+	int breached;
+};
+
+/* A notification already recorded. */
+struct note {
+	char *metric, *rule, *state, *recipient, *why;
+	int64_t level, held_until, reminders, last_sent, fired;
+};
+
+/* Who a notification goes to. */
+struct who {
+	const char *user;	/* NULL for a bare address */
+	const char *name, *email, *calendar;
+	char why[300];		/* when it cannot be resolved */
+};
+
+struct esc {
+	struct svc_db *db;
+	const struct svc_esc_opts *o;
+	struct rule *rules;
+	size_t nrules;
+	struct svc_dir dir;
+	struct svc_cal **cal;
+	size_t ncal;
+	int cols[SVC_NFIELDS];
+	int ncols, want_attrs;
+	sqlite3_stmt *tk, *clk, *notes, *put, *hist, *lastasg, *audit;
+	int64_t run;
+	struct clk *c;
+	size_t nc, ac;
+	struct note *n;
+	size_t nn, an;
+	/* the ticket and clock a condition is evaluated on */
+	struct svc_tk *t;
+	const struct clk *cur;
+	int64_t unassigned;	/* -2: not computed yet */
+	char num[64];
+	struct svc_esc_result *res;
+	FILE *fp;		/* explain */
+	int failed;
+};
+
+static void
+rules_free(struct esc *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->nrules; i++) {
+		free(x->rules[i].name);
+		free(x->rules[i].notify);
+		free(x->rules[i].text);
+		svc_cond_free(x->rules[i].when);
+	}
+	free(x->rules);
+}
+
+static void
+scratch_clear(struct esc *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->nc; i++) {
+		free(x->c[i].policy);
+		free(x->c[i].calendar);
+		free(x->c[i].owner);
+		free(x->c[i].group);
+	}
+	x->nc = 0;
+	for (i = 0; i < x->nn; i++) {
+		free(x->n[i].metric);
+		free(x->n[i].rule);
+		free(x->n[i].state);
+		free(x->n[i].recipient);
+		free(x->n[i].why);
+	}
+	x->nn = 0;
+}
+
+static void
+esc_free(struct esc *x)
+{
+	size_t i;
+
+	scratch_clear(x);
+	free(x->c);
+	free(x->n);
+	rules_free(x);
+	svc_dir_free(&x->dir);
+	for (i = 0; i < x->ncal; i++)
+		svc_cal_free(x->cal[i]);
+	free(x->cal);
+	sqlite3_finalize(x->tk);
+	sqlite3_finalize(x->clk);
+	sqlite3_finalize(x->notes);
+	sqlite3_finalize(x->put);
+	sqlite3_finalize(x->hist);
+	sqlite3_finalize(x->lastasg);
+	sqlite3_finalize(x->audit);
+}
+
+/* A calendar by name, loaded once; NULL when it does not exist. */
+static struct svc_cal *
+calendar(struct esc *x, const char *name)
+{
+	struct svc_cal *c;
+	struct svc_err ce;
+	size_t i;
+
+	if (name == NULL)
+		return NULL;
+	for (i = 0; i < x->ncal; i++)
+		if (strcmp(svc_cal_name(x->cal[i]), name) == 0)
+			return x->cal[i];
+	svc_err_clear(&ce);
+	if ((c = svc_cal_load(x->db, x->o->now, name, &ce)) == NULL)
+		return NULL;
+	x->cal = svc_xrealloc(x->cal, (x->ncal + 1) * sizeof(*x->cal));
+	x->cal[x->ncal++] = c;
+	return c;
+}
+
+static int
+load(struct esc *x, struct svc_err *e)
+{
+	static const int need[] = { SVC_F_TICKET_ID, SVC_F_TITLE,
+	    SVC_F_CATEGORY, SVC_F_SUBCATEGORY, SVC_F_SERVICE, SVC_F_CUSTOMER,
+	    SVC_F_CUSTOMER_TIER, SVC_F_PRIORITY, SVC_F_STATUS,
+	    SVC_F_GROUP_NAME, SVC_F_ASSIGNEE, SVC_F_CREATED_AT };
+	unsigned char used[SVC_NFIELDS];
+	sqlite3_stmt *st = NULL;
+	struct svc_buf sql = { 0 };
+	size_t i;
+	int f, attrs = 0, rc;
+
+	memset(used, 0, sizeof(used));
+	if (svc_config_select(x->db, x->o->now, "escalations", "rule, "
+	    "\"order\", line, \"when\", level, notify, urgent, repeat_every",
+	    "1", "\"order\", level, rowno", &st, e) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct rule *r;
+		const char *rep;
+
+		x->rules = svc_xrealloc(x->rules, (x->nrules + 1) *
+		    sizeof(*x->rules));
+		r = &x->rules[x->nrules++];
+		memset(r, 0, sizeof(*r));
+		r->name = svc_col_dup(st, 0);
+		r->order = sqlite3_column_int64(st, 1);
+		r->line = (long)sqlite3_column_int64(st, 2);
+		r->text = svc_col_dup(st, 3);
+		if (r->text == NULL)
+			r->text = svc_xstrdup("");
+		r->level = sqlite3_column_int64(st, 4);
+		r->notify = svc_col_dup(st, 5);
+		r->urgent = sqlite3_column_int(st, 6) != 0;
+		rep = (const char *)sqlite3_column_text(st, 7);
+		if (rep == NULL || svc_sla_target(rep, &r->repeat) != 0)
+			r->repeat = 0;
+		if ((r->when = svc_cond_parse(r->text, strlen(r->text), &names,
+		    e)) == NULL) {
+			sqlite3_finalize(st);
+			return svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0, "rule "
+			    "'%s' (line %ld): %s", r->name, r->line, e->msg);
+		}
+		svc_cond_refs(r->when, used, SVC_NFIELDS, &attrs);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "reading escalation rules");
+	if (svc_dir_load(x->db, x->o->now, &x->dir, e) != 0)
+		return -1;
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		used[need[i]] = 1;
+	for (f = 0; f < SVC_NFIELDS; f++)
+		if (used[f])
+			x->cols[x->ncols++] = f;
+	x->want_attrs = attrs;
+	svc_buf_adds(&sql, "SELECT rowid");
+	for (f = 0; f < x->ncols; f++)
+		svc_buf_printf(&sql, ", %s", svc_tfields[x->cols[f]].name);
+	if (x->want_attrs)
+		svc_buf_adds(&sql, ", attrs");
+	svc_buf_adds(&sql, " FROM tickets WHERE ticket_id=?");
+	rc = svc_db_prepare(x->db, sql.s, &x->tk, e);
+	svc_buf_free(&sql);
+	if (rc != 0 ||
+	    svc_db_prepare(x->db, "SELECT metric, cycle, policy, calendar, "
+	    "target_s, start, stop, due_at, business_elapsed_s, paused_s, "
+	    "state, breached, breached_at, owner_at_breach, group_at_breach, "
+	    "as_of FROM sla_clocks WHERE ticket_id=? ORDER BY metric, cycle",
+	    &x->clk, e) != 0 ||
+	    svc_db_prepare(x->db, "SELECT metric, rule, level, state, "
+	    "recipient, held_until, reminders, last_sent_at, fired_at, why FROM "
+	    "notifications WHERE ticket_id=?", &x->notes, e) != 0 ||
+	    svc_db_prepare(x->db, "INSERT OR REPLACE INTO notifications("
+	    "ticket_id, metric, rule, level, state, notify, recipient, why, "
+	    "fired_at, held_until, sent_at, reminders, last_sent_at, subject, "
+	    "context, run) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &x->put,
+	    e) != 0 ||
+	    svc_db_prepare(x->db, "SELECT at, field, old, new FROM "
+	    "ticket_events WHERE ticket_id=? AND at<=? AND field IN ('status',"
+	    "'assignee','group_name','priority') ORDER BY at DESC, id DESC "
+	    "LIMIT 6", &x->hist, e) != 0 ||
+	    svc_db_prepare(x->db, "SELECT max(at) FROM ticket_events WHERE "
+	    "ticket_id=? AND field='assignee' AND at<=? AND (new IS NULL OR "
+	    "new='')", &x->lastasg, e) != 0 ||
+	    svc_db_prepare(x->db, "INSERT INTO audit(at, actor, program, run, "
+	    "entity, key, field, old, new, detail) VALUES (?,?,?,?,?,?,?,?,?,?)",
+	    &x->audit, e) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+audit(struct esc *x, const char *entity, const char *key, const char *field,
+    const char *old, const char *new, const char *detail, struct svc_err *e)
+{
+	sqlite3_stmt *st = x->audit;
+	int rc;
+
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, x->o->now);
+	sqlite3_bind_text(st, 2, x->o->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, x->o->program, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, x->run);
+	sqlite3_bind_text(st, 5, entity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 7, field, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, old, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 9, new, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 10, detail, -1, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(st)) != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "auditing");
+	return 0;
+}
+
+/* ---- the ticket and its clocks ---- */
+
+static int64_t
+col_time(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int64(st, i);
+}
+
+/* Bring a clock stored as of as_of forward to now. */
+static void
+forward(struct esc *x, struct clk *c)
+{
+	struct svc_cal *cal;
+
+	if (c->stop >= 0 || c->as_of >= x->o->now ||
+	    strcmp(c->state, "paused") == 0 || strcmp(c->state, "cancelled") == 0)
+		return;
+	if ((cal = calendar(x, c->calendar)) != NULL)
+		c->elapsed += svc_cal_between(cal, c->as_of, x->o->now);
+	if (c->due >= 0 && c->due <= x->o->now && !c->breached) {
+		c->breached = 1;
+		c->breached_at = c->due;
+		c->owner = c->owner ? c->owner : NULL;
+	}
+	if (c->breached)
+		snprintf(c->state, sizeof(c->state), "breached");
+	c->as_of = x->o->now;
+}
+
+static int
+clocks(struct esc *x, const char *id, struct svc_err *e)
+{
+	int rc;
+
+	sqlite3_reset(x->clk);
+	sqlite3_bind_text(x->clk, 1, id, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(x->clk)) == SQLITE_ROW) {
+		const char *m = (const char *)sqlite3_column_text(x->clk, 0);
+		struct clk *c;
+
+		/* the latest cycle of each metric */
+		if (x->nc > 0 && strcmp(x->c[x->nc - 1].metric, m) == 0) {
+			c = &x->c[x->nc - 1];
+			free(c->policy);
+			free(c->calendar);
+			free(c->owner);
+			free(c->group);
+		} else {
+			if (x->nc == x->ac) {
+				x->ac = x->ac ? 2 * x->ac : 4;
+				x->c = svc_xrealloc(x->c, x->ac * sizeof(*x->c));
+			}
+			c = &x->c[x->nc++];
+		}
+		memset(c, 0, sizeof(*c));
+		snprintf(c->metric, sizeof(c->metric), "%s", m);
+		c->cycle = sqlite3_column_int64(x->clk, 1);
+		c->policy = svc_col_dup(x->clk, 2);
+		c->calendar = svc_col_dup(x->clk, 3);
+		c->target = sqlite3_column_int64(x->clk, 4);
+		c->start = sqlite3_column_int64(x->clk, 5);
+		c->stop = col_time(x->clk, 6);
+		c->due = col_time(x->clk, 7);
+		c->elapsed = sqlite3_column_int64(x->clk, 8);
+		c->paused = sqlite3_column_int64(x->clk, 9);
+		snprintf(c->state, sizeof(c->state), "%s",
+		    (const char *)sqlite3_column_text(x->clk, 10));
+		c->breached = sqlite3_column_int(x->clk, 11);
+		c->breached_at = col_time(x->clk, 12);
+		c->owner = svc_col_dup(x->clk, 13);
+		c->group = svc_col_dup(x->clk, 14);
+		c->as_of = sqlite3_column_int64(x->clk, 15);
+	}
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "reading SLA clocks");
+	for (size_t i = 0; i < x->nc; i++)
+		forward(x, &x->c[i]);
+	return 0;
+}
+
+static int
+notes(struct esc *x, const char *id, struct svc_err *e)
+{
+	int rc;
+
+	sqlite3_reset(x->notes);
+	sqlite3_bind_text(x->notes, 1, id, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(x->notes)) == SQLITE_ROW) {
+		struct note *n;
+
+		if (x->nn == x->an) {
+			x->an = x->an ? 2 * x->an : 4;
+			x->n = svc_xrealloc(x->n, x->an * sizeof(*x->n));
+		}
+		n = &x->n[x->nn++];
+		n->metric = svc_col_dup(x->notes, 0);
+		n->rule = svc_col_dup(x->notes, 1);
+		n->level = sqlite3_column_int64(x->notes, 2);
+		n->state = svc_col_dup(x->notes, 3);
+		n->recipient = svc_col_dup(x->notes, 4);
+		n->held_until = col_time(x->notes, 5);
+		n->reminders = sqlite3_column_int64(x->notes, 6);
+		n->last_sent = col_time(x->notes, 7);
+		n->fired = sqlite3_column_int64(x->notes, 8);
+		n->why = svc_col_dup(x->notes, 9);
+	}
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "reading notifications");
+	return 0;
+}
+
+static struct note *
+find_note(struct esc *x, const char *metric, const char *rule, int64_t level)
+{
+	size_t i;
+
+	for (i = 0; i < x->nn; i++)
+		if (x->n[i].level == level && strcmp(x->n[i].metric, metric) == 0 &&
+		    strcmp(x->n[i].rule, rule) == 0)
+			return &x->n[i];
+	return NULL;
+}
+
+/* Since when the ticket has had no assignee (-1: it has one). */
+static int64_t
+unassigned_since(struct esc *x)
+{
+	struct svc_tk *t = x->t;
+
+	if (x->unassigned != -2)
+		return x->unassigned;
+	x->unassigned = -1;
+	if (t->v[SVC_F_ASSIGNEE].present)
+		return -1;
+	x->unassigned = t->v[SVC_F_CREATED_AT].present ?
+	    t->v[SVC_F_CREATED_AT].i : x->o->now;
+	sqlite3_reset(x->lastasg);
+	sqlite3_bind_text(x->lastasg, 1, t->s[SVC_F_TICKET_ID], -1,
+	    SQLITE_TRANSIENT);
+	sqlite3_bind_int64(x->lastasg, 2, x->o->now);
+	if (sqlite3_step(x->lastasg) == SQLITE_ROW &&
+	    sqlite3_column_type(x->lastasg, 0) != SQLITE_NULL &&
+	    sqlite3_column_int64(x->lastasg, 0) > x->unassigned)
+		x->unassigned = sqlite3_column_int64(x->lastasg, 0);
+	sqlite3_reset(x->lastasg);
+	return x->unassigned;
+}
+
+static void
+setnum(struct svc_cval *v, int64_t i)
+{
+	v->present = 1;
+	v->isnum = 1;
+	v->i = i;
+	v->s = NULL;
+}
+
+static void
+settext(struct svc_cval *v, const char *s)
+{
+	v->present = s != NULL;
+	v->isnum = 0;
+	v->s = s;
+	v->n = s ? strlen(s) : 0;
+}
+
+/* svc_cond_get over the ticket and the clock being looked at. */
+static void
+get(void *ud, int kind, int index, const char *key, struct svc_cval *v)
+{
+	struct esc *x = ud;
+	const struct clk *c = x->cur;
+	int64_t since;
+
+	if (kind != SVC_CREF_EXTRA) {
+		svc_tk_get(x->t, kind, index, key, v);
+		return;
+	}
+	memset(v, 0, sizeof(*v));
+	switch (index) {
+	case X_METRIC: settext(v, c->metric); break;
+	case X_STATE: settext(v, c->state); break;
+	case X_PCT:
+		if (c->target > 0)
+			setnum(v, c->elapsed * 100 / c->target);
+		break;
+	case X_ELAPSED: setnum(v, c->elapsed); break;
+	case X_REMAINING: setnum(v, c->target - c->elapsed); break;
+	case X_OVERDUE:
+		setnum(v, c->elapsed > c->target ? c->elapsed - c->target : 0);
+		break;
+	case X_DUE:
+		if (c->due >= 0)
+			setnum(v, c->due);
+		break;
+	case X_BREACHED: setnum(v, c->breached); break;
+	case X_PAUSED: setnum(v, c->paused); break;
+	case X_CYCLE: setnum(v, c->cycle); break;
+	case X_POLICY: settext(v, c->policy); break;
+	case X_AGE:
+		if (x->t->v[SVC_F_CREATED_AT].present)
+			setnum(v, x->o->now - x->t->v[SVC_F_CREATED_AT].i);
+		break;
+	case X_UNASSIGNED:
+		if ((since = unassigned_since(x)) >= 0)
+			setnum(v, x->o->now - since);
+		break;
+	default: break;
+	}
+}
+
+/* ---- who ---- */
+
+static int
+reachable(struct esc *x, struct svc_person *p, const char *role,
+    struct who *w)
+{
+	(void)x;
+	if (!p->active) {
+		snprintf(w->why, sizeof(w->why), "%s '%s' is not active", role,
+		    p->user);
+		return -1;
+	}
+	if (p->email == NULL) {
+		snprintf(w->why, sizeof(w->why), "%s '%s' has no e-mail in people",
+		    role, p->user);
+		return -1;
+	}
+	w->user = p->user;
+	w->name = p->name;
+	w->email = p->email;
+	w->calendar = p->calendar;
+	return 0;
+}
+
+/* A user or an address named by a role or by the rule. */
+static int
+named(struct esc *x, const char *s, const char *role, struct who *w)
+{
+	struct svc_person *p;
+
+	if (strchr(s, '@')) {
+		w->user = NULL;
+		w->name = NULL;
+		w->email = s;
+		w->calendar = NULL;
+		return 0;
+	}
+	if ((p = svc_dir_person(&x->dir, s)) == NULL) {
+		snprintf(w->why, sizeof(w->why), "%s '%s' is not in people", role,
+		    s);
+		return -1;
+	}
+	return reachable(x, p, role, w);
+}
+
+static int
+resolve(struct esc *x, const char *notify, struct svc_tk *t, struct who *w)
+{
+	const char *a = t->s[SVC_F_ASSIGNEE], *g = t->s[SVC_F_GROUP_NAME];
+	const struct svc_catent *c;
+	struct svc_person *p;
+	size_t i;
+	int mask;
+
+	memset(w, 0, sizeof(*w));
+	if (strcmp(notify, "assignee") == 0) {
+		if (a == NULL) {
+			snprintf(w->why, sizeof(w->why), "the ticket has no "
+			    "assignee");
+			return -1;
+		}
+		return named(x, a, "assignee", w);
+	}
+	if (strcmp(notify, "manager") == 0) {
+		if (a == NULL) {
+			snprintf(w->why, sizeof(w->why), "the ticket has no "
+			    "assignee, so no manager");
+			return -1;
+		}
+		if ((p = svc_dir_person(&x->dir, a)) == NULL || p->manager == NULL) {
+			snprintf(w->why, sizeof(w->why), "assignee '%s' has no "
+			    "manager in people", a);
+			return -1;
+		}
+		return named(x, p->manager, "manager", w);
+	}
+	if (strcmp(notify, "group_lead") == 0) {
+		if (g == NULL) {
+			snprintf(w->why, sizeof(w->why), "the ticket has no group");
+			return -1;
+		}
+		for (i = 0; i < x->dir.npeople; i++) {
+			p = &x->dir.people[i];
+			if (p->active && p->email && p->groups &&
+			    svc_in_list(p->groups, g) &&
+			    (svc_person_has_role(p, "lead") ||
+			    svc_person_has_role(p, "group_lead")))
+				return reachable(x, p, "group lead", w);
+		}
+		snprintf(w->why, sizeof(w->why), "no active person with an e-mail "
+		    "and the role lead in group '%s'", g);
+		return -1;
+	}
+	mask = strcmp(notify, "service_owner") == 0 ? SVC_CAT_OWNER :
+	    strcmp(notify, "kpi_owner") == 0 ? SVC_CAT_KPI_OWNER :
+	    strcmp(notify, "controller") == 0 ? SVC_CAT_CONTROLLER : 0;
+	if (mask) {
+		const char *v;
+
+		c = svc_dir_catalog(&x->dir, t->s[SVC_F_CATEGORY],
+		    t->s[SVC_F_SUBCATEGORY], t->s[SVC_F_SERVICE], mask);
+		if (c == NULL) {
+			snprintf(w->why, sizeof(w->why), "no catalog entry with a %s "
+			    "for category '%s', subcategory '%s', service '%s'",
+			    notify, t->s[SVC_F_CATEGORY] ? t->s[SVC_F_CATEGORY] :
+			    "", t->s[SVC_F_SUBCATEGORY] ? t->s[SVC_F_SUBCATEGORY] :
+			    "", t->s[SVC_F_SERVICE] ? t->s[SVC_F_SERVICE] : "");
+			return -1;
+		}
+		v = mask == SVC_CAT_OWNER ? c->owner : mask == SVC_CAT_KPI_OWNER ?
+		    c->kpi_owner : c->controller;
+		return named(x, v, notify, w);
+	}
+	return named(x, notify, "user", w);
+}
+
+/* ---- the message ---- */
+
+static void
+fmt_time(int64_t t, char *buf, size_t n)
+{
+	if (t < 0)
+		snprintf(buf, n, "-");
+	else
+		svc_time_format(t, buf, n);
+}
+
+static const char *
+tkf(struct esc *x, int f)
+{
+	const char *s = svc_tk_text(x->t, f, x->num, sizeof(x->num));
+
+	return s ? s : "";
+}
+
+static void
+clock_line(struct svc_buf *b, const struct clk *c)
+{
+	char due[48], d[32];
+
+	fmt_time(c->due, due, sizeof(due));
+	svc_buf_printf(b, "  %-15s %-9s due %s", c->metric, c->state, due);
+	if (c->stop < 0 && strcmp(c->state, "cancelled") != 0) {
+		if (c->elapsed > c->target) {
+			svc_dur_format(c->elapsed - c->target, d, sizeof(d));
+			svc_buf_printf(b, ", overdue %s", d);
+		} else {
+			svc_dur_format(c->target - c->elapsed, d, sizeof(d));
+			svc_buf_printf(b, ", %s left", d);
+		}
+	}
+	if (c->paused > 0) {
+		svc_dur_format(c->paused, d, sizeof(d));
+		svc_buf_printf(b, ", paused %s", d);
+	}
+	svc_buf_addc(b, '\n');
+}
+
+/* Subject and body of a notification of rule r about clock c. */
+static void
+compose(struct esc *x, const struct rule *r, const struct clk *c,
+    const char *via, struct svc_buf *subj, struct svc_buf *body)
+{
+	char at[48], num[32];
+	size_t i;
+	int rc, k = 0;
+
+	svc_buf_reset(subj);
+	svc_buf_reset(body);
+	if (c->breached)
+		svc_buf_printf(subj, "[svc] %s %s breached", tkf(x,
+		    SVC_F_TICKET_ID), c->metric);
+	else
+		svc_buf_printf(subj, "[svc] %s %s at %lld%%", tkf(x,
+		    SVC_F_TICKET_ID), c->metric, (long long)(c->target > 0 ?
+		    c->elapsed * 100 / c->target : 0));
+	if (x->t->s[SVC_F_TITLE])
+		svc_buf_printf(subj, ": %.120s", x->t->s[SVC_F_TITLE]);
+	svc_buf_printf(body, "Ticket:    %s %s\n", tkf(x, SVC_F_TICKET_ID),
+	    tkf(x, SVC_F_TITLE));
+	svc_buf_printf(body, "Customer:  %s", tkf(x, SVC_F_CUSTOMER));
+	if (x->t->s[SVC_F_CUSTOMER_TIER])
+		svc_buf_printf(body, " (%s)", x->t->s[SVC_F_CUSTOMER_TIER]);
+	svc_buf_printf(body, "\nPriority:  %s\n", tkf(x, SVC_F_PRIORITY));
+	svc_buf_printf(body, "Status:    %s\n", tkf(x, SVC_F_STATUS));
+	svc_buf_printf(body, "Owner now: %s (group %s)\n", x->t->s[SVC_F_ASSIGNEE]
+	    ? x->t->s[SVC_F_ASSIGNEE] : "nobody", tkf(x, SVC_F_GROUP_NAME));
+	if (c->breached) {
+		fmt_time(c->breached_at, at, sizeof(at));
+		svc_buf_printf(body, "At breach: %s (group %s), %s\n", c->owner ?
+		    c->owner : "nobody", c->group ? c->group : "", at);
+	}
+	svc_buf_printf(body, "Rule:      %s, level %lld%s%s\n", r->name,
+	    (long long)r->level, via ? " " : "", via ? via : "");
+	svc_buf_adds(body, "\nSLA:\n");
+	for (i = 0; i < x->nc; i++)
+		clock_line(body, &x->c[i]);
+	svc_buf_adds(body, "\nLast changes (what was already tried):\n");
+	sqlite3_reset(x->hist);
+	sqlite3_bind_text(x->hist, 1, tkf(x, SVC_F_TICKET_ID), -1,
+	    SQLITE_TRANSIENT);
+	sqlite3_bind_int64(x->hist, 2, x->o->now);
+	while ((rc = sqlite3_step(x->hist)) == SQLITE_ROW) {
+		const char *o = (const char *)sqlite3_column_text(x->hist, 2);
+		const char *n = (const char *)sqlite3_column_text(x->hist, 3);
+		const char *f = (const char *)sqlite3_column_text(x->hist, 1);
+
+		fmt_time(sqlite3_column_int64(x->hist, 0), at, sizeof(at));
+		if (strcmp(f, "priority") == 0 && n)
+			snprintf(num, sizeof(num), "%s", n);
+		svc_buf_printf(body, "  %s  %s: %s -> %s\n", at, f, o ? o : "(none)",
+		    n ? n : "(none)");
+		k++;
+	}
+	sqlite3_reset(x->hist);
+	if (k == 0)
+		svc_buf_adds(body, "  (none recorded)\n");
+	svc_buf_printf(body, "\nMore: svc-sla --explain %s\n", tkf(x,
+	    SVC_F_TICKET_ID));
+}
+
+/* ---- delivery ---- */
+
+static void
+message(const struct who *w, const char *subj, const char *body,
+    int64_t now, struct svc_buf *m)
+{
+	char date[64];
+	struct tm tm;
+	time_t t = (time_t)now;
+
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	svc_buf_reset(m);
+	svc_buf_adds(m, "From: svc-escalate\n");
+	if (w->name)
+		svc_buf_printf(m, "To: \"%s\" <%s>\n", w->name, w->email);
+	else
+		svc_buf_printf(m, "To: %s\n", w->email);
+	svc_buf_printf(m, "Subject: %s\nDate: %s\n", subj, date);
+	svc_buf_adds(m, "MIME-Version: 1.0\nContent-Type: text/plain; "
+	    "charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n");
+	svc_buf_adds(m, body);
+}
+
+static int
+write_all(int fd, const char *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = write(fd, s, n);
+
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+static int
+to_maildir(const char *dir, const char *key, const struct svc_buf *m,
+    char *why, size_t nwhy)
+{
+	static unsigned long seq;
+	char tmp[4200], dst[4200];
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s/tmp", dir);
+	mkdir(dir, 0700);
+	mkdir(tmp, 0700);
+	snprintf(dst, sizeof(dst), "%s/new", dir);
+	mkdir(dst, 0700);
+	snprintf(tmp, sizeof(tmp), "%s/cur", dir);
+	mkdir(tmp, 0700);
+	snprintf(tmp, sizeof(tmp), "%s/tmp/%ld.%lu.%s", dir, (long)getpid(),
+	    ++seq, key);
+	snprintf(dst, sizeof(dst), "%s/new/%ld.%lu.%s", dir, (long)getpid(),
+	    seq, key);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+		snprintf(why, nwhy, "%.300s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	if (write_all(fd, m->s, m->len) != 0 || fsync(fd) != 0) {
+		snprintf(why, nwhy, "%.300s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	close(fd);
+	if (rename(tmp, dst) != 0) {
+		snprintf(why, nwhy, "%.300s: %s", dst, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+to_command(const char *cmd, const struct svc_buf *m, char *why, size_t nwhy)
+{
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+	FILE *p = popen(cmd, "w");
+	int st, werr;
+
+	if (p == NULL) {
+		signal(SIGPIPE, old);
+		snprintf(why, nwhy, "cannot run '%s': %s", cmd, strerror(errno));
+		return -1;
+	}
+	werr = fwrite(m->s, 1, m->len, p) != m->len;
+	if (fflush(p) != 0)
+		werr = 1;
+	st = pclose(p);
+	signal(SIGPIPE, old);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || werr) {
+		if (st != -1 && WIFEXITED(st))
+			snprintf(why, nwhy, "'%s' exited with status %d", cmd,
+			    WEXITSTATUS(st));
+		else
+			snprintf(why, nwhy, "'%s' failed", cmd);
+		return -1;
+	}
+	return 0;
+}
+
+/* Deliver; 0 when it went out. */
+static int
+deliver(struct esc *x, const char *id, const char *metric,
+    const struct rule *r, int64_t level, const struct who *w,
+    const char *subj, const char *body)
+{
+	struct svc_buf m = { 0 };
+	char why[600], key[200], lv[24];
+	int rc = 0;
+	size_t i;
+
+	if (x->o->dry_run || (x->o->maildir == NULL && x->o->sendmail == NULL))
+		goto stream;
+	message(w, subj, body, x->o->now, &m);
+	snprintf(key, sizeof(key), "%s.%s.%s.%lld", id, metric, r->name,
+	    (long long)level);
+	for (i = 0; key[i]; i++)
+		if (key[i] == '/' || key[i] == ':' || key[i] == ' ')
+			key[i] = '_';
+	why[0] = '\0';
+	if (x->o->maildir)
+		rc = to_maildir(x->o->maildir, key, &m, why, sizeof(why));
+	if (rc == 0 && x->o->sendmail)
+		rc = to_command(x->o->sendmail, &m, why, sizeof(why));
+	svc_buf_free(&m);
+	if (rc != 0) {
+		svc_warn("%s %s rule %s level %lld to %s: not delivered: %s", id,
+		    metric, r->name, (long long)level, w->email, why);
+		x->res->failed++;
+		return -1;
+	}
+stream:
+	if (x->o->out) {
+		const char *v[7];
+
+		snprintf(lv, sizeof(lv), "%lld", (long long)level);
+		v[0] = id;
+		v[1] = metric;
+		v[2] = lv;
+		v[3] = r->name;
+		v[4] = w->email;
+		v[5] = subj;
+		v[6] = body;
+		svc_out_row(x->o->out, v, NULL);
+	}
+	return 0;
+}
+
+static int
+put(struct esc *x, const char *id, const char *metric, const struct rule *r,
+    int64_t level, const char *state, const char *notify, const char *to,
+    const char *why, int64_t fired, int64_t held, int64_t sent,
+    int64_t reminders, int64_t last, const char *subj, const char *body,
+    struct svc_err *e)
+{
+	sqlite3_stmt *st = x->put;
+	int rc;
+
+	if (x->o->dry_run)
+		return 0;
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, metric, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, r->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, level);
+	sqlite3_bind_text(st, 5, state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, notify, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, to, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 8, why, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 9, fired);
+	if (held >= 0)
+		sqlite3_bind_int64(st, 10, held);
+	else
+		sqlite3_bind_null(st, 10);
+	if (sent >= 0)
+		sqlite3_bind_int64(st, 11, sent);
+	else
+		sqlite3_bind_null(st, 11);
+	sqlite3_bind_int64(st, 12, reminders);
+	if (last >= 0)
+		sqlite3_bind_int64(st, 13, last);
+	else
+		sqlite3_bind_null(st, 13);
+	sqlite3_bind_text(st, 14, subj, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 15, body, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 16, x->run);
+	if ((rc = sqlite3_step(st)) != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "recording a notification");
+	return 0;
+}
+
+/* When w can be told: now, or the next opening of their calendar. */
+static int64_t
+when_open(struct esc *x, const struct rule *r, const struct who *w)
+{
+	struct svc_cal *cal;
+	struct svc_err ce;
+	int64_t t;
+
+	if (r->urgent || w->calendar == NULL ||
+	    (cal = calendar(x, w->calendar)) == NULL ||
+	    svc_cal_open(cal, x->o->now))
+		return x->o->now;
+	svc_err_clear(&ce);
+	if (svc_cal_next_open(cal, x->o->now, &t, &ce) != 0)
+		return x->o->now;
+	return t;
+}
+
+static void
+note_key(char *key, size_t n, const char *id, const char *metric,
+    const char *rule, int64_t level)
+{
+	snprintf(key, n, "%s/%s/%s/%lld", id, metric, rule, (long long)level);
+}
+
+/* Fire rule r (at level, possibly standing in for a skipped lower one)
+ * for clock c: hold, or deliver and record. */
+static int
+fire(struct esc *x, const char *id, const struct clk *c, const struct rule *r,
+    const struct who *w, const char *via, struct svc_err *e)
+{
+	struct svc_buf subj = { 0 }, body = { 0 };
+	char key[400], until[48];
+	int64_t open = when_open(x, r, w);
+	int rc = 0;
+
+	compose(x, r, c, via, &subj, &body);
+	note_key(key, sizeof(key), id, c->metric, r->name, r->level);
+	if (open > x->o->now) {
+		fmt_time(open, until, sizeof(until));
+		if (x->fp)
+			fprintf(x->fp, "    would be held for %s until %s (calendar "
+			    "%s is closed)\n", w->email, until, w->calendar);
+		else if (put(x, id, c->metric, r, r->level, "held", r->notify,
+		    w->email, NULL, x->o->now, open, -1, 0, -1, subj.s, body.s,
+		    e) != 0 || (!x->o->dry_run && audit(x, "notification", key,
+		    "state", NULL, "held", until, e) != 0))
+			rc = -1;
+		x->res->held++;
+	} else if (x->fp) {
+		fprintf(x->fp, "    would be sent to %s now\n", w->email);
+	} else if (deliver(x, id, c->metric, r, r->level, w, subj.s,
+	    body.s) != 0) {
+		if (put(x, id, c->metric, r, r->level, "pending", r->notify,
+		    w->email, "delivery failed", x->o->now, -1, -1, 0, -1, subj.s,
+		    body.s, e) != 0)
+			rc = -1;
+	} else {
+		if (put(x, id, c->metric, r, r->level, "sent", r->notify,
+		    w->email, NULL, x->o->now, -1, x->o->now, 0, x->o->now, subj.s,
+		    body.s, e) != 0 || (!x->o->dry_run && audit(x, "notification",
+		    key, "state", NULL, "sent", w->email, e) != 0))
+			rc = -1;
+		x->res->sent++;
+	}
+	svc_buf_free(&subj);
+	svc_buf_free(&body);
+	return rc;
+}
+
+/* A recorded notification whose time has come: held and now open,
+ * pending (delivery failed), or sent with a reminder due. */
+static int
+follow_up(struct esc *x, const char *id, const struct clk *c,
+    const struct rule *r, struct note *n, int matches, struct svc_err *e)
+{
+	struct svc_buf subj = { 0 }, body = { 0 };
+	struct who w;
+	char key[400];
+	int reminder = 0, rc = 0;
+	int64_t open;
+
+	if (strcmp(n->state, "held") == 0) {
+		if (n->held_until > x->o->now) {
+			if (x->fp) {
+				char until[48];
+
+				fmt_time(n->held_until, until, sizeof(until));
+				fprintf(x->fp, "    held for %s until %s\n",
+				    n->recipient, until);
+			}
+			x->res->held++;
+			return 0;
+		}
+	} else if (strcmp(n->state, "pending") == 0) {
+		;
+	} else if (strcmp(n->state, "sent") == 0 && r->repeat > 0 && matches &&
+	    n->last_sent >= 0 && x->o->now >= n->last_sent + r->repeat) {
+		reminder = 1;
+	} else {
+		if (x->fp) {
+			char at[48];
+
+			fmt_time(n->fired, at, sizeof(at));
+			if (strcmp(n->state, "skipped") == 0)
+				fprintf(x->fp, "    already done: skipped at %s: %s\n",
+				    at, n->why ? n->why : "");
+			else
+				fprintf(x->fp, "    already done: sent to %s at %s%s\n",
+				    n->recipient ? n->recipient : "", at,
+				    n->reminders ? " (with reminders)" : "");
+		}
+		return 0;
+	}
+	if (resolve(x, r->notify, x->t, &w) != 0) {
+		/* the target went away since: keep the recorded address */
+		memset(&w, 0, sizeof(w));
+		w.email = n->recipient;
+		if (w.email == NULL)
+			return 0;
+	}
+	if (reminder && (open = when_open(x, r, &w)) > x->o->now) {
+		if (x->fp)
+			fprintf(x->fp, "    reminder due, waiting for %s's working "
+			    "hours\n", w.email);
+		return 0;
+	}
+	if (x->fp) {
+		fprintf(x->fp, "    %s: would be sent to %s now\n", reminder ?
+		    "reminder due" : n->state, w.email);
+		return 0;
+	}
+	compose(x, r, c, reminder ? "(reminder)" : NULL, &subj, &body);
+	if (reminder) {
+		struct svc_buf s2 = { 0 };
+
+		svc_buf_printf(&s2, "Reminder: %s", subj.s);
+		svc_buf_free(&subj);
+		subj = s2;
+	}
+	note_key(key, sizeof(key), id, c->metric, r->name, n->level);
+	if (deliver(x, id, c->metric, r, n->level, &w, subj.s, body.s) != 0) {
+		if (!reminder && strcmp(n->state, "held") == 0)
+			rc = put(x, id, c->metric, r, n->level, "pending", r->notify,
+			    w.email, "delivery failed", n->fired, -1, -1, 0, -1,
+			    subj.s, body.s, e);
+	} else if (put(x, id, c->metric, r, n->level, "sent", r->notify,
+	    w.email, NULL, n->fired, -1, reminder ? n->last_sent : x->o->now,
+	    n->reminders + reminder, x->o->now, subj.s, body.s, e) != 0 ||
+	    (!x->o->dry_run && audit(x, "notification", key, reminder ?
+	    "reminders" : "state", NULL, reminder ? "reminder" : "sent",
+	    w.email, e) != 0))
+		rc = -1;
+	else if (reminder)
+		x->res->reminders++;
+	else
+		x->res->sent++;
+	svc_buf_free(&subj);
+	svc_buf_free(&body);
+	return rc;
+}
+
+/* The rule's next level above r (same name), or NULL. */
+static const struct rule *
+next_level(struct esc *x, const struct rule *r)
+{
+	const struct rule *best = NULL;
+	size_t i;
+
+	for (i = 0; i < x->nrules; i++) {
+		const struct rule *q = &x->rules[i];
+
+		if (strcmp(q->name, r->name) == 0 && q->level > r->level &&
+		    (best == NULL || q->level < best->level))
+			best = q;
+	}
+	return best;
+}
+
+static int
+escalate_clock(struct esc *x, const char *id, const struct clk *c,
+    struct svc_err *e)
+{
+	size_t i;
+
+	x->cur = c;
+	for (i = 0; i < x->nrules; i++) {
+		const struct rule *r = &x->rules[i];
+		struct svc_buf ex = { 0 };
+		struct note *n = find_note(x, c->metric, r->name, r->level);
+		int m = svc_cond_eval(r->when, get, x, x->fp ? &ex : NULL);
+		struct who w;
+		char via[400];
+
+		if (x->fp) {
+			fprintf(x->fp, "%s: rule %s level %lld (line %ld) %s%s%s\n",
+			    c->metric, r->name, (long long)r->level, r->line,
+			    m ? "matches" : "does not match", *r->text ? ": " :
+			    " (no condition)", r->text);
+			if (!m && ex.s)
+				fprintf(x->fp, "%s", ex.s);
+		}
+		svc_buf_free(&ex);
+		if (n) {
+			if (follow_up(x, id, c, r, n, m, e) != 0)
+				return -1;
+			continue;
+		}
+		if (!m)
+			continue;
+		/* fire, or skip up the rule's levels until one resolves */
+		via[0] = '\0';
+		while (r) {
+			char key[400];
+
+			if (resolve(x, r->notify, x->t, &w) == 0) {
+				if (fire(x, id, c, r, &w, via[0] ? via : NULL, e) != 0)
+					return -1;
+				break;
+			}
+			note_key(key, sizeof(key), id, c->metric, r->name, r->level);
+			if (x->fp)
+				fprintf(x->fp, "    level %lld skipped: %s\n",
+				    (long long)r->level, w.why);
+			else if (put(x, id, c->metric, r, r->level, "skipped",
+			    r->notify, NULL, w.why, x->o->now, -1, -1, 0, -1, NULL,
+			    NULL, e) != 0 || (!x->o->dry_run && audit(x,
+			    "notification", key, "state", NULL, "skipped", w.why,
+			    e) != 0))
+				return -1;
+			x->res->skipped++;
+			snprintf(via, sizeof(via), "(level %lld skipped: %.300s)",
+			    (long long)r->level, w.why);
+			r = next_level(x, r);
+			if (r && find_note(x, c->metric, r->name, r->level))
+				break;
+			if (r == NULL && x->fp)
+				fprintf(x->fp, "    no higher level to try\n");
+		}
+	}
+	return 0;
+}
+
+static int
+one_ticket(struct esc *x, const char *id, struct svc_err *e)
+{
+	struct svc_tk t;
+	size_t i;
+	int rc;
+
+	memset(&t, 0, sizeof(t));
+	sqlite3_reset(x->tk);
+	sqlite3_bind_text(x->tk, 1, id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(x->tk);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return svc_db_fail(x->db, rc, e, "reading a ticket");
+	svc_tk_load(&t, x->tk, x->cols, x->ncols, x->want_attrs, 1);
+	sqlite3_reset(x->tk);
+	scratch_clear(x);
+	x->t = &t;
+	x->unassigned = -2;
+	x->res->tickets++;
+	rc = 0;
+	if (clocks(x, id, e) != 0 || notes(x, id, e) != 0)
+		rc = -1;
+	if (rc == 0 && x->fp && x->nc == 0)
+		fprintf(x->fp, "no SLA clocks (run svc-sla first)\n");
+	for (i = 0; rc == 0 && i < x->nc; i++)
+		rc = escalate_clock(x, id, &x->c[i], e);
+	svc_tk_free(&t);
+	x->t = NULL;
+	return rc < 0 ? -1 : 1;
+}
+
+/* ---- problems ---- */
+
+int
+svc_esc_key(struct svc_esc_opts *o, const char *s, struct svc_err *e)
+{
+	char word[64];
+	const char *p = s;
+
+	o->nkey = 0;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		int f;
+
+		if (n == 0 || n >= sizeof(word))
+			return svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0, "--key: "
+			    "'%s' is not a list of ticket fields", s);
+		memcpy(word, p, n);
+		word[n] = '\0';
+		if ((f = svc_field_find(word)) < 0 || f >= SVC_NFIELDS)
+			return svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0, "--key: "
+			    "'%s' is not a ticket field", word);
+		if (o->nkey == SVC_ESC_MAXKEY)
+			return svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0, "--key: "
+			    "at most %d fields", SVC_ESC_MAXKEY);
+		o->key[o->nkey++] = f;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	if (o->nkey == 0)
+		return svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0, "--key: no "
+		    "fields given");
+	return 0;
+}
+
+/* The key of the current row as JSON array text ([] fields from column
+ * first on); NULL when every field is empty. */
+static char *
+key_text(sqlite3_stmt *st, int first, int n)
+{
+	struct svc_buf b = { 0 };
+	int k, any = 0;
+
+	svc_buf_addc(&b, '[');
+	for (k = 0; k < n; k++) {
+		const char *s = (const char *)sqlite3_column_text(st, first + k);
+
+		if (k)
+			svc_buf_addc(&b, ',');
+		if (s == NULL || *s == '\0') {
+			svc_buf_adds(&b, "null");
+			continue;
+		}
+		any = 1;
+		svc_buf_addc(&b, '"');
+		for (; *s; s++) {
+			if (*s == '"' || *s == '\\')
+				svc_buf_addc(&b, '\\');
+			if ((unsigned char)*s < 0x20)
+				svc_buf_printf(&b, "\\u%04x", (unsigned char)*s);
+			else
+				svc_buf_addc(&b, *s);
+		}
+		svc_buf_addc(&b, '"');
+	}
+	svc_buf_addc(&b, ']');
+	if (!any) {
+		svc_buf_free(&b);
+		return NULL;
+	}
+	return b.s;
+}
+
+struct ptk {
+	char *id;
+	int64_t at, prio;
+};
+
+struct group {
+	char *key;
+	char *cat, *sub, *svc;		/* of the first ticket, for the owner */
+	struct ptk *t;
+	size_t n, a;
+};
+
+static void
+group_clear(struct group *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		free(g->t[i].id);
+	free(g->key);
+	free(g->cat);
+	free(g->sub);
+	free(g->svc);
+	g->key = g->cat = g->sub = g->svc = NULL;
+	g->n = 0;
+}
+
+/* The problem of one key: opened (or found open), tickets linked. */
+static int
+problem_group(struct esc *x, struct group *g, sqlite3_stmt *find,
+    sqlite3_stmt *ins, sqlite3_stmt *link, sqlite3_stmt *upd,
+    struct svc_err *e)
+{
+	const struct svc_esc_opts *o = x->o;
+	int64_t pid = -1, after = -1, first = -1;
+	size_t i, lo = 0, from = 0;
+	int rc, isnew = 0;
+	char pk[40];
+
+	/* an open problem of this key, or the end of the last closed one */
+	sqlite3_reset(find);
+	sqlite3_bind_text(find, 1, g->key, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(find)) == SQLITE_ROW) {
+		const char *st = (const char *)sqlite3_column_text(find, 1);
+
+		if (strcmp(st, "closed") != 0 && strcmp(st, "resolved") != 0) {
+			pid = sqlite3_column_int64(find, 0);
+			first = sqlite3_column_int64(find, 2);
+		} else if (sqlite3_column_int64(find, 3) > after)
+			after = sqlite3_column_int64(find, 3);
+	}
+	sqlite3_reset(find);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "reading problems");
+	if (pid < 0) {
+		/* the first ticket at which N fall within the window, or one
+		 * of priority 1 */
+		size_t hit = g->n;
+
+		for (i = 0; i < g->n; i++) {
+			if (g->t[i].at <= after)
+				continue;
+			if (lo < i && g->t[lo].at <= after)
+				lo = i;
+			while (g->t[lo].at < g->t[i].at - o->window)
+				lo++;
+			if ((int64_t)(i - lo + 1) >= o->min_tickets ||
+			    g->t[i].prio == 1) {
+				hit = i;
+				break;
+			}
+		}
+		if (hit == g->n)
+			return 0;
+		from = (int64_t)(hit - lo + 1) >= o->min_tickets ? lo : hit;
+		first = g->t[from].at;
+		if (o->dry_run || x->fp) {
+			x->res->problems_new++;
+			x->res->problems_linked += (int64_t)(g->n - from);
+			return 0;
+		}
+		sqlite3_reset(ins);
+		sqlite3_bind_text(ins, 1, g->key, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 2, first);
+		sqlite3_bind_int64(ins, 3, o->now);
+		sqlite3_bind_text(ins, 4, o->actor, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 5, x->run);
+		if ((rc = sqlite3_step(ins)) != SQLITE_DONE)
+			return svc_db_fail(x->db, rc, e, "opening a problem");
+		pid = sqlite3_last_insert_rowid(x->db->h);
+		isnew = 1;
+		x->res->problems_new++;
+		snprintf(pk, sizeof(pk), "%lld", (long long)pid);
+		if (audit(x, "problem", pk, "state", NULL, "new", g->key, e) != 0)
+			return -1;
+	} else {
+		for (from = 0; from < g->n && g->t[from].at < first; from++)
+			;
+	}
+	if (o->dry_run)
+		return 0;
+	for (i = from; i < g->n; i++) {
+		sqlite3_reset(link);
+		sqlite3_bind_int64(link, 1, pid);
+		sqlite3_bind_text(link, 2, g->t[i].id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(link, 3, o->now);
+		sqlite3_bind_int64(link, 4, x->run);
+		if ((rc = sqlite3_step(link)) != SQLITE_DONE)
+			return svc_db_fail(x->db, rc, e, "linking a ticket to a "
+			    "problem");
+		x->res->problems_linked += sqlite3_changes(x->db->h);
+	}
+	sqlite3_reset(upd);
+	sqlite3_bind_int64(upd, 1, pid);
+	if ((rc = sqlite3_step(upd)) != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "counting a problem's tickets");
+	if (isnew) {
+		/* tell the service owner, once */
+		static struct rule pr = { "problem", "service_owner", "", 0, 1, 0,
+		    0, 0, NULL };
+		struct svc_tk t;
+		struct clk c;
+		struct who w;
+		char id[48];
+
+		memset(&t, 0, sizeof(t));
+		svc_tk_put(&t, SVC_F_CATEGORY, g->cat, 0);
+		svc_tk_put(&t, SVC_F_SUBCATEGORY, g->sub, 0);
+		svc_tk_put(&t, SVC_F_SERVICE, g->svc, 0);
+		snprintf(id, sizeof(id), "problem:%lld", (long long)pid);
+		memset(&c, 0, sizeof(c));
+		snprintf(c.metric, sizeof(c.metric), "problem");
+		if (resolve(x, "service_owner", &t, &w) != 0) {
+			rc = put(x, id, "problem", &pr, 1, "skipped", pr.notify,
+			    NULL, w.why, o->now, -1, -1, 0, -1, NULL, NULL, e);
+			x->res->skipped++;
+		} else {
+			struct svc_buf subj = { 0 }, body = { 0 };
+			int64_t open = when_open(x, &pr, &w);
+
+			svc_buf_printf(&subj, "[svc] new problem %lld: %s",
+			    (long long)pid, g->key);
+			svc_buf_printf(&body, "Problem:   %lld\nKey:       %s\n"
+			    "Tickets:   %zu (first seen ", (long long)pid, g->key,
+			    g->n - from);
+			{
+				char a[48], b[48];
+
+				fmt_time(first, a, sizeof(a));
+				fmt_time(g->t[g->n - 1].at, b, sizeof(b));
+				svc_buf_printf(&body, "%s, last %s)\n", a, b);
+			}
+			svc_buf_adds(&body, "\nMore: svc-escalate --problems\n");
+			if (open > o->now) {
+				rc = put(x, id, "problem", &pr, 1, "held", pr.notify,
+				    w.email, NULL, o->now, open, -1, 0, -1, subj.s,
+				    body.s, e);
+				x->res->held++;
+			} else if (deliver(x, id, "problem", &pr, 1, &w, subj.s,
+			    body.s) != 0) {
+				rc = put(x, id, "problem", &pr, 1, "pending",
+				    pr.notify, w.email, "delivery failed", o->now, -1,
+				    -1, 0, -1, subj.s, body.s, e);
+			} else {
+				rc = put(x, id, "problem", &pr, 1, "sent", pr.notify,
+				    w.email, NULL, o->now, -1, o->now, 0, o->now,
+				    subj.s, body.s, e);
+				x->res->sent++;
+			}
+			svc_buf_free(&subj);
+			svc_buf_free(&body);
+		}
+		svc_tk_free(&t);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Problem notifications held or pending from earlier runs. */
+static int
+problem_follow_up(struct esc *x, struct svc_err *e)
+{
+	static struct rule pr = { "problem", "service_owner", "", 0, 1, 0, 0, 0,
+	    NULL };
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (svc_db_prepare(x->db, "SELECT ticket_id, recipient, subject, "
+	    "context, fired_at FROM notifications WHERE metric='problem' AND "
+	    "(state='pending' OR (state='held' AND held_until<=?))", &st, e) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, x->o->now);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct who w;
+		char *id = svc_col_dup(st, 0), *to = svc_col_dup(st, 1);
+		char *subj = svc_col_dup(st, 2), *body = svc_col_dup(st, 3);
+		int64_t fired = sqlite3_column_int64(st, 4);
+
+		memset(&w, 0, sizeof(w));
+		w.email = to;
+		rc = 0;
+		if (to && deliver(x, id, "problem", &pr, 1, &w, subj ? subj : "",
+		    body ? body : "") == 0) {
+			rc = put(x, id, "problem", &pr, 1, "sent", pr.notify, to,
+			    NULL, fired, -1, x->o->now, 0, x->o->now, subj, body, e);
+			x->res->sent++;
+		}
+		free(id);
+		free(to);
+		free(subj);
+		free(body);
+		if (rc != 0) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "reading problem notifications");
+	return 0;
+}
+
+static int
+problems(struct esc *x, struct svc_err *e)
+{
+	const struct svc_esc_opts *o = x->o;
+	sqlite3_stmt *st = NULL, *find = NULL, *ins = NULL, *link = NULL,
+	    *upd = NULL;
+	struct svc_buf sql = { 0 };
+	struct group g;
+	int k, rc = -1, step;
+
+	memset(&g, 0, sizeof(g));
+	svc_buf_adds(&sql, "SELECT ticket_id, created_at, priority, category, "
+	    "subcategory, service");
+	for (k = 0; k < o->nkey; k++)
+		svc_buf_printf(&sql, ", %s", svc_tfields[o->key[k]].name);
+	svc_buf_adds(&sql, " FROM tickets WHERE created_at IS NOT NULL AND "
+	    "created_at<=? ORDER BY ");
+	for (k = 0; k < o->nkey; k++)
+		svc_buf_printf(&sql, "%s, ", svc_tfields[o->key[k]].name);
+	svc_buf_adds(&sql, "created_at, ticket_id");
+	if (svc_db_prepare(x->db, sql.s, &st, e) != 0 ||
+	    svc_db_prepare(x->db, "SELECT id, state, first_seen, last_seen FROM "
+	    "problems WHERE key=?", &find, e) != 0 ||
+	    svc_db_prepare(x->db, "INSERT INTO problems(key, first_seen, "
+	    "last_seen, tickets, state, opened_at, opened_by, run) VALUES "
+	    "(?1, ?2, ?2, 0, 'new', ?3, ?4, ?5)", &ins, e) != 0 ||
+	    svc_db_prepare(x->db, "INSERT OR IGNORE INTO problem_tickets("
+	    "problem_id, ticket_id, linked_at, run) VALUES (?,?,?,?)", &link,
+	    e) != 0 ||
+	    svc_db_prepare(x->db, "UPDATE problems SET tickets=(SELECT count(*) "
+	    "FROM problem_tickets WHERE problem_id=?1), last_seen=(SELECT "
+	    "max(t.created_at) FROM problem_tickets p JOIN tickets t USING "
+	    "(ticket_id) WHERE p.problem_id=?1) WHERE id=?1", &upd, e) != 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, o->now);
+	for (;;) {
+		char *key = NULL;
+
+		step = sqlite3_step(st);
+		if (step == SQLITE_ROW)
+			key = key_text(st, 6, o->nkey);
+		if (step != SQLITE_ROW || key == NULL || g.key == NULL ||
+		    strcmp(key, g.key) != 0) {
+			if (g.key && problem_group(x, &g, find, ins, link, upd,
+			    e) != 0) {
+				free(key);
+				goto out;
+			}
+			group_clear(&g);
+		}
+		if (step != SQLITE_ROW)
+			break;
+		if (key == NULL)
+			continue;
+		if (g.key == NULL) {
+			g.key = key;
+			g.cat = svc_col_dup(st, 3);
+			g.sub = svc_col_dup(st, 4);
+			g.svc = svc_col_dup(st, 5);
+		} else
+			free(key);
+		if (g.n == g.a) {
+			g.a = g.a ? 2 * g.a : 16;
+			g.t = svc_xrealloc(g.t, g.a * sizeof(*g.t));
+		}
+		g.t[g.n].id = svc_col_dup(st, 0);
+		g.t[g.n].at = sqlite3_column_int64(st, 1);
+		g.t[g.n].prio = sqlite3_column_type(st, 2) == SQLITE_NULL ? 0 :
+		    sqlite3_column_int64(st, 2);
+		g.n++;
+	}
+	if (step != SQLITE_DONE) {
+		svc_db_fail(x->db, step, e, "reading tickets for problems");
+		goto out;
+	}
+	rc = x->fp || o->dry_run ? 0 : problem_follow_up(x, e);
+out:
+	group_clear(&g);
+	free(g.t);
+	svc_buf_free(&sql);
+	sqlite3_finalize(st);
+	sqlite3_finalize(find);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(link);
+	sqlite3_finalize(upd);
+	return rc;
+}
+
+/* ---- runs ---- */
+
+static void
+start(struct esc *x, struct svc_db *db, const struct svc_esc_opts *o,
+    struct svc_esc_result *res)
+{
+	memset(x, 0, sizeof(*x));
+	memset(res, 0, sizeof(*res));
+	x->db = db;
+	x->o = o;
+	x->res = res;
+}
+
+int
+svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
+    char *const *ids, size_t n, struct svc_esc_result *res,
+    struct svc_err *e)
+{
+	struct esc x;
+	struct svc_run run;
+	sqlite3_stmt *all = NULL;
+	size_t i;
+	int rc = -1;
+
+	start(&x, db, o, res);
+	memset(&run, 0, sizeof(run));
+	run.program = o->program;
+	run.args = o->args;
+	run.actor = o->actor;
+	run.kind = "escalate";
+	run.started = run.finished = o->now;
+	if (svc_db_begin(db, e) != 0)
+		return -1;
+	if (svc_db_run_insert(db, &run, e) != 0 || load(&x, e) != 0)
+		goto out;
+	x.run = res->run = run.id;
+	if (o->nkey > 0 && problems(&x, e) != 0)
+		goto out;
+	if (o->problems_only)
+		;
+	else if (ids == NULL) {
+		int step;
+
+		if (svc_db_prepare(db, "SELECT ticket_id FROM sla_clocks WHERE "
+		    "stop IS NULL OR breached=1 UNION SELECT ticket_id FROM "
+		    "notifications WHERE metric<>'problem' AND state IN ('held',"
+		    "'pending','sent') ORDER BY 1", &all, e) != 0)
+			goto out;
+		while ((step = sqlite3_step(all)) == SQLITE_ROW) {
+			char *id = svc_col_dup(all, 0);
+
+			rc = one_ticket(&x, id, e);
+			free(id);
+			if (rc < 0)
+				goto out;
+		}
+		if (step != SQLITE_DONE) {
+			rc = svc_db_fail(db, step, e, "reading clocks");
+			goto out;
+		}
+	} else
+		for (i = 0; i < n; i++) {
+			if ((rc = one_ticket(&x, ids[i], e)) < 0)
+				goto out;
+			if (rc == 0)
+				res->missing++;
+		}
+	run.rows_in = run.rows_loaded = res->tickets;
+	run.rows_changed = res->sent + res->held + res->skipped +
+	    res->reminders;
+	if ((rc = svc_db_run_counts(db, &run, e)) != 0)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(all);
+	esc_free(&x);
+	if (rc < 0 || o->dry_run)
+		svc_db_rollback(db);
+	else if (svc_db_commit(db, e) != 0)
+		rc = -1;
+	if (rc == 0 && res->failed > 0)
+		rc = 1;
+	return rc;
+}
+
+int
+svc_esc_explain(struct svc_db *db, const struct svc_esc_opts *o,
+    const char *id, FILE *fp, struct svc_err *e)
+{
+	struct esc x;
+	struct svc_esc_result res;
+	int rc;
+
+	start(&x, db, o, &res);
+	x.fp = fp;
+	if (svc_db_exec(db, "BEGIN", e) != 0)
+		return -1;
+	if (load(&x, e) != 0)
+		rc = -1;
+	else if ((rc = one_ticket(&x, id, e)) == 0)
+		rc = svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0, "no ticket '%s'",
+		    id);
+	else if (rc > 0) {
+		if (x.nrules == 0)
+			fprintf(fp, "no escalation rules valid at --now (load them "
+			    "with svc-import --kind escalations)\n");
+		rc = 0;
+	}
+	esc_free(&x);
+	svc_db_rollback(db);
+	return rc;
+}
+
+/* ---- acknowledgement ---- */
+
+static int
+reason_valid(struct svc_db *db, int64_t now, const char *reason,
+    struct svc_buf *list, struct svc_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t ver;
+	int ok = 0, i;
+
+	if (svc_config_version(db, now, "reasons", &ver, e) != 0)
+		return -1;
+	if (ver == 0) {
+		for (i = 0; default_reasons[i]; i++) {
+			svc_buf_printf(list, "%s%s", i ? ", " : "",
+			    default_reasons[i]);
+			ok |= strcmp(default_reasons[i], reason) == 0;
+		}
+		return ok;
+	}
+	if (svc_config_select(db, now, "reasons", "reason", "1", "rowno", &st,
+	    e) != 0)
+		return -1;
+	for (i = 0; sqlite3_step(st) == SQLITE_ROW; i++) {
+		const char *r = (const char *)sqlite3_column_text(st, 0);
+
+		svc_buf_printf(list, "%s%s", i ? ", " : "", r);
+		ok |= strcmp(r, reason) == 0;
+	}
+	sqlite3_finalize(st);
+	return ok;
+}
+
+int
+svc_esc_ack(struct svc_db *db, const struct svc_esc_opts *o,
+    const char *id, const char *metric, const char *reason,
+    const char *note, struct svc_err *e)
+{
+	struct svc_buf list = { 0 };
+	struct svc_run run;
+	sqlite3_stmt *st = NULL;
+	char *old = NULL, key[400], cyc[24];
+	int64_t cycle = -1;
+	int rc, ok;
+
+	if (svc_sla_metric(metric) < 0)
+		return svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0, "--metric: '%s' "
+		    "is not first_response, resolution or next_reply", metric);
+	if ((ok = reason_valid(db, o->now, reason, &list, e)) < 0)
+		return -1;
+	if (!ok) {
+		svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0, "--reason: unknown "
+		    "reason '%s' (use %s)", reason, list.s ? list.s : "");
+		svc_buf_free(&list);
+		return -1;
+	}
+	svc_buf_free(&list);
+	if (svc_db_begin(db, e) != 0)
+		return -1;
+	if (svc_db_prepare(db, "SELECT max(cycle) FROM sla_clocks WHERE "
+	    "ticket_id=? AND metric=? AND breached=1", &st, e) != 0)
+		goto fail;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		cycle = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (cycle < 0) {
+		svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0, "ticket '%s' has no "
+		    "breached %s clock (run svc-sla first)", id, metric);
+		goto fail;
+	}
+	if (svc_db_prepare(db, "SELECT reason FROM acks WHERE ticket_id=? AND "
+	    "metric=? AND cycle=?", &st, e) != 0)
+		goto fail;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, cycle);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		old = svc_col_dup(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	memset(&run, 0, sizeof(run));
+	run.program = o->program;
+	run.args = o->args;
+	run.actor = o->actor;
+	run.kind = "ack";
+	run.started = run.finished = o->now;
+	run.rows_in = run.rows_loaded = run.rows_changed = 1;
+	if (svc_db_run_insert(db, &run, e) != 0 ||
+	    svc_db_prepare(db, "INSERT OR REPLACE INTO acks(ticket_id, metric, "
+	    "cycle, reason, note, actor, at, run) VALUES (?,?,?,?,?,?,?,?)", &st,
+	    e) != 0)
+		goto fail;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, cycle);
+	sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, note, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, o->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, o->now);
+	sqlite3_bind_int64(st, 8, run.id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE) {
+		svc_db_fail(db, rc, e, "recording the acknowledgement");
+		goto fail;
+	}
+	snprintf(key, sizeof(key), "%s/%s/%lld", id, metric, (long long)cycle);
+	if (svc_db_prepare(db, "INSERT INTO audit(at, actor, program, run, "
+	    "entity, key, field, old, new, detail) VALUES (?,?,?,?,'ack',?,"
+	    "'reason',?,?,?)", &st, e) != 0)
+		goto fail;
+	sqlite3_bind_int64(st, 1, o->now);
+	sqlite3_bind_text(st, 2, o->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, o->program, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, run.id);
+	sqlite3_bind_text(st, 5, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, old, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, note, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE) {
+		svc_db_fail(db, rc, e, "auditing");
+		goto fail;
+	}
+	if (o->out) {
+		const char *v[5];
+
+		snprintf(cyc, sizeof(cyc), "%lld", (long long)cycle);
+		v[0] = id;
+		v[1] = metric;
+		v[2] = cyc;
+		v[3] = reason;
+		v[4] = old;
+		svc_out_row(o->out, v, NULL);
+	}
+	free(old);
+	if (o->dry_run) {
+		svc_db_rollback(db);
+		return 0;
+	}
+	return svc_db_commit(db, e);
+fail:
+	free(old);
+	sqlite3_finalize(st);
+	svc_db_rollback(db);
+	return -1;
+}
+
+int64_t
+svc_esc_unacknowledged(struct svc_db *db, const struct svc_esc_opts *o,
+    struct svc_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t n = 0;
+	int rc;
+
+	if (svc_db_prepare(db, "SELECT coalesce(c.owner_at_breach, t.assignee, "
+	    "'group:' || coalesce(c.group_at_breach, t.group_name), '(nobody)') "
+	    "AS owner, c.ticket_id, c.metric, c.cycle, c.breached_at, "
+	    "coalesce(c.group_at_breach, t.group_name) FROM sla_clocks c LEFT "
+	    "JOIN tickets t USING (ticket_id) WHERE c.breached=1 AND "
+	    "c.breached_at<=?1 AND NOT EXISTS (SELECT 1 FROM acks a WHERE "
+	    "a.ticket_id=c.ticket_id AND a.metric=c.metric AND a.cycle=c.cycle) "
+	    "ORDER BY owner, c.breached_at, c.ticket_id, c.metric", &st, e) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, o->now);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char at[48];
+		const char *v[6];
+
+		fmt_time(sqlite3_column_int64(st, 4), at, sizeof(at));
+		v[0] = (const char *)sqlite3_column_text(st, 0);
+		v[1] = (const char *)sqlite3_column_text(st, 1);
+		v[2] = (const char *)sqlite3_column_text(st, 2);
+		v[3] = (const char *)sqlite3_column_text(st, 3);
+		v[4] = at;
+		v[5] = (const char *)sqlite3_column_text(st, 5);
+		if (o->out)
+			svc_out_row(o->out, v, NULL);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(db, rc, e, "reading breaches");
+	return n;
+}
+
+int64_t
+svc_esc_problem_list(struct svc_db *db, const struct svc_esc_opts *o,
+    struct svc_err *e)
+{
+	struct svc_dir dir;
+	sqlite3_stmt *st = NULL;
+	int64_t n = 0;
+	int rc;
+
+	if (svc_dir_load(db, o->now, &dir, e) != 0)
+		return -1;
+	if (svc_db_prepare(db, "SELECT p.id, p.key, p.state, p.tickets, "
+	    "(SELECT count(DISTINCT t.customer) FROM problem_tickets x JOIN "
+	    "tickets t USING (ticket_id) WHERE x.problem_id=p.id), "
+	    "p.first_seen, p.last_seen, (SELECT t.category FROM problem_tickets "
+	    "x JOIN tickets t USING (ticket_id) WHERE x.problem_id=p.id LIMIT 1), "
+	    "(SELECT t.subcategory FROM problem_tickets x JOIN tickets t USING "
+	    "(ticket_id) WHERE x.problem_id=p.id LIMIT 1), (SELECT t.service "
+	    "FROM problem_tickets x JOIN tickets t USING (ticket_id) WHERE "
+	    "x.problem_id=p.id LIMIT 1) FROM problems p WHERE p.state NOT IN "
+	    "('closed','resolved') AND p.opened_at<=? ORDER BY p.tickets DESC, "
+	    "p.id", &st, e) != 0) {
+		svc_dir_free(&dir);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, o->now);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const struct svc_catent *c = svc_dir_catalog(&dir,
+		    (const char *)sqlite3_column_text(st, 7),
+		    (const char *)sqlite3_column_text(st, 8),
+		    (const char *)sqlite3_column_text(st, 9), SVC_CAT_OWNER);
+		char a[48], b[48];
+		const char *v[8];
+
+		fmt_time(sqlite3_column_int64(st, 5), a, sizeof(a));
+		fmt_time(sqlite3_column_int64(st, 6), b, sizeof(b));
+		v[0] = (const char *)sqlite3_column_text(st, 0);
+		v[1] = (const char *)sqlite3_column_text(st, 1);
+		v[2] = (const char *)sqlite3_column_text(st, 2);
+		v[3] = (const char *)sqlite3_column_text(st, 3);
+		v[4] = (const char *)sqlite3_column_text(st, 4);
+		v[5] = a;
+		v[6] = b;
+		v[7] = c ? c->owner : NULL;
+		if (o->out)
+			svc_out_row(o->out, v, NULL);
+		n++;
+	}
+	sqlite3_finalize(st);
+	svc_dir_free(&dir);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(db, rc, e, "reading problems");
+	return n;
+}
+
+int
+svc_esc_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
+{
+	static const char *const roles[] = { "assignee", "group_lead",
+	    "manager", "service_owner", "kpi_owner", "controller", NULL };
+	struct svc_dir dir;
+	sqlite3_stmt *st = NULL;
+	char file[300];
+	int findings = 0, i;
+
+	if (svc_lint_stored_as(db, now, "escalations", NULL, &names, 0, fp,
+	    &findings, e) != 0 ||
+	    svc_lint_source(db, now, "escalations", file, sizeof(file), e) != 0 ||
+	    svc_dir_load(db, now, &dir, e) != 0)
+		return -1;
+	if (svc_config_select(db, now, "escalations", "rule, line, level, "
+	    "notify", "1", "rowno", &st, e) != 0) {
+		svc_dir_free(&dir);
+		return -1;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *rule = (const char *)sqlite3_column_text(st, 0);
+		long line = (long)sqlite3_column_int64(st, 1);
+		const char *to = (const char *)sqlite3_column_text(st, 3);
+
+		for (i = 0; roles[i]; i++)
+			if (strcmp(roles[i], to) == 0)
+				break;
+		if (roles[i] == NULL && strchr(to, '@') == NULL &&
+		    svc_dir_person(&dir, to) == NULL) {
+			fprintf(fp, "%s:%ld: rule %s: notify '%s' is not a role, an "
+			    "e-mail address or a user in people\n", file, line,
+			    rule, to);
+			findings++;
+		}
+	}
+	sqlite3_finalize(st);
+	svc_dir_free(&dir);
+	return findings;
+}

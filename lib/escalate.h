@@ -1,0 +1,97 @@
+/* escalate.h: escalation of SLA clocks, breach reasons, problems
+ * (svc-escalate).
+ *
+ * A rule (the escalations kind: rule, order, when, level, notify, urgent,
+ * repeat_every) fires for a ticket's clock when its condition matches;
+ * each (ticket, metric, rule, level) fires once, however often this runs,
+ * unless repeat_every asks for reminders.  notify is a role resolved per
+ * ticket (assignee, group_lead, manager, service_owner, kpi_owner,
+ * controller), a user in people or an e-mail address; a level whose
+ * target cannot be resolved is recorded as skipped, with why, and the
+ * rule's next level is tried.  A notification waits ("held") while the
+ * recipient's working calendar is closed, unless the rule is urgent, and
+ * goes out at the next run after it opens.  State is kept in the
+ * notifications table.
+ *
+ * Conditions test the ticket's fields and these clock fields: metric,
+ * state (running, paused, breached, met, cancelled), elapsed_pct, elapsed,
+ * remaining (seconds; negative when overdue), overdue, due_at, breached,
+ * paused, cycle, policy, and age (since creation) and unassigned_for
+ * (since the ticket last lost or never had an assignee).  Clocks are
+ * brought forward from svc-sla's last run to --now on their calendar.
+ */
+#ifndef SVC_ESCALATE_H
+#define SVC_ESCALATE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "db.h"
+#include "out.h"
+
+#define SVC_ESC_MAXKEY 8
+
+struct svc_esc_opts {
+	int64_t now;
+	const char *actor, *program, *args;
+	int dry_run;
+	/* ticket_id, metric, level, rule, to, subject[, body] per
+	 * notification sent, or NULL */
+	struct svc_out *out;
+	int with_body;
+	const char *maildir;	/* deliver into this maildir */
+	const char *sendmail;	/* deliver through this command */
+	/* problems: key fields (names of ticket fields), at least min
+	 * tickets created within window seconds */
+	int key[SVC_ESC_MAXKEY];
+	int nkey;
+	int64_t min_tickets, window;
+	int problems_only;	/* --problems: no ticket escalation */
+};
+
+struct svc_esc_result {
+	int64_t tickets, sent, held, skipped, reminders, failed, missing;
+	int64_t problems_new, problems_linked;
+	int64_t run;
+};
+
+/* Parse a problem key "category,subcategory,service" into o->key.
+ * 0, or -1 with e set (usage). */
+int svc_esc_key(struct svc_esc_opts *o, const char *s, struct svc_err *e);
+
+/* Escalate the clocks of ids[0..n) (all tickets with running or breached
+ * clocks, or notifications waiting, when ids is NULL), find problems, in
+ * one transaction.  Returns 0, 1 when some delivery failed (those stay
+ * unsent and are tried again next run), or -1 with e filled. */
+int svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
+    char *const *ids, size_t n, struct svc_esc_result *res,
+    struct svc_err *e);
+
+/* Write why each rule fired, did not, or was already done for ticket id
+ * to fp, changing nothing. */
+int svc_esc_explain(struct svc_db *db, const struct svc_esc_opts *o,
+    const char *id, FILE *fp, struct svc_err *e);
+
+/* Record the reason for the latest breach of ticket id's metric.
+ * reason must be a code of the reasons kind (or the defaults when none is
+ * loaded).  Writes ticket_id, metric, cycle, reason, previous to out. */
+int svc_esc_ack(struct svc_db *db, const struct svc_esc_opts *o,
+    const char *id, const char *metric, const char *reason,
+    const char *note, struct svc_err *e);
+
+/* Breached clocks without a reason, by the person who owes it: owner,
+ * ticket_id, metric, cycle, breached_at, group to out.  Returns the
+ * number of rows, or -1. */
+int64_t svc_esc_unacknowledged(struct svc_db *db, const struct svc_esc_opts *o,
+    struct svc_err *e);
+
+/* Problems not closed: id, key, state, tickets, customers, first_seen,
+ * last_seen, owner to out.  Returns the number of rows, or -1. */
+int64_t svc_esc_problem_list(struct svc_db *db, const struct svc_esc_opts *o,
+    struct svc_err *e);
+
+/* Lint the stored escalation rules: one line per finding to fp.  Returns
+ * the number of findings, or -1. */
+int svc_esc_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e);
+
+#endif

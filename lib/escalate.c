@@ -305,7 +305,7 @@ forward(struct esc *x, struct clk *c)
 		return;
 	if ((cal = calendar(x, c->calendar)) != NULL)
 		c->elapsed += svc_cal_between(cal, c->as_of, x->o->now);
-	if (c->due >= 0 && c->due <= x->o->now && !c->breached) {
+	if (c->due >= 0 && c->due < x->o->now && !c->breached) {
 		c->breached = 1;
 		c->breached_at = c->due;
 		c->owner = c->owner ? c->owner : NULL;
@@ -873,6 +873,36 @@ stream:
 	return 0;
 }
 
+/* Keep what was recorded for this ticket in memory too, so that a level
+ * fired in place of a skipped one is not fired again by its own rule in
+ * the same run. */
+static void
+remember(struct esc *x, const char *metric, const char *rule, int64_t level,
+    const char *state, const char *to, int64_t fired)
+{
+	struct note *n = find_note(x, metric, rule, level);
+
+	if (n == NULL) {
+		if (x->nn == x->an) {
+			x->an = x->an ? 2 * x->an : 4;
+			x->n = svc_xrealloc(x->n, x->an * sizeof(*x->n));
+		}
+		n = &x->n[x->nn++];
+		memset(n, 0, sizeof(*n));
+		n->metric = svc_xstrdup(metric);
+		n->rule = svc_xstrdup(rule);
+		n->level = level;
+		n->held_until = n->last_sent = -1;
+	}
+	free(n->state);
+	n->state = svc_xstrdup(state);
+	if (to && n->recipient != to) {
+		free(n->recipient);
+		n->recipient = svc_xstrdup(to);
+	}
+	n->fired = fired;
+}
+
 static int
 put(struct esc *x, const char *id, const char *metric, const struct rule *r,
     int64_t level, const char *state, const char *notify, const char *to,
@@ -883,7 +913,9 @@ put(struct esc *x, const char *id, const char *metric, const struct rule *r,
 	sqlite3_stmt *st = x->put;
 	int rc;
 
-	if (x->o->dry_run)
+	if (x->t)
+		remember(x, metric, r->name, level, state, to, fired);
+	if (x->o->dry_run || x->fp)
 		return 0;
 	sqlite3_reset(st);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
@@ -959,14 +991,17 @@ fire(struct esc *x, const char *id, const struct clk *c, const struct rule *r,
 		if (x->fp)
 			fprintf(x->fp, "    would be held for %s until %s (calendar "
 			    "%s is closed)\n", w->email, until, w->calendar);
-		else if (put(x, id, c->metric, r, r->level, "held", r->notify,
+		if (put(x, id, c->metric, r, r->level, "held", r->notify,
 		    w->email, NULL, x->o->now, open, -1, 0, -1, subj.s, body.s,
-		    e) != 0 || (!x->o->dry_run && audit(x, "notification", key,
-		    "state", NULL, "held", until, e) != 0))
+		    e) != 0 || (!x->o->dry_run && !x->fp && audit(x,
+		    "notification", key, "state", NULL, "held", until, e) != 0))
 			rc = -1;
 		x->res->held++;
 	} else if (x->fp) {
 		fprintf(x->fp, "    would be sent to %s now\n", w->email);
+		rc = put(x, id, c->metric, r, r->level, "sent", r->notify,
+		    w->email, NULL, x->o->now, -1, x->o->now, 0, x->o->now, NULL,
+		    NULL, e);
 	} else if (deliver(x, id, c->metric, r, r->level, w, subj.s,
 	    body.s) != 0) {
 		if (put(x, id, c->metric, r, r->level, "pending", r->notify,
@@ -1140,9 +1175,9 @@ escalate_clock(struct esc *x, const char *id, const struct clk *c,
 			if (x->fp)
 				fprintf(x->fp, "    level %lld skipped: %s\n",
 				    (long long)r->level, w.why);
-			else if (put(x, id, c->metric, r, r->level, "skipped",
+			if (put(x, id, c->metric, r, r->level, "skipped",
 			    r->notify, NULL, w.why, x->o->now, -1, -1, 0, -1, NULL,
-			    NULL, e) != 0 || (!x->o->dry_run && audit(x,
+			    NULL, e) != 0 || (!x->o->dry_run && !x->fp && audit(x,
 			    "notification", key, "state", NULL, "skipped", w.why,
 			    e) != 0))
 				return -1;

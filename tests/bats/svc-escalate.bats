@@ -1,0 +1,260 @@
+#!/usr/bin/env bats
+# svc-escalate: once-only firing, levels, quiet hours, reminders, delivery,
+# breach reasons, problems.
+load helper
+
+EF() { echo "$FIX/escalate/$1"; }
+CFG=2026-03-01T00:00:00Z
+
+# calendars, policies, people, catalog and rules valid from 1 March 2026,
+# and tickets E1-E3 created on Monday 9 March 08:00 UTC (09:00 in Berlin)
+setup_esc() {
+	for k in calendars policies people catalog escalations; do
+		svc-import --now "$CFG" -q --kind "$k" "$(EF "$k.csv")" || return 1
+	done
+	svc-import --now 2026-03-09T08:00:00Z -q "$(EF tickets.csv)" >/dev/null
+}
+
+# clocks and escalation as of $1; the notifications sent on stdout (csv)
+at() {
+	local t=$1
+	shift
+	svc-sla -q --all --now "$t" >/dev/null &&
+	    svc-escalate --all --now "$t" -f csv "$@"
+}
+
+@test "each ticket, metric, rule and level fires once across five runs" {
+	setup_esc
+	# 12:00: first responses are late (4h); the manager of the assignee
+	run -0 --separate-stderr at 2026-03-09T12:00:01Z
+	[ "$output" = "ticket_id,metric,level,rule,to,subject
+E1,first_response,1,late-answer,mia@example.org,[svc] E1 first_response breached: VPN drops
+E2,first_response,1,late-answer,mia@example.org,[svc] E2 first_response breached: Printer jam" ]
+	[ "$stderr" = "svc-escalate: 3 tickets, 2 sent, 0 held, 1 skipped, 0 reminders, 0 not delivered, 0 new problems (run 8)" ]
+	# 13:00: nothing new
+	run -0 --separate-stderr at 2026-03-09T13:00:00Z
+	[ "$output" = "ticket_id,metric,level,rule,to,subject" ]
+	# 14:00: 75% of the 8h resolution target
+	run -0 --separate-stderr at 2026-03-09T14:00:00Z
+	# E2's and E3's level 1 cannot be resolved: their level 2 is told
+	[ "$output" = "ticket_id,metric,level,rule,to,subject
+E1,resolution,1,risk,ann@example.org,[svc] E1 resolution at 75%: VPN drops
+E2,resolution,2,risk,lee@example.org,[svc] E2 resolution at 75%: Printer jam
+E3,resolution,2,risk,lee@example.org,[svc] E3 resolution at 75%: Nobody owns me" ]
+	# 15:00 and 15:30: nothing new
+	run -0 --separate-stderr at 2026-03-09T15:00:00Z
+	[ "$output" = "ticket_id,metric,level,rule,to,subject" ]
+	run -0 --separate-stderr at 2026-03-09T15:30:00Z
+	[ "$output" = "ticket_id,metric,level,rule,to,subject" ]
+	[ "$(q "SELECT count(*) FROM notifications WHERE state='sent'")" = 5 ]
+	[ "$(q "SELECT count(*) FROM notifications WHERE state='skipped'")" = 3 ]
+	[ "$(q "SELECT count(*) FROM audit WHERE entity='notification'")" = 8 ]
+}
+
+@test "a target that cannot be resolved is skipped with its reason and the next level is tried" {
+	setup_esc
+	run -0 --separate-stderr at 2026-03-09T14:00:00Z
+	# E2's assignee bob has no e-mail: level 1 skipped, level 2 (the group lead) told
+	[[ "$output" == *"
+E2,resolution,2,risk,lee@example.org,[svc] E2 resolution at 75%: Printer jam"* ]]
+	[ "$(q "SELECT state || ': ' || why FROM notifications WHERE ticket_id='E2' AND rule='risk' AND level=1")" = "skipped: assignee 'bob' has no e-mail in people" ]
+	# E3 has no assignee, so no manager, and late-answer has no level 2
+	[ "$(q "SELECT state || ': ' || why FROM notifications WHERE ticket_id='E3' AND rule='late-answer'")" = "skipped: the ticket has no assignee, so no manager" ]
+	run -0 svc-escalate --now 2026-03-09T14:00:00Z --explain E2
+	[[ "$output" == *"resolution: rule risk level 1 (line 2) matches: metric=resolution and elapsed_pct>=75
+    already done: skipped at 2026-03-09T14:00:00+00:00: assignee 'bob' has no e-mail in people"* ]]
+	# the body says why level 2 was told
+	[[ "$(q "SELECT context FROM notifications WHERE ticket_id='E2' AND level=2")" == *"Rule:      risk, level 2 (level 1 skipped: assignee 'bob' has no e-mail in people)"* ]]
+}
+
+@test "outside the recipient's working hours a notification is held, then sent at the opening" {
+	setup_esc
+	# E4 created at 12:00 UTC: 75% of 8h at 18:00, after ann's day (17:00 Berlin)
+	printf 'ticket_id,title,group_name,assignee,status,created_at\nE4,Late one,Service Desk,ann,New,2026-03-09T12:00:00Z\n' > e4.csv
+	svc-import --now 2026-03-09T12:00:00Z -q e4.csv >/dev/null
+	run -0 --separate-stderr at 2026-03-09T18:00:00Z
+	[[ "$output" != *"E4,resolution,1"* ]]
+	[ "$(q "SELECT state || ' ' || datetime(held_until, 'unixepoch') FROM notifications WHERE ticket_id='E4' AND rule='risk'")" = "held 2026-03-10 08:00:00" ]
+	# still held a minute before the opening
+	run -0 --separate-stderr at 2026-03-10T07:59:00Z
+	[[ "$output" != *"E4,resolution,1"* ]]
+	# sent at the opening, once
+	run -0 --separate-stderr at 2026-03-10T08:00:00Z
+	[[ "$output" == *"
+E4,resolution,1,risk,ann@example.org,[svc] E4 resolution"* ]]
+	run -0 --separate-stderr at 2026-03-10T08:05:00Z
+	[[ "$output" != *"E4,resolution,1"* ]]
+	[ "$(q "SELECT state FROM notifications WHERE ticket_id='E4' AND rule='risk' AND level=1")" = sent ]
+}
+
+@test "an urgent rule is not held" {
+	setup_esc
+	# the group lead's level 2 is urgent: E1 breaches resolution at 16:00
+	run -0 --separate-stderr at 2026-03-09T22:00:00Z
+	[[ "$output" == *"
+E1,resolution,2,risk,lee@example.org,[svc] E1 resolution breached: VPN drops"* ]]
+}
+
+@test "repeat_every sends reminders while the rule still matches" {
+	setup_esc
+	run -0 --separate-stderr at 2026-03-09T16:00:01Z
+	[[ "$output" == *"E1,resolution,2,risk,lee@example.org,[svc] E1 resolution breached"* ]]
+	# within 2h: nothing
+	run -0 --separate-stderr at 2026-03-09T18:00:00Z
+	[ "$output" = "ticket_id,metric,level,rule,to,subject" ]
+	run -0 --separate-stderr at 2026-03-09T18:00:01Z
+	[[ "$output" == *"E1,resolution,2,risk,lee@example.org,Reminder: [svc] E1 resolution breached: VPN drops"* ]]
+	[[ "$stderr" == *", 3 reminders,"* ]]
+	run -0 --separate-stderr at 2026-03-09T18:30:00Z
+	[ "$output" = "ticket_id,metric,level,rule,to,subject" ]
+	[ "$(q "SELECT reminders FROM notifications WHERE ticket_id='E1' AND level=2")" = 1 ]
+}
+
+@test "--sendmail failure leaves the notification unsent and it is retried next run" {
+	setup_esc
+	run -1 --separate-stderr at 2026-03-09T12:00:01Z --sendmail false
+	[ "$output" = "ticket_id,metric,level,rule,to,subject" ]
+	[ "${stderr_lines[0]}" = "svc-escalate: E1 first_response rule late-answer level 1 to mia@example.org: not delivered: 'false' exited with status 1" ]
+	[ "$(q "SELECT group_concat(state) FROM notifications WHERE rule='late-answer' AND ticket_id IN ('E1','E2')")" = "pending,pending" ]
+	run -0 --separate-stderr at 2026-03-09T12:10:00Z --sendmail "cat >> sent.txt"
+	[ "${#lines[@]}" = 3 ]
+	[ "$(q "SELECT group_concat(state) FROM notifications WHERE rule='late-answer' AND ticket_id IN ('E1','E2')")" = "sent,sent" ]
+	grep -q '^To: "Mia Manager" <mia@example.org>$' sent.txt
+	grep -q '^Subject: \[svc\] E1 first_response breached: VPN drops$' sent.txt
+	grep -q '^More: svc-sla --explain E1$' sent.txt
+	[ "$(grep -c '^From: svc-escalate$' sent.txt)" = 2 ]
+}
+
+@test "--mail writes one message per notification into a maildir" {
+	setup_esc
+	run -0 --separate-stderr at 2026-03-09T12:00:01Z --mail box
+	[ "$(ls box/new | wc -l)" = 2 ]
+	[ "$(ls box/tmp | wc -l)" = 0 ]
+	f=$(ls box/new/*E1.first_response.late-answer.1)
+	grep -q '^Customer:  ACME (gold)$' "$f"
+	grep -q '^Owner now: ann (group Service Desk)$' "$f"
+	grep -q '^  first_response  breached  due 2026-03-09T12:00:00+00:00, overdue 0m1s$' "$f"
+}
+
+@test "-n shows what would fire and records nothing" {
+	setup_esc
+	svc-sla -q --all --now 2026-03-09T12:00:01Z >/dev/null
+	run -0 svc-escalate -n --all --now 2026-03-09T12:00:01Z -f csv -q
+	[ "${#lines[@]}" = 3 ]
+	[ "$(q 'SELECT count(*) FROM notifications')" = 0 ]
+}
+
+@test "ack records a valid reason; an unknown one is refused with the list" {
+	setup_esc
+	svc-sla -q --all --now 2026-03-09T12:30:00Z >/dev/null
+	run -2 --separate-stderr svc-escalate ack E1 --metric first_response --reason bad_luck --now 2026-03-09T12:30:00Z
+	[ "$stderr" = "svc-escalate: --reason: unknown reason 'bad_luck' (use customer_delay, vendor_delay, capacity, misrouted, knowledge_gap, defect, process_gap, other)
+Try 'svc-escalate ack --help' for more information." ]
+	run -0 --separate-stderr svc-escalate ack E1 --metric first_response --reason capacity --note "two people off" --now 2026-03-09T12:30:00Z -f csv
+	[ "$output" = "ticket_id,metric,cycle,reason,previous
+E1,first_response,1,capacity," ]
+	[ "$(q "SELECT reason || '|' || note || '|' || actor FROM acks")" = "capacity|two people off|tester" ]
+	# a breach that is not there
+	run -3 --separate-stderr svc-escalate ack E1 --metric resolution --reason capacity --now 2026-03-09T12:30:00Z
+	[ "$stderr" = "svc-escalate: ticket 'E1' has no breached resolution clock (run svc-sla first)" ]
+	# a configured list replaces the defaults
+	svc-import --now "$CFG" -q --kind reasons "$(EF reasons.csv)"
+	run -2 --separate-stderr svc-escalate ack E2 --metric first_response --reason capacity --now 2026-03-09T12:30:00Z
+	[ "${stderr_lines[0]}" = "svc-escalate: --reason: unknown reason 'capacity' (use waiting_on_customer, our_fault)" ]
+	run -0 svc-escalate ack E2 --metric first_response --reason our_fault --now 2026-03-09T12:30:00Z -q
+	[ "$(q "SELECT count(*) FROM audit WHERE entity='ack'")" = 2 ]
+}
+
+@test "--unacknowledged lists breaches without a reason by who owes it" {
+	setup_esc
+	svc-sla -q --all --now 2026-03-09T12:30:00Z >/dev/null
+	svc-escalate ack E1 --metric first_response --reason capacity --now 2026-03-09T12:30:00Z -q
+	run -0 --separate-stderr svc-escalate --unacknowledged --now 2026-03-09T12:30:00Z -f csv
+	[ "$output" = "owner,ticket_id,metric,cycle,breached_at,group
+bob,E2,first_response,1,2026-03-09T12:00:00+00:00,Service Desk
+group:Service Desk,E3,first_response,1,2026-03-09T12:00:00+00:00,Service Desk" ]
+	[ "$stderr" = "svc-escalate: 2 breaches without a reason" ]
+}
+
+@test "a problem opens at the Nth ticket of a key and links the N+1th; priority 1 opens one alone" {
+	setup_esc
+	svc-import --now 2026-03-10T09:00:00Z -q "$(EF problems.csv)" >/dev/null
+	run -0 --separate-stderr svc-escalate --problems --now 2026-03-10T09:00:00Z -f csv
+	# P1, P2: two VPN tickets; O1-O3: three, but O1 is 63 days before O2
+	[ "$output" = 'problem,key,state,tickets,customers,first_seen,last_seen,owner
+1,"[""Facilities"",""Power"",""Data Centre""]",new,1,1,2026-03-08T09:00:00+00:00,2026-03-08T09:00:00+00:00,' ]
+	[ "$stderr" = "svc-escalate: 1 problems open, 1 new, 1 tickets linked, 0 owners notified, 0 held" ]
+	svc-import --now 2026-03-21T09:00:00Z -q "$(EF problems-more.csv)" >/dev/null
+	run -0 --separate-stderr svc-escalate --problems --now 2026-03-20T09:00:00Z -f csv
+	[ "${lines[1]}" = '2,"[""Network"",""VPN"",""Remote Access""]",new,3,3,2026-03-01T09:00:00+00:00,2026-03-20T09:00:00+00:00,sam' ]
+	[ "$stderr" = "svc-escalate: 2 problems open, 1 new, 3 tickets linked, 1 owners notified, 0 held" ]
+	run -0 --separate-stderr svc-escalate --problems --now 2026-03-21T09:00:00Z -f csv
+	[ "${lines[1]}" = '2,"[""Network"",""VPN"",""Remote Access""]",new,4,3,2026-03-01T09:00:00+00:00,2026-03-21T09:00:00+00:00,sam' ]
+	[ "$stderr" = "svc-escalate: 2 problems open, 0 new, 1 tickets linked, 0 owners notified, 0 held" ]
+	[ "$(q "SELECT group_concat(ticket_id) FROM (SELECT ticket_id FROM problem_tickets WHERE problem_id=2 ORDER BY 1)")" = "P1,P2,P3,P4" ]
+	# the service owner was told once
+	[ "$(q "SELECT count(*) || ' ' || recipient FROM notifications WHERE metric='problem' AND state='sent'")" = "1 sam@example.org" ]
+	# Facilities has no owner in the catalog
+	[ "$(q "SELECT why FROM notifications WHERE ticket_id='problem:1'")" = "no catalog entry with a service_owner for category 'Facilities', subcategory 'Power', service 'Data Centre'" ]
+}
+
+@test "--key, --min-tickets and --window change what a problem is" {
+	setup_esc
+	svc-import --now 2026-03-10T09:00:00Z -q "$(EF problems.csv)" >/dev/null
+	run -0 --separate-stderr svc-escalate --problems --key category --min-tickets 2 --window 90d --now 2026-03-10T09:00:00Z -f csv -n
+	[ "$stderr" = "svc-escalate: 0 problems open, 3 new, 9 tickets linked, 0 owners notified, 0 held" ]
+	run -2 --separate-stderr svc-escalate --problems --key colour --now 2026-03-10T09:00:00Z
+	[ "${stderr_lines[0]}" = "svc-escalate: --key: 'colour' is not a ticket field" ]
+}
+
+@test "a bad rules file is refused with file:line:col, nothing loaded" {
+	run -3 --separate-stderr svc-import --now "$CFG" --kind escalations "$(EF bad-escalations.csv)"
+	[ "${stderr_lines[0]}" = "svc-import: $(EF bad-escalations.csv):3:14: when: expected a value" ]
+	[ "$(q 'SELECT count(*) FROM escalations')" = 0 ]
+}
+
+@test "--lint reports unknown names, rules that never match and unknown targets" {
+	setup_esc
+	svc-import --now "$CFG" -q --kind escalations "$(EF lint-escalations.csv)"
+	run -1 --separate-stderr svc-escalate --lint --now "$CFG"
+	f=$(EF lint-escalations.csv)
+	[ "$output" = "$f:2: field 'elapsed_pcnt' does not exist
+$f:3: the condition can never be true
+$f:4: rule who: notify 'nobody' is not a role, an e-mail address or a user in people" ]
+}
+
+@test "tickets on standard input are the only ones escalated" {
+	setup_esc
+	svc-sla -q --all --now 2026-03-09T12:00:01Z >/dev/null
+	run -0 --separate-stderr sh -c 'printf "ticket_id\nE2\nNOPE\n" | svc-escalate --now 2026-03-09T12:00:01Z -f csv'
+	[ "$output" = "ticket_id,metric,level,rule,to,subject
+E2,first_response,1,late-answer,mia@example.org,[svc] E2 first_response breached: Printer jam" ]
+	[ "$stderr" = "svc-escalate: 1 tickets, 1 sent, 0 held, 0 skipped, 0 reminders, 0 not delivered, 0 new problems, 1 not found (run 8)" ]
+}
+
+@test "real data: ServiceNow log after route and sla: the problems found equal the keys over the threshold by SQL" {
+	need_data
+	unzip -o -q "$DATA/uci-incident-event-log/incident_event_log.csv.zip" incident_event_log.csv
+	svc-import --now "$NOW" -q --profile servicenow --null '?' --date-order dmy incident_event_log.csv >/dev/null
+	sqlite3 -csv "$SVC_DB" "SELECT DISTINCT impact, urgency, priority FROM tickets WHERE impact IS NOT NULL AND urgency IS NOT NULL" > triples.csv
+	{ echo impact,urgency,priority; cat triples.csv; } > prio.csv
+	printf 'policy,order,when,metric,target,unit,calendar,pause_on,warn_at\nall,10,,first_response,1d,calendar,,,\nall,10,,resolution,5d,calendar,,"Awaiting User Info,Awaiting Vendor",\n' > pol.csv
+	svc-import --now "$NOW" -q --kind priority prio.csv
+	svc-import --now "$NOW" -q --kind policies pol.csv
+	svc-route --now "$NOW" -q --all --keep-priority >/dev/null
+	svc-sla --now "$NOW" -q --all >/dev/null
+	run -0 --separate-stderr svc-escalate --problems --now "$NOW" -f tsv
+	# keys (category, subcategory, service) with 3 tickets created within
+	# 30 days of each other, or a ticket of priority 1
+	n=$(q "SELECT count(*) FROM (SELECT DISTINCT k FROM (
+	    SELECT json_array(category, subcategory, service) AS k, priority,
+	        count(*) OVER (PARTITION BY category, subcategory, service
+	            ORDER BY created_at RANGE BETWEEN 2592000 PRECEDING AND CURRENT ROW) AS w
+	    FROM tickets WHERE created_at IS NOT NULL AND created_at <= strftime('%s', '$NOW')
+	        AND coalesce(category, subcategory, service) IS NOT NULL)
+	    WHERE w >= 3 OR priority = 1)")
+	[ "$n" -gt 10 ]
+	[ "$stderr" = "svc-escalate: $n problems open, $n new, $(q 'SELECT count(*) FROM problem_tickets') tickets linked, 0 owners notified, 0 held" ]
+	[ "$(( ${#lines[@]} - 1 ))" = "$n" ]
+	[ "$(q 'SELECT count(*) FROM problems')" = "$n" ]
+}

@@ -720,6 +720,53 @@ compose(struct esc *x, const struct rule *r, const struct clk *c,
 
 /* ---- delivery ---- */
 
+/* A header value on one line: CR and LF (header injection) become
+ * spaces, and text with bytes beyond ASCII is an RFC 2047 encoded word. */
+static void
+header_text(struct svc_buf *m, const char *s, int quoted)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p;
+	size_t n = strlen(s), i;
+	int wide = 0;
+
+	for (p = (const unsigned char *)s; *p; p++)
+		wide |= *p >= 0x80;
+	if (!wide) {
+		if (quoted)
+			svc_buf_addc(m, '"');
+		for (i = 0; i < n; i++) {
+			char ch = s[i] == '\r' || s[i] == '\n' ? ' ' : s[i];
+
+			if (quoted && (ch == '"' || ch == '\\'))
+				svc_buf_addc(m, '\\');
+			svc_buf_addc(m, ch);
+		}
+		if (quoted)
+			svc_buf_addc(m, '"');
+		return;
+	}
+	svc_buf_adds(m, "=?UTF-8?B?");
+	p = (const unsigned char *)s;
+	for (i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)(p[i] == '\r' || p[i] == '\n' ? ' ' :
+		    p[i]) << 16;
+		size_t k = n - i;
+
+		if (k > 1)
+			v |= (unsigned)(p[i + 1] == '\r' || p[i + 1] == '\n' ? ' ' :
+			    p[i + 1]) << 8;
+		if (k > 2)
+			v |= p[i + 2] == '\r' || p[i + 2] == '\n' ? ' ' : p[i + 2];
+		svc_buf_addc(m, b64[v >> 18 & 63]);
+		svc_buf_addc(m, b64[v >> 12 & 63]);
+		svc_buf_addc(m, k > 1 ? b64[v >> 6 & 63] : '=');
+		svc_buf_addc(m, k > 2 ? b64[v & 63] : '=');
+	}
+	svc_buf_adds(m, "?=");
+}
+
 static void
 message(const struct who *w, const char *subj, const char *body,
     int64_t now, struct svc_buf *m)
@@ -731,12 +778,16 @@ message(const struct who *w, const char *subj, const char *body,
 	gmtime_r(&t, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	svc_buf_reset(m);
-	svc_buf_adds(m, "From: svc-escalate\n");
-	if (w->name)
-		svc_buf_printf(m, "To: \"%s\" <%s>\n", w->name, w->email);
-	else
-		svc_buf_printf(m, "To: %s\n", w->email);
-	svc_buf_printf(m, "Subject: %s\nDate: %s\n", subj, date);
+	svc_buf_adds(m, "From: svc-escalate\nTo: ");
+	if (w->name) {
+		header_text(m, w->name, 1);
+		svc_buf_addc(m, ' ');
+	}
+	svc_buf_addc(m, '<');
+	header_text(m, w->email, 0);
+	svc_buf_adds(m, ">\nSubject: ");
+	header_text(m, subj, 0);
+	svc_buf_printf(m, "\nDate: %s\n", date);
 	svc_buf_adds(m, "MIME-Version: 1.0\nContent-Type: text/plain; "
 	    "charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n");
 	svc_buf_adds(m, body);

@@ -258,3 +258,14 @@ E2,first_response,1,late-answer,mia@example.org,[svc] E2 first_response breached
 	[ "$(( ${#lines[@]} - 1 ))" = "$n" ]
 	[ "$(q 'SELECT count(*) FROM problems')" = "$n" ]
 }
+
+@test "a title cannot add mail headers; text beyond ASCII is an encoded word" {
+	setup_esc
+	printf 'ticket_id,title,group_name,assignee,status,created_at\nE5,"VPN\nBcc: evil@example.net",Service Desk,ann,New,2026-03-09T08:00:00Z\nE6,Drucker kaputt – Büro,Service Desk,ann,New,2026-03-09T08:00:00Z\n' > e5.csv
+	svc-import --now 2026-03-09T08:00:00Z -q e5.csv >/dev/null
+	run -0 --separate-stderr sh -c 'printf "ticket_id\nE5\nE6\n" | { svc-sla -q --now 2026-03-09T14:00:00Z >/dev/null; printf "ticket_id\nE5\nE6\n" | svc-escalate -q --now 2026-03-09T14:00:00Z --sendmail "cat >> sent.txt"; }'
+	! grep -q '^Bcc:' sent.txt
+	grep -q '^Subject: \[svc\] E5 resolution at 75%: VPN Bcc: evil@example.net$' sent.txt
+	grep -q '^Subject: =?UTF-8?B?W3N2Y10gRTYgcmVzb2x1dGlvbiBhdCA3NSU6IERydWNrZXIga2FwdXR0IOKAkyBCw7xybw==?=$' sent.txt
+	grep -q '^To: "Ann Agent" <ann@example.org>$' sent.txt
+}

@@ -39,8 +39,9 @@ static const struct svc_cmd cmd = {
 	"tickets with running or breached clocks when standard input is a\n"
 	"terminal or empty, or with --all.  Writes ticket_id, metric, level,\n"
 	"rule, to, subject (and body, with -f json) for every notification\n"
-	"sent.  Also opens problems from repeat issues.  svc-escalate ack\n"
-	"records why a breach happened: see svc-escalate ack --help.",
+	"sent.  With --problems it turns repeat issues into problems instead.\n"
+	"svc-escalate ack records why a breach happened: see svc-escalate\n"
+	"ack --help.",
 	opts,
 	(1 << SVC_FMT_TABLE) | (1 << SVC_FMT_TSV) | (1 << SVC_FMT_CSV) |
 	    (1 << SVC_FMT_JSON)
@@ -266,11 +267,11 @@ main(int argc, char **argv)
 	} else {
 		if (!g.c.quiet)
 			svc_warn("%lld tickets, %lld sent, %lld held, %lld skipped, "
-			    "%lld reminders, %lld not delivered, %lld new problems%s",
+			    "%lld reminders, %lld not delivered%s",
 			    (long long)res.tickets, (long long)res.sent,
 			    (long long)res.held, (long long)res.skipped,
 			    (long long)res.reminders, (long long)res.failed,
-			    (long long)res.problems_new, svc_opt_run_tag(&g.c,
+			    svc_opt_run_tag(&g.c,
 			    res.run, res.missing, tag, sizeof(tag)));
 		if (rc > 0)
 			status = SVC_EXIT_REJECTS;

@@ -1385,7 +1385,7 @@ problem_group(struct esc *x, struct group *g, sqlite3_stmt *find,
     struct svc_err *e)
 {
 	const struct svc_esc_opts *o = x->o;
-	int64_t pid = -1, after = -1, first = -1;
+	int64_t pid = -1, after = -1, first = -1, linked = 0;
 	size_t i, lo = 0, from = 0;
 	int rc, isnew = 0;
 	char pk[40];
@@ -1461,8 +1461,11 @@ problem_group(struct esc *x, struct group *g, sqlite3_stmt *find,
 		if ((rc = sqlite3_step(link)) != SQLITE_DONE)
 			return svc_db_fail(x->db, rc, e, "linking a ticket to a "
 			    "problem");
-		x->res->problems_linked += sqlite3_changes(x->db->h);
+		linked += sqlite3_changes(x->db->h);
 	}
+	x->res->problems_linked += linked;
+	if (linked == 0 && !isnew)
+		return 0;
 	sqlite3_reset(upd);
 	sqlite3_bind_int64(upd, 1, pid);
 	if ((rc = sqlite3_step(upd)) != SQLITE_DONE)
@@ -1589,8 +1592,11 @@ problems(struct esc *x, struct svc_err *e)
 	    "subcategory, service");
 	for (k = 0; k < o->nkey; k++)
 		svc_buf_printf(&sql, ", %s", svc_tfields[o->key[k]].name);
-	svc_buf_adds(&sql, " FROM tickets WHERE created_at IS NOT NULL AND "
-	    "created_at<=? ORDER BY ");
+	/* tickets linked before stay linked: only the others are looked at
+	 * (a key's open problem takes them; a key without one counts them) */
+	svc_buf_adds(&sql, " FROM tickets t WHERE created_at IS NOT NULL AND "
+	    "created_at<=? AND NOT EXISTS (SELECT 1 FROM problem_tickets p "
+	    "WHERE p.ticket_id=t.ticket_id) ORDER BY ");
 	for (k = 0; k < o->nkey; k++)
 		svc_buf_printf(&sql, "%s, ", svc_tfields[o->key[k]].name);
 	svc_buf_adds(&sql, "created_at, ticket_id");
@@ -1698,11 +1704,10 @@ svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
 	if (svc_db_run_insert(db, &run, e) != 0 || load(&x, e) != 0)
 		goto out;
 	x.run = res->run = run.id;
-	if (o->nkey > 0 && problems(&x, e) != 0)
-		goto out;
-	if (o->problems_only)
-		;
-	else if (ids == NULL) {
+	if (o->problems_only) {
+		if (problems(&x, e) != 0)
+			goto out;
+	} else if (ids == NULL) {
 		int step;
 
 		if (svc_db_prepare(db, "SELECT ticket_id FROM sla_clocks WHERE "

@@ -60,8 +60,8 @@ struct svc_esc_result {
 int svc_esc_key(struct svc_esc_opts *o, const char *s, struct svc_err *e);
 
 /* Escalate the clocks of ids[0..n) (all tickets with running or breached
- * clocks, or notifications waiting, when ids is NULL), find problems, in
- * one transaction.  Returns 0, 1 when some delivery failed (those stay
+ * clocks, or notifications waiting, when ids is NULL), or with
+ * o->problems_only find problems instead, in one transaction.  Returns 0, 1 when some delivery failed (those stay
  * unsent and are tried again next run), or -1 with e filled. */
 int svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
     char *const *ids, size_t n, struct svc_esc_result *res,

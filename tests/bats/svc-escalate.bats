@@ -30,7 +30,7 @@ at() {
 	[ "$output" = "ticket_id,metric,level,rule,to,subject
 E1,first_response,1,late-answer,mia@example.org,[svc] E1 first_response breached: VPN drops
 E2,first_response,1,late-answer,mia@example.org,[svc] E2 first_response breached: Printer jam" ]
-	[ "$stderr" = "svc-escalate: 3 tickets, 2 sent, 0 held, 1 skipped, 0 reminders, 0 not delivered, 0 new problems (run 8)" ]
+	[ "$stderr" = "svc-escalate: 3 tickets, 2 sent, 0 held, 1 skipped, 0 reminders, 0 not delivered (run 8)" ]
 	# 13:00: nothing new
 	run -0 --separate-stderr at 2026-03-09T13:00:00Z
 	[ "$output" = "ticket_id,metric,level,rule,to,subject" ]
@@ -229,7 +229,7 @@ $f:4: rule who: notify 'nobody' is not a role, an e-mail address or a user in pe
 	run -0 --separate-stderr sh -c 'printf "ticket_id\nE2\nNOPE\n" | svc-escalate --now 2026-03-09T12:00:01Z -f csv'
 	[ "$output" = "ticket_id,metric,level,rule,to,subject
 E2,first_response,1,late-answer,mia@example.org,[svc] E2 first_response breached: Printer jam" ]
-	[ "$stderr" = "svc-escalate: 1 tickets, 1 sent, 0 held, 0 skipped, 0 reminders, 0 not delivered, 0 new problems, 1 not found (run 8)" ]
+	[ "$stderr" = "svc-escalate: 1 tickets, 1 sent, 0 held, 0 skipped, 0 reminders, 0 not delivered, 1 not found (run 8)" ]
 }
 
 @test "real data: ServiceNow log after route and sla: the problems found equal the keys over the threshold by SQL" {

@@ -75,6 +75,9 @@ struct esc {
 	int cols[SVC_NFIELDS];
 	int ncols, want_attrs;
 	sqlite3_stmt *tk, *clk, *notes, *put, *hist, *lastasg, *audit;
+	int all;		/* tk, clk and notes are scans in ticket_id
+				 * order, merged */
+	int tk_rc, clk_rc, notes_rc;
 	int64_t run;
 	struct clk *c;
 	size_t nc, ac;
@@ -169,6 +172,12 @@ calendar(struct esc *x, const char *name)
 	return c;
 }
 
+#define CLK_COLS "metric, cycle, policy, calendar, target_s, start, stop, " \
+	"due_at, business_elapsed_s, paused_s, state, breached, breached_at, " \
+	"owner_at_breach, group_at_breach, as_of, ticket_id FROM sla_clocks "
+#define NOTE_COLS "metric, rule, level, state, recipient, held_until, " \
+	"reminders, last_sent_at, fired_at, why, ticket_id FROM notifications "
+
 static int
 load(struct esc *x, struct svc_err *e)
 {
@@ -231,18 +240,17 @@ load(struct esc *x, struct svc_err *e)
 		svc_buf_printf(&sql, ", %s", svc_tfields[x->cols[f]].name);
 	if (x->want_attrs)
 		svc_buf_adds(&sql, ", attrs");
-	svc_buf_adds(&sql, " FROM tickets WHERE ticket_id=?");
+	svc_buf_adds(&sql, x->all ? ", ticket_id FROM tickets ORDER BY ticket_id" :
+	    " FROM tickets WHERE ticket_id=?");
 	rc = svc_db_prepare(x->db, sql.s, &x->tk, e);
 	svc_buf_free(&sql);
 	if (rc != 0 ||
-	    svc_db_prepare(x->db, "SELECT metric, cycle, policy, calendar, "
-	    "target_s, start, stop, due_at, business_elapsed_s, paused_s, "
-	    "state, breached, breached_at, owner_at_breach, group_at_breach, "
-	    "as_of FROM sla_clocks WHERE ticket_id=? ORDER BY metric, cycle",
-	    &x->clk, e) != 0 ||
-	    svc_db_prepare(x->db, "SELECT metric, rule, level, state, "
-	    "recipient, held_until, reminders, last_sent_at, fired_at, why FROM "
-	    "notifications WHERE ticket_id=?", &x->notes, e) != 0 ||
+	    svc_db_prepare(x->db, x->all ? "SELECT " CLK_COLS "ORDER BY "
+	    "ticket_id, metric, cycle" : "SELECT " CLK_COLS "WHERE ticket_id=? "
+	    "ORDER BY metric, cycle", &x->clk, e) != 0 ||
+	    svc_db_prepare(x->db, x->all ? "SELECT " NOTE_COLS "WHERE "
+	    "metric<>'problem' ORDER BY ticket_id" : "SELECT " NOTE_COLS
+	    "WHERE ticket_id=?", &x->notes, e) != 0 ||
 	    svc_db_prepare(x->db, "INSERT OR REPLACE INTO notifications("
 	    "ticket_id, metric, rule, level, state, notify, recipient, why, "
 	    "fired_at, held_until, sent_at, reminders, last_sent_at, subject, "
@@ -315,14 +323,24 @@ forward(struct esc *x, struct clk *c)
 	c->as_of = x->o->now;
 }
 
+/* Read the clocks of ticket id (the latest cycle of each metric); *cand
+ * is set when one is running or breached. */
 static int
-clocks(struct esc *x, const char *id, struct svc_err *e)
+clocks(struct esc *x, const char *id, int *cand, struct svc_err *e)
 {
 	int rc;
 
-	sqlite3_reset(x->clk);
-	sqlite3_bind_text(x->clk, 1, id, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(x->clk)) == SQLITE_ROW) {
+	*cand = 0;
+	if (x->all)
+		rc = svc_scan_at(x->clk, &x->clk_rc, id);
+	else {
+		sqlite3_reset(x->clk);
+		sqlite3_bind_text(x->clk, 1, id, -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(x->clk);
+	}
+	for (; rc == SQLITE_ROW; rc = x->all ? (x->clk_rc =
+	    sqlite3_step(x->clk), svc_scan_at(x->clk, &x->clk_rc, id)) :
+	    sqlite3_step(x->clk)) {
 		const char *m = (const char *)sqlite3_column_text(x->clk, 0);
 		struct clk *c;
 
@@ -358,6 +376,7 @@ clocks(struct esc *x, const char *id, struct svc_err *e)
 		c->owner = svc_col_dup(x->clk, 13);
 		c->group = svc_col_dup(x->clk, 14);
 		c->as_of = sqlite3_column_int64(x->clk, 15);
+		*cand |= c->stop < 0 || c->breached;
 	}
 	if (rc != SQLITE_DONE)
 		return svc_db_fail(x->db, rc, e, "reading SLA clocks");
@@ -366,14 +385,24 @@ clocks(struct esc *x, const char *id, struct svc_err *e)
 	return 0;
 }
 
+/* Read the notifications of ticket id; *waiting is set when one is held
+ * or pending. */
 static int
-notes(struct esc *x, const char *id, struct svc_err *e)
+notes(struct esc *x, const char *id, int *waiting, struct svc_err *e)
 {
 	int rc;
 
-	sqlite3_reset(x->notes);
-	sqlite3_bind_text(x->notes, 1, id, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(x->notes)) == SQLITE_ROW) {
+	*waiting = 0;
+	if (x->all)
+		rc = svc_scan_at(x->notes, &x->notes_rc, id);
+	else {
+		sqlite3_reset(x->notes);
+		sqlite3_bind_text(x->notes, 1, id, -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(x->notes);
+	}
+	for (; rc == SQLITE_ROW; rc = x->all ? (x->notes_rc =
+	    sqlite3_step(x->notes), svc_scan_at(x->notes, &x->notes_rc, id)) :
+	    sqlite3_step(x->notes)) {
 		struct note *n;
 
 		if (x->nn == x->an) {
@@ -391,6 +420,8 @@ notes(struct esc *x, const char *id, struct svc_err *e)
 		n->last_sent = col_time(x->notes, 7);
 		n->fired = sqlite3_column_int64(x->notes, 8);
 		n->why = svc_col_dup(x->notes, 9);
+		*waiting |= strcmp(n->state, "held") == 0 ||
+		    strcmp(n->state, "pending") == 0;
 	}
 	if (rc != SQLITE_DONE)
 		return svc_db_fail(x->db, rc, e, "reading notifications");
@@ -1245,29 +1276,41 @@ escalate_clock(struct esc *x, const char *id, const struct clk *c,
 	return 0;
 }
 
+/* Escalate ticket id: 1, 0 when there is no such ticket (or, in a scan,
+ * nothing to look at), -1 on error. */
 static int
 one_ticket(struct esc *x, const char *id, struct svc_err *e)
 {
 	struct svc_tk t;
 	size_t i;
-	int rc;
+	int rc, cand, waiting;
 
 	memset(&t, 0, sizeof(t));
-	sqlite3_reset(x->tk);
-	sqlite3_bind_text(x->tk, 1, id, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(x->tk);
+	scratch_clear(x);
+	if (x->all) {
+		if (clocks(x, id, &cand, e) != 0 || notes(x, id, &waiting, e) != 0)
+			return -1;
+		if (!cand && !waiting)
+			return 0;
+		rc = svc_scan_at(x->tk, &x->tk_rc, id);
+	} else {
+		sqlite3_reset(x->tk);
+		sqlite3_bind_text(x->tk, 1, id, -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(x->tk);
+	}
 	if (rc == SQLITE_DONE)
 		return 0;
 	if (rc != SQLITE_ROW)
 		return svc_db_fail(x->db, rc, e, "reading a ticket");
-	svc_tk_load(&t, x->tk, x->cols, x->ncols, x->want_attrs, 1);
-	sqlite3_reset(x->tk);
-	scratch_clear(x);
+	svc_tk_load(&t, x->tk, x->cols, x->ncols, x->want_attrs, !x->all);
+	if (!x->all)
+		sqlite3_reset(x->tk);
 	x->t = &t;
 	x->unassigned = -2;
 	x->res->tickets++;
 	rc = 0;
-	if (clocks(x, id, e) != 0 || notes(x, id, e) != 0)
+	if (!x->all && (clocks(x, id, &cand, e) != 0 ||
+	    notes(x, id, &waiting, e) != 0))
 		rc = -1;
 	if (rc == 0 && x->fp && x->nc == 0)
 		fprintf(x->fp, "no SLA clocks (run svc-sla first)\n");
@@ -1688,7 +1731,6 @@ svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
 {
 	struct esc x;
 	struct svc_run run;
-	sqlite3_stmt *all = NULL;
 	size_t i;
 	int rc = -1;
 
@@ -1701,6 +1743,7 @@ svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
 	run.started = run.finished = o->now;
 	if (svc_db_begin(db, e) != 0)
 		return -1;
+	x.all = ids == NULL && !o->problems_only;
 	if (svc_db_run_insert(db, &run, e) != 0 || load(&x, e) != 0)
 		goto out;
 	x.run = res->run = run.id;
@@ -1708,23 +1751,24 @@ svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
 		if (problems(&x, e) != 0)
 			goto out;
 	} else if (ids == NULL) {
-		int step;
+		/* the clocks scan leads; tickets and notifications follow */
+		x.tk_rc = sqlite3_step(x.tk);
+		x.notes_rc = sqlite3_step(x.notes);
+		x.clk_rc = sqlite3_step(x.clk);
+		while (x.clk_rc == SQLITE_ROW) {
+			char *id = svc_col_dup(x.clk, 16);
 
-		if (svc_db_prepare(db, "SELECT ticket_id FROM sla_clocks WHERE "
-		    "stop IS NULL OR breached=1 UNION SELECT ticket_id FROM "
-		    "notifications WHERE metric<>'problem' AND state IN ('held',"
-		    "'pending','sent') ORDER BY 1", &all, e) != 0)
-			goto out;
-		while ((step = sqlite3_step(all)) == SQLITE_ROW) {
-			char *id = svc_col_dup(all, 0);
-
-			rc = one_ticket(&x, id, e);
+			rc = one_ticket(&x, id ? id : "", e);
 			free(id);
 			if (rc < 0)
 				goto out;
 		}
-		if (step != SQLITE_DONE) {
-			rc = svc_db_fail(db, step, e, "reading clocks");
+		if (x.clk_rc != SQLITE_DONE || (x.tk_rc != SQLITE_ROW &&
+		    x.tk_rc != SQLITE_DONE) || (x.notes_rc != SQLITE_ROW &&
+		    x.notes_rc != SQLITE_DONE)) {
+			rc = svc_db_fail(db, x.clk_rc != SQLITE_DONE ? x.clk_rc :
+			    x.tk_rc != SQLITE_DONE ? x.tk_rc : x.notes_rc, e,
+			    "reading clocks");
 			goto out;
 		}
 	} else
@@ -1741,7 +1785,6 @@ svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
 		goto out;
 	rc = 0;
 out:
-	sqlite3_finalize(all);
 	esc_free(&x);
 	if (rc < 0 || o->dry_run)
 		svc_db_rollback(db);

@@ -449,31 +449,6 @@ set_value(struct svc_tk *t, int f, const char *s)
 	svc_tk_set_text(t, f, s);
 }
 
-/* A scan in ticket_id order (column 4 of hist, 18 of clk): move *rc's
- * statement past the tickets before id; SQLITE_ROW when it is at a row of
- * id, SQLITE_DONE when there is none, or an error. */
-static int
-id_col(sqlite3_stmt *st)
-{
-	return sqlite3_column_count(st) - 1;
-}
-
-static int
-at_ticket(sqlite3_stmt *st, int *rc, const char *id)
-{
-	while (*rc == SQLITE_ROW) {
-		const char *k = (const char *)sqlite3_column_text(st, id_col(st));
-		int c = strcmp(k ? k : "", id);
-
-		if (c == 0)
-			return SQLITE_ROW;
-		if (c > 0)
-			return SQLITE_DONE;
-		*rc = sqlite3_step(st);
-	}
-	return *rc;
-}
-
 /* The next row of ticket id: per-ticket statements step, scans move on
  * and check the key. */
 static int
@@ -482,7 +457,7 @@ next_row(struct sla *x, sqlite3_stmt *st, int *rc, const char *id)
 	if (!x->all)
 		return sqlite3_step(st);
 	*rc = sqlite3_step(st);
-	return at_ticket(st, rc, id);
+	return svc_scan_at(st, rc, id);
 }
 
 /* Read the history of t and put t as it was at now: a field with history
@@ -501,7 +476,7 @@ history(struct sla *x, struct svc_tk *t, struct svc_err *e)
 		    SQLITE_TRANSIENT);
 		rc = sqlite3_step(x->hist);
 	} else
-		rc = at_ticket(x->hist, &x->hist_rc, t->s[SVC_F_TICKET_ID]);
+		rc = svc_scan_at(x->hist, &x->hist_rc, t->s[SVC_F_TICKET_ID]);
 	for (; rc == SQLITE_ROW; rc = next_row(x, x->hist, &x->hist_rc,
 	    t->s[SVC_F_TICKET_ID])) {
 		const char *f = (const char *)sqlite3_column_text(x->hist, 1);
@@ -980,7 +955,7 @@ stored(struct sla *x, const char *id, struct svc_err *e)
 		sqlite3_bind_text(x->clk, 1, id, -1, SQLITE_TRANSIENT);
 		rc = sqlite3_step(x->clk);
 	} else
-		rc = at_ticket(x->clk, &x->clk_rc, id);
+		rc = svc_scan_at(x->clk, &x->clk_rc, id);
 	for (; rc == SQLITE_ROW; rc = next_row(x, x->clk, &x->clk_rc, id)) {
 		struct clock *c;
 		const char *s;

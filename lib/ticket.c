@@ -282,3 +282,21 @@ svc_tk_text(const struct svc_tk *t, int f, char *num, size_t nn)
 	return t->s[f];
 }
 
+
+int
+svc_scan_at(sqlite3_stmt *st, int *rc, const char *id)
+{
+	int last = sqlite3_column_count(st) - 1;
+
+	while (*rc == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, last);
+		int c = strcmp(k ? k : "", id);
+
+		if (c == 0)
+			return SQLITE_ROW;
+		if (c > 0)
+			return SQLITE_DONE;
+		*rc = sqlite3_step(st);
+	}
+	return *rc;
+}

@@ -50,6 +50,11 @@ int svc_ticket_open(const char *status, int resolved, int closed);
 #define SVC_OPEN_SQL "resolved_at IS NULL AND closed_at IS NULL AND " \
 	"(status IS NULL OR lower(status) NOT IN ('resolved','closed'," \
 	"'cancelled','canceled','solved','done'))"
+/* A scan in ticket_id order with the id in its last column, stepped
+ * once (*rc the last step's result): move past the rows before id.
+ * SQLITE_ROW when it is at a row of id, SQLITE_DONE when there is none,
+ * or the error. */
+int svc_scan_at(sqlite3_stmt *st, int *rc, const char *id);
 /* Column i of st as a new string, NULL for NULL. */
 char *svc_col_dup(sqlite3_stmt *st, int i);
 /* Is word in the list s (separated by , ; | or spaces), ignoring case? */

@@ -269,3 +269,15 @@ E2,first_response,1,late-answer,mia@example.org,[svc] E2 first_response breached
 	grep -q '^Subject: =?UTF-8?B?W3N2Y10gRTYgcmVzb2x1dGlvbiBhdCA3NSU6IERydWNrZXIga2FwdXR0IOKAkyBCw7xybw==?=$' sent.txt
 	grep -q '^To: "Ann Agent" <ann@example.org>$' sent.txt
 }
+
+@test "-f json carries the body of each notification" {
+	setup_esc
+	svc-sla -q --all --now 2026-03-09T12:00:01Z >/dev/null
+	run -0 --separate-stderr svc-escalate -q --all --now 2026-03-09T12:00:01Z -f json
+	printf '%s' "$output" > out.json
+	[ "$(sqlite3 :memory: "SELECT json_extract(readfile('out.json'), '\$[0].ticket_id') || ' ' || json_extract(readfile('out.json'), '\$[0].to')")" = "E1 mia@example.org" ]
+	sqlite3 :memory: "SELECT json_extract(readfile('out.json'), '\$[0].body')" > body.txt
+	grep -q '^Ticket:    E1 VPN drops$' body.txt
+	grep -q '^At breach: ann (group Service Desk), 2026-03-09T12:00:00+00:00$' body.txt
+	grep -q '^Rule:      late-answer, level 1$' body.txt
+}

@@ -91,6 +91,8 @@ struct esc {
 	struct svc_esc_result *res;
 	FILE *fp;		/* explain */
 	int failed;
+	int need_body;		/* the body is delivered (mail, json) and kept;
+				 * else only the subject is */
 };
 
 static void
@@ -686,7 +688,8 @@ clock_line(struct svc_buf *b, const struct clk *c)
 	svc_buf_addc(b, '\n');
 }
 
-/* Subject and body of a notification of rule r about clock c. */
+/* Subject and (body not NULL) body of a notification of rule r about
+ * clock c. */
 static void
 compose(struct esc *x, const struct rule *r, const struct clk *c,
     const char *via, struct svc_buf *subj, struct svc_buf *body)
@@ -696,7 +699,6 @@ compose(struct esc *x, const struct rule *r, const struct clk *c,
 	int rc, k = 0;
 
 	svc_buf_reset(subj);
-	svc_buf_reset(body);
 	if (c->breached)
 		svc_buf_printf(subj, "[svc] %s %s breached", tkf(x,
 		    SVC_F_TICKET_ID), c->metric);
@@ -706,6 +708,9 @@ compose(struct esc *x, const struct rule *r, const struct clk *c,
 		    c->elapsed * 100 / c->target : 0));
 	if (x->t->s[SVC_F_TITLE])
 		svc_buf_printf(subj, ": %.120s", x->t->s[SVC_F_TITLE]);
+	if (body == NULL)
+		return;
+	svc_buf_reset(body);
 	svc_buf_printf(body, "Ticket:    %s %s\n", tkf(x, SVC_F_TICKET_ID),
 	    tkf(x, SVC_F_TITLE));
 	svc_buf_printf(body, "Customer:  %s", tkf(x, SVC_F_CUSTOMER));
@@ -1066,7 +1071,7 @@ fire(struct esc *x, const char *id, const struct clk *c, const struct rule *r,
 	int64_t open = when_open(x, r, w);
 	int rc = 0;
 
-	compose(x, r, c, via, &subj, &body);
+	compose(x, r, c, via, &subj, x->need_body ? &body : NULL);
 	note_key(key, sizeof(key), id, c->metric, r->name, r->level);
 	if (open > x->o->now) {
 		fmt_time(open, until, sizeof(until));
@@ -1165,7 +1170,8 @@ follow_up(struct esc *x, const char *id, const struct clk *c,
 		    "reminder due" : n->state, w.email);
 		return 0;
 	}
-	compose(x, r, c, reminder ? "(reminder)" : NULL, &subj, &body);
+	compose(x, r, c, reminder ? "(reminder)" : NULL, &subj, x->need_body ?
+	    &body : NULL);
 	if (reminder) {
 		struct svc_buf s2 = { 0 };
 
@@ -1744,6 +1750,7 @@ svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
 	if (svc_db_begin(db, e) != 0)
 		return -1;
 	x.all = ids == NULL && !o->problems_only;
+	x.need_body = o->with_body || o->maildir || o->sendmail;
 	if (svc_db_run_insert(db, &run, e) != 0 || load(&x, e) != 0)
 		goto out;
 	x.run = res->run = run.id;

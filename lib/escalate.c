@@ -1282,6 +1282,27 @@ escalate_clock(struct esc *x, const char *id, const struct clk *c,
 	return 0;
 }
 
+/* Is every rule on every clock of the ticket done for good (sent without
+ * reminders, or skipped)?  Then nothing can fire and the ticket need not
+ * be read. */
+static int
+all_done(struct esc *x)
+{
+	size_t i, k;
+
+	for (i = 0; i < x->nc; i++)
+		for (k = 0; k < x->nrules; k++) {
+			const struct rule *r = &x->rules[k];
+			const struct note *n = find_note(x, x->c[i].metric, r->name,
+			    r->level);
+
+			if (n == NULL || (strcmp(n->state, "skipped") != 0 &&
+			    (strcmp(n->state, "sent") != 0 || r->repeat > 0)))
+				return 0;
+		}
+	return 1;
+}
+
 /* Escalate ticket id: 1, 0 when there is no such ticket (or, in a scan,
  * nothing to look at), -1 on error. */
 static int
@@ -1296,7 +1317,7 @@ one_ticket(struct esc *x, const char *id, struct svc_err *e)
 	if (x->all) {
 		if (clocks(x, id, &cand, e) != 0 || notes(x, id, &waiting, e) != 0)
 			return -1;
-		if (!cand && !waiting)
+		if ((!cand && !waiting) || all_done(x))
 			return 0;
 		rc = svc_scan_at(x->tk, &x->tk_rc, id);
 	} else {

@@ -609,3 +609,15 @@ svc_batch_free(struct svc_batch *b)
 	free(b->v);
 	memset(b, 0, sizeof(*b));
 }
+
+void
+svc_run_init(struct svc_run *r, const char *program, const char *args,
+    const char *actor, const char *kind, int64_t now)
+{
+	memset(r, 0, sizeof(*r));
+	r->program = program;
+	r->args = args;
+	r->actor = actor;
+	r->kind = kind;
+	r->started = r->finished = now;
+}

@@ -69,6 +69,10 @@ struct svc_run {
 };
 int svc_db_run_insert(struct svc_db *db, struct svc_run *r,
     struct svc_err *e);
+/* Start r: program, args, actor and kind, started and finished at now,
+ * counts 0. */
+void svc_run_init(struct svc_run *r, const char *program, const char *args,
+    const char *actor, const char *kind, int64_t now);
 /* Record the row counts of run r->id, once it is done. */
 int svc_db_run_counts(struct svc_db *db, const struct svc_run *r,
     struct svc_err *e);

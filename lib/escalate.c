@@ -1762,12 +1762,7 @@ svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
 	int rc = -1;
 
 	start(&x, db, o, res);
-	memset(&run, 0, sizeof(run));
-	run.program = o->program;
-	run.args = o->args;
-	run.actor = o->actor;
-	run.kind = "escalate";
-	run.started = run.finished = o->now;
+	svc_run_init(&run, o->program, o->args, o->actor, "escalate", o->now);
 	if (svc_db_begin(db, e) != 0)
 		return -1;
 	x.all = ids == NULL && !o->problems_only;
@@ -1935,12 +1930,7 @@ svc_esc_ack(struct svc_db *db, const struct svc_esc_opts *o,
 		old = svc_col_dup(st, 0);
 	sqlite3_finalize(st);
 	st = NULL;
-	memset(&run, 0, sizeof(run));
-	run.program = o->program;
-	run.args = o->args;
-	run.actor = o->actor;
-	run.kind = "ack";
-	run.started = run.finished = o->now;
+	svc_run_init(&run, o->program, o->args, o->actor, "ack", o->now);
 	run.rows_in = run.rows_loaded = run.rows_changed = 1;
 	if (svc_db_run_insert(db, &run, e) != 0 ||
 	    svc_db_prepare(db, "INSERT OR REPLACE INTO acks(ticket_id, metric, "

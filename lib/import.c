@@ -2056,14 +2056,9 @@ run_open(struct imp *im, int kind, struct svc_err *e)
 	const struct svc_import_opts *o = im->o;
 	struct svc_run run;
 
-	memset(&run, 0, sizeof(run));
-	run.program = o->program;
-	run.args = o->args;
-	run.actor = o->actor;
-	run.kind = svc_import_kind_name(kind);
+	svc_run_init(&run, o->program, o->args, o->actor,
+	    svc_import_kind_name(kind), o->now);
 	run.source = im->file;
-	run.started = o->now;
-	run.finished = o->now;
 	if (svc_db_begin(im->db, e) != 0)
 		return -1;
 	if (svc_db_run_insert(im->db, &run, e) != 0) {

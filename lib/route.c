@@ -830,12 +830,7 @@ svc_route_run(struct svc_db *db, const struct svc_route_opts *o,
 	memset(res, 0, sizeof(*res));
 	r.db = db;
 	r.o = o;
-	memset(&run, 0, sizeof(run));
-	run.program = o->program;
-	run.args = o->args;
-	run.actor = o->actor;
-	run.kind = "route";
-	run.started = run.finished = o->now;
+	svc_run_init(&run, o->program, o->args, o->actor, "route", o->now);
 	/* history rows name tickets read in this same transaction under
 	 * the write lock: their foreign key holds without a lookup each */
 	if (svc_db_exec(db, "PRAGMA foreign_keys=OFF", e) != 0)

@@ -1268,12 +1268,7 @@ svc_sla_run(struct svc_db *db, const struct svc_sla_opts *o,
 	int rc = -1;
 
 	start(&x, db, o, res);
-	memset(&run, 0, sizeof(run));
-	run.program = o->program;
-	run.args = o->args;
-	run.actor = o->actor;
-	run.kind = "sla";
-	run.started = run.finished = o->now;
+	svc_run_init(&run, o->program, o->args, o->actor, "sla", o->now);
 	if (svc_db_begin(db, e) != 0)
 		return -1;
 	if (svc_db_run_insert(db, &run, e) != 0 || load(&x, e) != 0 ||

@@ -1769,6 +1769,12 @@ svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
 	x.need_body = o->with_body || o->maildir || o->sendmail;
 	if (svc_db_run_insert(db, &run, e) != 0 || load(&x, e) != 0)
 		goto out;
+	if (x.nrules == 0 && !o->problems_only) {
+		svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0, "no escalation rules "
+		    "valid at --now (load them with svc-import --kind "
+		    "escalations)");
+		goto out;
+	}
 	x.run = res->run = run.id;
 	if (o->problems_only) {
 		if (problems(&x, e) != 0)

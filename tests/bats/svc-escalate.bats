@@ -281,3 +281,14 @@ E2,first_response,1,late-answer,mia@example.org,[svc] E2 first_response breached
 	grep -q '^At breach: ann (group Service Desk), 2026-03-09T12:00:00+00:00$' body.txt
 	grep -q '^Rule:      late-answer, level 1$' body.txt
 }
+
+@test "without rules a pass is refused; a missing database is fatal" {
+	svc-import --now 2026-03-09T08:00:00Z -q "$(EF tickets.csv)" >/dev/null
+	run -3 --separate-stderr svc-escalate --all --now 2026-03-09T12:00:00Z
+	[ "$stderr" = "svc-escalate: no escalation rules valid at --now (load them with svc-import --kind escalations)" ]
+	run -3 --separate-stderr svc-escalate --all --now 2026-03-09T12:00:00Z --db nope.db
+	[[ "$stderr" == "svc-escalate: nope.db: no such database"* ]]
+	run -2 --separate-stderr svc-escalate ack E1 --reason capacity --now 2026-03-09T12:00:00Z
+	[ "$stderr" = "svc-escalate: --metric is required
+Try 'svc-escalate ack --help' for more information." ]
+}

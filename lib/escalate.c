@@ -49,6 +49,8 @@ struct clk {
 	int64_t cycle, target, start, stop, due, elapsed, paused, breached_at,
 	    as_of;
 	int breached;
+	int late;		/* breached since svc-sla's run: owner and group
+				 * at breach are the ticket's now */
 };
 
 /* A notification already recorded. */
@@ -318,7 +320,7 @@ forward(struct esc *x, struct clk *c)
 	if (c->due >= 0 && c->due < x->o->now && !c->breached) {
 		c->breached = 1;
 		c->breached_at = c->due;
-		c->owner = c->owner ? c->owner : NULL;
+		c->late = 1;
 	}
 	if (c->breached)
 		snprintf(c->state, sizeof(c->state), "breached");
@@ -1339,6 +1341,13 @@ one_ticket(struct esc *x, const char *id, struct svc_err *e)
 	if (!x->all && (clocks(x, id, &cand, e) != 0 ||
 	    notes(x, id, &waiting, e) != 0))
 		rc = -1;
+	for (i = 0; i < x->nc; i++)
+		if (x->c[i].late && x->c[i].owner == NULL && x->c[i].group == NULL) {
+			x->c[i].owner = t.s[SVC_F_ASSIGNEE] ?
+			    svc_xstrdup(t.s[SVC_F_ASSIGNEE]) : NULL;
+			x->c[i].group = t.s[SVC_F_GROUP_NAME] ?
+			    svc_xstrdup(t.s[SVC_F_GROUP_NAME]) : NULL;
+		}
 	if (rc == 0 && x->fp && x->nc == 0)
 		fprintf(x->fp, "no SLA clocks (run svc-sla first)\n");
 	for (i = 0; rc == 0 && i < x->nc; i++)

@@ -292,3 +292,14 @@ E2,first_response,1,late-answer,mia@example.org,[svc] E2 first_response breached
 	[ "$stderr" = "svc-escalate: --metric is required
 Try 'svc-escalate ack --help' for more information." ]
 }
+
+@test "a clock that breached since svc-sla ran is breached, owned by the ticket's owner now" {
+	setup_esc
+	svc-sla -q --all --now 2026-03-09T11:00:00Z >/dev/null
+	# first responses were due at 12:00; svc-sla has not run since
+	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T12:30:00Z -f json -q
+	printf '%s' "$output" > out.json
+	sqlite3 :memory: "SELECT json_extract(readfile('out.json'), '\$[0].body')" > body.txt
+	grep -q '^At breach: ann (group Service Desk), 2026-03-09T12:00:00+00:00$' body.txt
+	grep -q '^  first_response  breached  due 2026-03-09T12:00:00+00:00, overdue 30m$' body.txt
+}

@@ -633,3 +633,47 @@ svc_cal_load(struct svc_db *db, int64_t now, const char *name,
 	sqlite3_finalize(st);
 	return c;
 }
+
+void
+svc_calset_init(struct svc_calset *s, struct svc_db *db, int64_t now)
+{
+	memset(s, 0, sizeof(*s));
+	s->db = db;
+	s->now = now;
+}
+
+struct svc_cal *
+svc_calset_get(struct svc_calset *s, const char *name, struct svc_err *e)
+{
+	struct svc_cal *c;
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].name, name) == 0) {
+			if (s->v[i].cal == NULL)
+				svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0, "no calendar "
+				    "'%s' (load one with svc-import --kind calendars)",
+				    name);
+			return s->v[i].cal;
+		}
+	if ((c = svc_cal_load(s->db, s->now, name, e)) == NULL &&
+	    e->status != SVC_EXIT_USAGE)
+		return NULL;	/* a database error: not remembered */
+	s->v = svc_xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
+	s->v[s->n].name = svc_xstrdup(name);
+	s->v[s->n++].cal = c;
+	return c;
+}
+
+void
+svc_calset_free(struct svc_calset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		free(s->v[i].name);
+		svc_cal_free(s->v[i].cal);
+	}
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}

@@ -46,6 +46,23 @@ const char *svc_cal_zone(const struct svc_cal *c);
 struct svc_cal *svc_cal_load(struct svc_db *db, int64_t now,
     const char *name, struct svc_err *e);
 
+/* Calendars by name for one run, each loaded once; a name that has no
+ * calendar is remembered too. */
+struct svc_calset {
+	struct svc_db *db;
+	int64_t now;
+	struct svc_calent {
+		char *name;
+		struct svc_cal *cal;	/* NULL: no such calendar */
+	} *v;
+	size_t n;
+};
+void svc_calset_init(struct svc_calset *s, struct svc_db *db, int64_t now);
+/* As svc_cal_load, from the set. */
+struct svc_cal *svc_calset_get(struct svc_calset *s, const char *name,
+    struct svc_err *e);
+void svc_calset_free(struct svc_calset *s);
+
 /* Is t inside working time? */
 int svc_cal_open(struct svc_cal *c, int64_t t);
 /* Working seconds from a to b (0 when b <= a). */

@@ -72,8 +72,7 @@ struct esc {
 	struct rule *rules;
 	size_t nrules;
 	struct svc_dir dir;
-	struct svc_cal **cal;
-	size_t ncal;
+	struct svc_calset cals;
 	int cols[SVC_NFIELDS];
 	int ncols, want_attrs;
 	sqlite3_stmt *tk, *clk, *notes, *put, *hist, *lastasg, *audit;
@@ -136,16 +135,12 @@ scratch_clear(struct esc *x)
 static void
 esc_free(struct esc *x)
 {
-	size_t i;
-
 	scratch_clear(x);
 	free(x->c);
 	free(x->n);
 	rules_free(x);
 	svc_dir_free(&x->dir);
-	for (i = 0; i < x->ncal; i++)
-		svc_cal_free(x->cal[i]);
-	free(x->cal);
+	svc_calset_free(&x->cals);
 	sqlite3_finalize(x->tk);
 	sqlite3_finalize(x->clk);
 	sqlite3_finalize(x->notes);
@@ -155,25 +150,15 @@ esc_free(struct esc *x)
 	sqlite3_finalize(x->audit);
 }
 
-/* A calendar by name, loaded once; NULL when it does not exist. */
+/* A calendar by name; NULL when it does not exist (a clock or a person
+ * whose calendar is gone counts as always open). */
 static struct svc_cal *
 calendar(struct esc *x, const char *name)
 {
-	struct svc_cal *c;
 	struct svc_err ce;
-	size_t i;
 
-	if (name == NULL)
-		return NULL;
-	for (i = 0; i < x->ncal; i++)
-		if (strcmp(svc_cal_name(x->cal[i]), name) == 0)
-			return x->cal[i];
 	svc_err_clear(&ce);
-	if ((c = svc_cal_load(x->db, x->o->now, name, &ce)) == NULL)
-		return NULL;
-	x->cal = svc_xrealloc(x->cal, (x->ncal + 1) * sizeof(*x->cal));
-	x->cal[x->ncal++] = c;
-	return c;
+	return name ? svc_calset_get(&x->cals, name, &ce) : NULL;
 }
 
 #define CLK_COLS "metric, cycle, policy, calendar, target_s, start, stop, " \
@@ -1758,6 +1743,7 @@ start(struct esc *x, struct svc_db *db, const struct svc_esc_opts *o,
 	x->db = db;
 	x->o = o;
 	x->res = res;
+	svc_calset_init(&x->cals, db, o->now);
 }
 
 int

@@ -396,37 +396,33 @@ available(const struct svc_person *p, struct svc_buf *ex)
 static int
 duty(struct rt *r, struct svc_err *e)
 {
-	size_t i, k;
+	struct svc_calset cals;
+	size_t i;
 
+	svc_calset_init(&cals, r->db, r->o->now);
 	for (i = 0; i < r->dir.npeople; i++) {
 		struct svc_person *p = &r->dir.people[i];
 		struct svc_cal *c;
 		struct svc_err ce;
+		size_t known = cals.n;
 
 		if (p->calendar == NULL || strcmp(p->calendar, "24x7") == 0)
 			continue;
-		for (k = 0; k < i; k++)
-			if (r->dir.people[k].calendar &&
-			    strcmp(r->dir.people[k].calendar, p->calendar) == 0)
-				break;
-		if (k < i) {
-			p->off = r->dir.people[k].off;
-			continue;
-		}
 		svc_err_clear(&ce);
-		if ((c = svc_cal_load(r->db, r->o->now, p->calendar, &ce)) ==
-		    NULL) {
+		if ((c = svc_calset_get(&cals, p->calendar, &ce)) == NULL) {
 			if (ce.status != SVC_EXIT_USAGE) {
 				*e = ce;
+				svc_calset_free(&cals);
 				return -1;
 			}
-			svc_warn("person '%s': no calendar '%s'; treated as "
-			    "always open", p->user, p->calendar);
+			if (cals.n > known)	/* once per calendar */
+				svc_warn("person '%s': no calendar '%s'; treated as "
+				    "always open", p->user, p->calendar);
 			continue;
 		}
 		p->off = !svc_cal_open(c, r->o->now);
-		svc_cal_free(c);
 	}
+	svc_calset_free(&cals);
 	return 0;
 }
 

@@ -185,8 +185,7 @@ struct sla {
 	struct policy *pol;
 	size_t npol;
 	int64_t version;
-	struct svc_cal **cal;
-	size_t ncal;
+	struct svc_calset cals;
 	int cols[SVC_NFIELDS];
 	int ncols, want_attrs;
 	sqlite3_stmt *tk, *hist, *clk, *ev_once, *ev_at;
@@ -212,22 +211,6 @@ static const int need_fields[] = { SVC_F_TICKET_ID, SVC_F_STATUS,
     SVC_F_GROUP_NAME, SVC_F_ASSIGNEE, SVC_F_CREATED_AT,
     SVC_F_FIRST_RESPONSE_AT, SVC_F_RESOLVED_AT, SVC_F_CLOSED_AT,
     SVC_F_UPDATED_AT };
-
-static struct svc_cal *
-calendar(struct sla *x, const char *name, struct svc_err *e)
-{
-	struct svc_cal *c;
-	size_t i;
-
-	for (i = 0; i < x->ncal; i++)
-		if (strcmp(svc_cal_name(x->cal[i]), name) == 0)
-			return x->cal[i];
-	if ((c = svc_cal_load(x->db, x->o->now, name, e)) == NULL)
-		return NULL;
-	x->cal = svc_xrealloc(x->cal, (x->ncal + 1) * sizeof(*x->cal));
-	x->cal[x->ncal++] = c;
-	return c;
-}
 
 static int
 load(struct sla *x, struct svc_err *e)
@@ -288,7 +271,7 @@ load(struct sla *x, struct svc_err *e)
 			p->warn[1] = 75;
 			p->warn[2] = 90;
 		}
-		if ((p->cal = calendar(x, p->calname, e)) == NULL) {
+		if ((p->cal = svc_calset_get(&x->cals, p->calname, e)) == NULL) {
 			char msg[sizeof(e->msg)];
 
 			sqlite3_finalize(st);
@@ -403,9 +386,7 @@ sla_free(struct sla *x)
 		svc_cond_free(x->pol[i].when);
 	}
 	free(x->pol);
-	for (i = 0; i < x->ncal; i++)
-		svc_cal_free(x->cal[i]);
-	free(x->cal);
+	svc_calset_free(&x->cals);
 	free(x->h);
 	free(x->p);
 	free(x->s);
@@ -1234,6 +1215,7 @@ start(struct sla *x, struct svc_db *db, const struct svc_sla_opts *o,
 	x->db = db;
 	x->o = o;
 	x->res = res;
+	svc_calset_init(&x->cals, db, o->now);
 }
 
 static int
@@ -1363,9 +1345,7 @@ svc_sla_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
 {
 	sqlite3_stmt *st = NULL;
 	struct lintctx l;
-	struct sla x;
-	struct svc_sla_opts o;
-	struct svc_sla_result res;
+	struct svc_calset cals;
 	char pf[300], cf[300], hf[300];
 	int findings = 0, y;
 	unsigned mo, d;
@@ -1377,9 +1357,7 @@ svc_sla_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
 	    svc_lint_source(db, now, "calendars", cf, sizeof(cf), e) ||
 	    svc_lint_source(db, now, "holidays", hf, sizeof(hf), e))
 		return -1;
-	memset(&o, 0, sizeof(o));
-	o.now = now;
-	start(&x, db, &o, &res);	/* for its calendars, loaded once each */
+	svc_calset_init(&cals, db, now);	/* each calendar loaded once */
 	/* policies: calendars and warn thresholds */
 	if (svc_config_select(db, now, "policies", "policy, line, unit, "
 	    "calendar, warn_at", "1", "rowno", &st, e) != 0)
@@ -1394,7 +1372,7 @@ svc_sla_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
 
 		svc_err_clear(&ce);
 		if (cal && (unit == NULL || strcmp(unit, "business") == 0) &&
-		    calendar(&x, cal, &ce) == NULL) {
+		    svc_calset_get(&cals, cal, &ce) == NULL) {
 			fprintf(fp, "%s:%ld: policy %s: calendar '%s' does not "
 			    "exist\n", pf, line, pol, cal);
 			findings++;
@@ -1424,7 +1402,7 @@ svc_sla_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
 		int64_t t;
 
 		svc_err_clear(&ce);
-		if ((c = calendar(&x, name, &ce)) == NULL)
+		if ((c = svc_calset_get(&cals, name, &ce)) == NULL)
 			continue;
 		svc_cal_lint(c, y, lint_msg, &l);
 		if (svc_cal_next_open(c, now, &t, &ce) != 0) {
@@ -1434,7 +1412,7 @@ svc_sla_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
 		}
 	}
 	sqlite3_finalize(st);
-	sla_free(&x);
+	svc_calset_free(&cals);
 	/* holidays of calendars that do not exist */
 	if (svc_config_version(db, now, "calendars", &calver, e) != 0 ||
 	    svc_config_select(db, now, "holidays", "line, calendar, date",
@@ -1451,6 +1429,6 @@ svc_sla_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
 	sqlite3_finalize(st);
 	return findings + l.findings;
 fail:
-	sla_free(&x);
+	svc_calset_free(&cals);
 	return -1;
 }

@@ -1,10 +1,13 @@
 /* Unit tests: business calendars, daylight-saving changes, half-hour
  * zones, overnight windows, holidays. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "calendar.h"
+#include "db.h"
 #include "tap.h"
 #include "timeutil.h"
 
@@ -177,5 +180,32 @@ main(void)
 	svc_time_format(T("2026-11-23T14:00:00Z"), buf, sizeof(buf));
 	is_str(buf, "2026-11-23T15:00:00+01:00", "--tz zone still formats");
 	svc_cal_free(c);
+
+	/* a set of calendars for a run: each loaded once, misses remembered */
+	{
+		char path[64];
+		struct svc_db *db;
+		struct svc_err ce;
+		struct svc_calset cs;
+		struct svc_cal *a;
+
+		snprintf(path, sizeof(path), "/tmp/t_calendar.%ld.db", (long)getpid());
+		svc_err_clear(&ce);
+		ok(svc_db_open(path, SVC_DB_CREATE, &db, &ce) == 0, "a new database");
+		svc_calset_init(&cs, db, T("2026-03-01T00:00:00Z"));
+		a = svc_calset_get(&cs, "24x7", &ce);
+		ok(a != NULL && svc_calset_get(&cs, "24x7", &ce) == a && cs.n == 1,
+		    "a calendar is loaded once");
+		ok(svc_calset_get(&cs, "office", &ce) == NULL &&
+		    ce.status == SVC_EXIT_USAGE, "no such calendar");
+		svc_err_clear(&ce);
+		ok(svc_calset_get(&cs, "office", &ce) == NULL &&
+		    ce.status == SVC_EXIT_USAGE && cs.n == 2 &&
+		    strcmp(ce.msg, "no calendar 'office' (load one with svc-import "
+		    "--kind calendars)") == 0, "a miss is remembered, and reported");
+		svc_calset_free(&cs);
+		svc_db_close(db);
+		unlink(path);
+	}
 	return tap_done();
 }

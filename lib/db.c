@@ -621,3 +621,46 @@ svc_run_init(struct svc_run *r, const char *program, const char *args,
 	r->kind = kind;
 	r->started = r->finished = now;
 }
+
+void
+svc_audit_init(struct svc_audit *a, struct svc_db *db, int64_t at,
+    const char *actor, const char *program, int64_t run)
+{
+	svc_batch_init(&a->b, db, "INSERT OR FAIL INTO audit(at, actor, "
+	    "program, run, entity, key, field, old, new, detail) VALUES ",
+	    "(?,?,?,?,?,?,?,?,?,?)", "auditing");
+	a->at = at;
+	a->actor = actor;
+	a->program = program;
+	a->run = run;
+}
+
+int
+svc_audit(struct svc_audit *a, const char *entity, const char *key,
+    const char *field, const char *old, const char *new, const char *detail,
+    struct svc_err *e)
+{
+	svc_batch_int(&a->b, a->at);
+	svc_batch_static(&a->b, a->actor);
+	svc_batch_static(&a->b, a->program);
+	svc_batch_int(&a->b, a->run);
+	svc_batch_static(&a->b, entity);
+	svc_batch_text(&a->b, key);
+	svc_batch_static(&a->b, field);
+	svc_batch_text(&a->b, old);
+	svc_batch_text(&a->b, new);
+	svc_batch_text(&a->b, detail);
+	return svc_batch_row(&a->b, e);
+}
+
+int
+svc_audit_flush(struct svc_audit *a, struct svc_err *e)
+{
+	return svc_batch_flush(&a->b, e);
+}
+
+void
+svc_audit_free(struct svc_audit *a)
+{
+	svc_batch_free(&a->b);
+}

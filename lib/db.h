@@ -118,4 +118,24 @@ int svc_batch_row(struct svc_batch *b, struct svc_err *e);
 int svc_batch_flush(struct svc_batch *b, struct svc_err *e);
 void svc_batch_free(struct svc_batch *b);
 
+/*
+ * Audit rows of one run: who (actor, program, run) changed what (entity,
+ * key, field, old -> new) at, and why (detail), written SVC_BATCH at a
+ * time.  entity and field must outlive the flush (literals, field
+ * names); the rest is copied.  svc_audit_flush before the commit.
+ */
+struct svc_audit {
+	struct svc_batch b;
+	int64_t at, run;
+	const char *actor, *program;
+};
+
+void svc_audit_init(struct svc_audit *a, struct svc_db *db, int64_t at,
+    const char *actor, const char *program, int64_t run);
+int svc_audit(struct svc_audit *a, const char *entity, const char *key,
+    const char *field, const char *old, const char *new, const char *detail,
+    struct svc_err *e);
+int svc_audit_flush(struct svc_audit *a, struct svc_err *e);
+void svc_audit_free(struct svc_audit *a);
+
 #endif

@@ -75,10 +75,12 @@ struct esc {
 	struct svc_calset cals;
 	int cols[SVC_NFIELDS];
 	int ncols, want_attrs;
-	sqlite3_stmt *tk, *clk, *notes, *put, *hist, *lastasg, *audit;
-	int all;		/* tk, clk and notes are scans in ticket_id
-				 * order, merged */
+	sqlite3_stmt *tk, *clk, *notes, *put, *hist, *lastasg;
+	struct svc_audit audit;
 	int tk_rc, clk_rc, notes_rc;
+	int *tk_scan, *clk_scan, *notes_scan;	/* &tk_rc ... when tk, clk and
+						 * notes are scans in ticket_id
+						 * order, merged; else NULL */
 	int64_t run;
 	struct clk *c;
 	size_t nc, ac;
@@ -147,7 +149,7 @@ esc_free(struct esc *x)
 	sqlite3_finalize(x->put);
 	sqlite3_finalize(x->hist);
 	sqlite3_finalize(x->lastasg);
-	sqlite3_finalize(x->audit);
+	svc_audit_free(&x->audit);
 }
 
 /* A calendar by name; NULL when it does not exist (a clock or a person
@@ -168,7 +170,7 @@ calendar(struct esc *x, const char *name)
 	"reminders, last_sent_at, fired_at, why, ticket_id FROM notifications "
 
 static int
-load(struct esc *x, struct svc_err *e)
+load(struct esc *x, int all, struct svc_err *e)
 {
 	static const int need[] = { SVC_F_TICKET_ID, SVC_F_TITLE,
 	    SVC_F_CATEGORY, SVC_F_SUBCATEGORY, SVC_F_SERVICE, SVC_F_CUSTOMER,
@@ -229,15 +231,15 @@ load(struct esc *x, struct svc_err *e)
 		svc_buf_printf(&sql, ", %s", svc_tfields[x->cols[f]].name);
 	if (x->want_attrs)
 		svc_buf_adds(&sql, ", attrs");
-	svc_buf_adds(&sql, x->all ? ", ticket_id FROM tickets ORDER BY ticket_id" :
+	svc_buf_adds(&sql, all ? ", ticket_id FROM tickets ORDER BY ticket_id" :
 	    " FROM tickets WHERE ticket_id=?");
 	rc = svc_db_prepare(x->db, sql.s, &x->tk, e);
 	svc_buf_free(&sql);
 	if (rc != 0 ||
-	    svc_db_prepare(x->db, x->all ? "SELECT " CLK_COLS "ORDER BY "
+	    svc_db_prepare(x->db, all ? "SELECT " CLK_COLS "ORDER BY "
 	    "ticket_id, metric, cycle" : "SELECT " CLK_COLS "WHERE ticket_id=? "
 	    "ORDER BY metric, cycle", &x->clk, e) != 0 ||
-	    svc_db_prepare(x->db, x->all ? "SELECT " NOTE_COLS "WHERE "
+	    svc_db_prepare(x->db, all ? "SELECT " NOTE_COLS "WHERE "
 	    "metric<>'problem' ORDER BY ticket_id" : "SELECT " NOTE_COLS
 	    "WHERE ticket_id=?", &x->notes, e) != 0 ||
 	    svc_db_prepare(x->db, "INSERT OR REPLACE INTO notifications("
@@ -251,45 +253,22 @@ load(struct esc *x, struct svc_err *e)
 	    "LIMIT 6", &x->hist, e) != 0 ||
 	    svc_db_prepare(x->db, "SELECT max(at) FROM ticket_events WHERE "
 	    "ticket_id=? AND field='assignee' AND at<=? AND (new IS NULL OR "
-	    "new='')", &x->lastasg, e) != 0 ||
-	    svc_db_prepare(x->db, "INSERT INTO audit(at, actor, program, run, "
-	    "entity, key, field, old, new, detail) VALUES (?,?,?,?,?,?,?,?,?,?)",
-	    &x->audit, e) != 0)
+	    "new='')", &x->lastasg, e) != 0)
 		return -1;
 	return 0;
 }
 
+/* An audit row of this run; nothing while explaining or with -n. */
 static int
 audit(struct esc *x, const char *entity, const char *key, const char *field,
     const char *old, const char *new, const char *detail, struct svc_err *e)
 {
-	sqlite3_stmt *st = x->audit;
-	int rc;
-
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, x->o->now);
-	sqlite3_bind_text(st, 2, x->o->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, x->o->program, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, x->run);
-	sqlite3_bind_text(st, 5, entity, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 7, field, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, old, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 9, new, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 10, detail, -1, SQLITE_TRANSIENT);
-	if ((rc = sqlite3_step(st)) != SQLITE_DONE)
-		return svc_db_fail(x->db, rc, e, "auditing");
-	return 0;
+	if (x->o->dry_run || x->fp)
+		return 0;
+	return svc_audit(&x->audit, entity, key, field, old, new, detail, e);
 }
 
 /* ---- the ticket and its clocks ---- */
-
-static int64_t
-col_time(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int64(st, i);
-}
 
 /* Bring a clock stored as of as_of forward to now. */
 static void
@@ -320,16 +299,8 @@ clocks(struct esc *x, const char *id, int *cand, struct svc_err *e)
 	int rc;
 
 	*cand = 0;
-	if (x->all)
-		rc = svc_scan_at(x->clk, &x->clk_rc, id);
-	else {
-		sqlite3_reset(x->clk);
-		sqlite3_bind_text(x->clk, 1, id, -1, SQLITE_TRANSIENT);
-		rc = sqlite3_step(x->clk);
-	}
-	for (; rc == SQLITE_ROW; rc = x->all ? (x->clk_rc =
-	    sqlite3_step(x->clk), svc_scan_at(x->clk, &x->clk_rc, id)) :
-	    sqlite3_step(x->clk)) {
+	for (rc = svc_rows_first(x->clk, x->clk_scan, id); rc == SQLITE_ROW;
+	    rc = svc_rows_next(x->clk, x->clk_scan, id)) {
 		const char *m = (const char *)sqlite3_column_text(x->clk, 0);
 		struct clk *c;
 
@@ -354,14 +325,14 @@ clocks(struct esc *x, const char *id, int *cand, struct svc_err *e)
 		c->calendar = svc_col_dup(x->clk, 3);
 		c->target = sqlite3_column_int64(x->clk, 4);
 		c->start = sqlite3_column_int64(x->clk, 5);
-		c->stop = col_time(x->clk, 6);
-		c->due = col_time(x->clk, 7);
+		c->stop = svc_col_time(x->clk, 6);
+		c->due = svc_col_time(x->clk, 7);
 		c->elapsed = sqlite3_column_int64(x->clk, 8);
 		c->paused = sqlite3_column_int64(x->clk, 9);
 		snprintf(c->state, sizeof(c->state), "%s",
 		    (const char *)sqlite3_column_text(x->clk, 10));
 		c->breached = sqlite3_column_int(x->clk, 11);
-		c->breached_at = col_time(x->clk, 12);
+		c->breached_at = svc_col_time(x->clk, 12);
 		c->owner = svc_col_dup(x->clk, 13);
 		c->group = svc_col_dup(x->clk, 14);
 		c->as_of = sqlite3_column_int64(x->clk, 15);
@@ -382,16 +353,8 @@ notes(struct esc *x, const char *id, int *waiting, struct svc_err *e)
 	int rc;
 
 	*waiting = 0;
-	if (x->all)
-		rc = svc_scan_at(x->notes, &x->notes_rc, id);
-	else {
-		sqlite3_reset(x->notes);
-		sqlite3_bind_text(x->notes, 1, id, -1, SQLITE_TRANSIENT);
-		rc = sqlite3_step(x->notes);
-	}
-	for (; rc == SQLITE_ROW; rc = x->all ? (x->notes_rc =
-	    sqlite3_step(x->notes), svc_scan_at(x->notes, &x->notes_rc, id)) :
-	    sqlite3_step(x->notes)) {
+	for (rc = svc_rows_first(x->notes, x->notes_scan, id); rc == SQLITE_ROW;
+	    rc = svc_rows_next(x->notes, x->notes_scan, id)) {
 		struct note *n;
 
 		if (x->nn == x->an) {
@@ -404,9 +367,9 @@ notes(struct esc *x, const char *id, int *waiting, struct svc_err *e)
 		n->level = sqlite3_column_int64(x->notes, 2);
 		n->state = svc_col_dup(x->notes, 3);
 		n->recipient = svc_col_dup(x->notes, 4);
-		n->held_until = col_time(x->notes, 5);
+		n->held_until = svc_col_time(x->notes, 5);
 		n->reminders = sqlite3_column_int64(x->notes, 6);
-		n->last_sent = col_time(x->notes, 7);
+		n->last_sent = svc_col_time(x->notes, 7);
 		n->fired = sqlite3_column_int64(x->notes, 8);
 		n->why = svc_col_dup(x->notes, 9);
 		*waiting |= strcmp(n->state, "held") == 0 ||
@@ -520,10 +483,8 @@ get(void *ud, int kind, int index, const char *key, struct svc_cval *v)
 /* ---- who ---- */
 
 static int
-reachable(struct esc *x, struct svc_person *p, const char *role,
-    struct who *w)
+reachable(const struct svc_person *p, const char *role, struct who *w)
 {
-	(void)x;
 	if (!p->active) {
 		snprintf(w->why, sizeof(w->why), "%s '%s' is not active", role,
 		    p->user);
@@ -559,7 +520,7 @@ named(struct esc *x, const char *s, const char *role, struct who *w)
 		    s);
 		return -1;
 	}
-	return reachable(x, p, role, w);
+	return reachable(p, role, w);
 }
 
 static int
@@ -604,7 +565,7 @@ resolve(struct esc *x, const char *notify, struct svc_tk *t, struct who *w)
 			    svc_in_list(p->groups, g) &&
 			    (svc_person_has_role(p, "lead") ||
 			    svc_person_has_role(p, "group_lead")))
-				return reachable(x, p, "group lead", w);
+				return reachable(p, "group lead", w);
 		}
 		snprintf(w->why, sizeof(w->why), "no active person with an e-mail "
 		    "and the role lead in group '%s'", g);
@@ -635,15 +596,6 @@ resolve(struct esc *x, const char *notify, struct svc_tk *t, struct who *w)
 
 /* ---- the message ---- */
 
-static void
-fmt_time(int64_t t, char *buf, size_t n)
-{
-	if (t < 0)
-		snprintf(buf, n, "-");
-	else
-		svc_time_format(t, buf, n);
-}
-
 static const char *
 tkf(struct esc *x, int f)
 {
@@ -657,7 +609,7 @@ clock_line(struct svc_buf *b, const struct clk *c)
 {
 	char due[48], d[32];
 
-	fmt_time(c->due, due, sizeof(due));
+	svc_time_show(c->due, due, sizeof(due));
 	svc_buf_printf(b, "  %-15s %-9s due %s", c->metric, c->state, due);
 	if (c->stop < 0 && strcmp(c->state, "cancelled") != 0) {
 		if (c->elapsed > c->target) {
@@ -681,7 +633,7 @@ static void
 compose(struct esc *x, const struct rule *r, const struct clk *c,
     const char *via, struct svc_buf *subj, struct svc_buf *body)
 {
-	char at[48], num[32];
+	char at[48];
 	size_t i;
 	int rc, k = 0;
 
@@ -708,7 +660,7 @@ compose(struct esc *x, const struct rule *r, const struct clk *c,
 	svc_buf_printf(body, "Owner now: %s (group %s)\n", x->t->s[SVC_F_ASSIGNEE]
 	    ? x->t->s[SVC_F_ASSIGNEE] : "nobody", tkf(x, SVC_F_GROUP_NAME));
 	if (c->breached) {
-		fmt_time(c->breached_at, at, sizeof(at));
+		svc_time_show(c->breached_at, at, sizeof(at));
 		svc_buf_printf(body, "At breach: %s (group %s), %s\n", c->owner ?
 		    c->owner : "nobody", c->group ? c->group : "", at);
 	}
@@ -727,9 +679,7 @@ compose(struct esc *x, const struct rule *r, const struct clk *c,
 		const char *n = (const char *)sqlite3_column_text(x->hist, 3);
 		const char *f = (const char *)sqlite3_column_text(x->hist, 1);
 
-		fmt_time(sqlite3_column_int64(x->hist, 0), at, sizeof(at));
-		if (strcmp(f, "priority") == 0 && n)
-			snprintf(num, sizeof(num), "%s", n);
+		svc_time_show(sqlite3_column_int64(x->hist, 0), at, sizeof(at));
 		svc_buf_printf(body, "  %s  %s: %s -> %s\n", at, f, o ? o : "(none)",
 		    n ? n : "(none)");
 		k++;
@@ -1061,14 +1011,14 @@ fire(struct esc *x, const char *id, const struct clk *c, const struct rule *r,
 	compose(x, r, c, via, &subj, x->need_body ? &body : NULL);
 	note_key(key, sizeof(key), id, c->metric, r->name, r->level);
 	if (open > x->o->now) {
-		fmt_time(open, until, sizeof(until));
+		svc_time_show(open, until, sizeof(until));
 		if (x->fp)
 			fprintf(x->fp, "    would be held for %s until %s (calendar "
 			    "%s is closed)\n", w->email, until, w->calendar);
 		if (put(x, id, c->metric, r, r->level, "held", r->notify,
 		    w->email, NULL, x->o->now, open, -1, 0, -1, subj.s, body.s,
-		    e) != 0 || (!x->o->dry_run && !x->fp && audit(x,
-		    "notification", key, "state", NULL, "held", until, e) != 0))
+		    e) != 0 || audit(x, "notification", key, "state", NULL,
+		    "held", until, e) != 0)
 			rc = -1;
 		x->res->held++;
 	} else if (x->fp) {
@@ -1085,8 +1035,8 @@ fire(struct esc *x, const char *id, const struct clk *c, const struct rule *r,
 	} else {
 		if (put(x, id, c->metric, r, r->level, "sent", r->notify,
 		    w->email, NULL, x->o->now, -1, x->o->now, 0, x->o->now, subj.s,
-		    body.s, e) != 0 || (!x->o->dry_run && audit(x, "notification",
-		    key, "state", NULL, "sent", w->email, e) != 0))
+		    body.s, e) != 0 || audit(x, "notification", key, "state",
+		    NULL, "sent", w->email, e) != 0)
 			rc = -1;
 		x->res->sent++;
 	}
@@ -1112,7 +1062,7 @@ follow_up(struct esc *x, const char *id, const struct clk *c,
 			if (x->fp) {
 				char until[48];
 
-				fmt_time(n->held_until, until, sizeof(until));
+				svc_time_show(n->held_until, until, sizeof(until));
 				fprintf(x->fp, "    held for %s until %s\n",
 				    n->recipient, until);
 			}
@@ -1120,7 +1070,7 @@ follow_up(struct esc *x, const char *id, const struct clk *c,
 			return 0;
 		}
 	} else if (strcmp(n->state, "pending") == 0) {
-		;
+		/* delivery failed before: try again */
 	} else if (strcmp(n->state, "sent") == 0 && r->repeat > 0 && matches &&
 	    n->last_sent >= 0 && x->o->now >= n->last_sent + r->repeat) {
 		reminder = 1;
@@ -1128,7 +1078,7 @@ follow_up(struct esc *x, const char *id, const struct clk *c,
 		if (x->fp) {
 			char at[48];
 
-			fmt_time(n->fired, at, sizeof(at));
+			svc_time_show(n->fired, at, sizeof(at));
 			if (strcmp(n->state, "skipped") == 0)
 				fprintf(x->fp, "    already done: skipped at %s: %s\n",
 				    at, n->why ? n->why : "");
@@ -1175,9 +1125,8 @@ follow_up(struct esc *x, const char *id, const struct clk *c,
 	} else if (put(x, id, c->metric, r, n->level, "sent", r->notify,
 	    w.email, NULL, n->fired, -1, reminder ? n->last_sent : x->o->now,
 	    n->reminders + reminder, x->o->now, subj.s, body.s, e) != 0 ||
-	    (!x->o->dry_run && audit(x, "notification", key, reminder ?
-	    "reminders" : "state", NULL, reminder ? "reminder" : "sent",
-	    w.email, e) != 0))
+	    audit(x, "notification", key, reminder ? "reminders" : "state",
+	    NULL, reminder ? "reminder" : "sent", w.email, e) != 0)
 		rc = -1;
 	else if (reminder)
 		x->res->reminders++;
@@ -1252,9 +1201,8 @@ escalate_clock(struct esc *x, const char *id, const struct clk *c,
 				    (long long)r->level, w.why);
 			if (put(x, id, c->metric, r, r->level, "skipped",
 			    r->notify, NULL, w.why, x->o->now, -1, -1, 0, -1, NULL,
-			    NULL, e) != 0 || (!x->o->dry_run && !x->fp && audit(x,
-			    "notification", key, "state", NULL, "skipped", w.why,
-			    e) != 0))
+			    NULL, e) != 0 || audit(x, "notification", key,
+			    "state", NULL, "skipped", w.why, e) != 0)
 				return -1;
 			x->res->skipped++;
 			snprintf(via, sizeof(via), "(level %lld skipped: %.300s)",
@@ -1301,31 +1249,25 @@ one_ticket(struct esc *x, const char *id, struct svc_err *e)
 
 	memset(&t, 0, sizeof(t));
 	scratch_clear(x);
-	if (x->all) {
-		if (clocks(x, id, &cand, e) != 0 || notes(x, id, &waiting, e) != 0)
-			return -1;
-		if ((!cand && !waiting) || all_done(x))
-			return 0;
-		rc = svc_scan_at(x->tk, &x->tk_rc, id);
-	} else {
-		sqlite3_reset(x->tk);
-		sqlite3_bind_text(x->tk, 1, id, -1, SQLITE_TRANSIENT);
-		rc = sqlite3_step(x->tk);
-	}
+	if (clocks(x, id, &cand, e) != 0 || notes(x, id, &waiting, e) != 0)
+		return -1;
+	/* in a scan: only tickets where something may still happen */
+	if (x->tk_scan && ((!cand && !waiting) || all_done(x)))
+		return 0;
+	rc = svc_rows_first(x->tk, x->tk_scan, id);
 	if (rc == SQLITE_DONE)
 		return 0;
 	if (rc != SQLITE_ROW)
 		return svc_db_fail(x->db, rc, e, "reading a ticket");
-	svc_tk_load(&t, x->tk, x->cols, x->ncols, x->want_attrs, !x->all);
-	if (!x->all)
+	/* a scan's row stays put while the ticket is worked on */
+	svc_tk_load(&t, x->tk, x->cols, x->ncols, x->want_attrs,
+	    x->tk_scan == NULL);
+	if (x->tk_scan == NULL)
 		sqlite3_reset(x->tk);
 	x->t = &t;
 	x->unassigned = -2;
 	x->res->tickets++;
 	rc = 0;
-	if (!x->all && (clocks(x, id, &cand, e) != 0 ||
-	    notes(x, id, &waiting, e) != 0))
-		rc = -1;
 	for (i = 0; i < x->nc; i++)
 		if (x->c[i].late && x->c[i].owner == NULL && x->c[i].group == NULL) {
 			x->c[i].owner = t.s[SVC_F_ASSIGNEE] ?
@@ -1566,8 +1508,8 @@ problem_group(struct esc *x, struct group *g, sqlite3_stmt *find,
 			{
 				char a[48], b[48];
 
-				fmt_time(first, a, sizeof(a));
-				fmt_time(g->t[g->n - 1].at, b, sizeof(b));
+				svc_time_show(first, a, sizeof(a));
+				svc_time_show(g->t[g->n - 1].at, b, sizeof(b));
 				svc_buf_printf(&body, "%s, last %s)\n", a, b);
 			}
 			svc_buf_adds(&body, "\nMore: svc-escalate --problems\n");
@@ -1760,9 +1702,9 @@ svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
 	svc_run_init(&run, o->program, o->args, o->actor, "escalate", o->now);
 	if (svc_db_begin(db, e) != 0)
 		return -1;
-	x.all = ids == NULL && !o->problems_only;
 	x.need_body = o->with_body || o->maildir || o->sendmail;
-	if (svc_db_run_insert(db, &run, e) != 0 || load(&x, e) != 0)
+	if (svc_db_run_insert(db, &run, e) != 0 || load(&x, ids == NULL &&
+	    !o->problems_only, e) != 0)
 		goto out;
 	if (x.nrules == 0 && !o->problems_only) {
 		svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0, "no escalation rules "
@@ -1771,11 +1713,15 @@ svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
 		goto out;
 	}
 	x.run = res->run = run.id;
+	svc_audit_init(&x.audit, db, o->now, o->actor, o->program, run.id);
 	if (o->problems_only) {
 		if (problems(&x, e) != 0)
 			goto out;
 	} else if (ids == NULL) {
 		/* the clocks scan leads; tickets and notifications follow */
+		x.tk_scan = &x.tk_rc;
+		x.clk_scan = &x.clk_rc;
+		x.notes_scan = &x.notes_rc;
 		x.tk_rc = sqlite3_step(x.tk);
 		x.notes_rc = sqlite3_step(x.notes);
 		x.clk_rc = sqlite3_step(x.clk);
@@ -1787,12 +1733,8 @@ svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
 			if (rc < 0)
 				goto out;
 		}
-		if (x.clk_rc != SQLITE_DONE || (x.tk_rc != SQLITE_ROW &&
-		    x.tk_rc != SQLITE_DONE) || (x.notes_rc != SQLITE_ROW &&
-		    x.notes_rc != SQLITE_DONE)) {
-			rc = svc_db_fail(db, x.clk_rc != SQLITE_DONE ? x.clk_rc :
-			    x.tk_rc != SQLITE_DONE ? x.tk_rc : x.notes_rc, e,
-			    "reading clocks");
+		if (x.clk_rc != SQLITE_DONE) {
+			rc = svc_db_fail(db, x.clk_rc, e, "reading clocks");
 			goto out;
 		}
 	} else
@@ -1805,7 +1747,8 @@ svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
 	run.rows_in = run.rows_loaded = res->tickets;
 	run.rows_changed = res->sent + res->held + res->skipped +
 	    res->reminders;
-	if ((rc = svc_db_run_counts(db, &run, e)) != 0)
+	if ((rc = svc_audit_flush(&x.audit, e)) != 0 ||
+	    (rc = svc_db_run_counts(db, &run, e)) != 0)
 		goto out;
 	rc = 0;
 out:
@@ -1831,7 +1774,7 @@ svc_esc_explain(struct svc_db *db, const struct svc_esc_opts *o,
 	x.fp = fp;
 	if (svc_db_exec(db, "BEGIN", e) != 0)
 		return -1;
-	if (load(&x, e) != 0)
+	if (load(&x, 0, e) != 0)
 		rc = -1;
 	else if ((rc = one_ticket(&x, id, e)) == 0)
 		rc = svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0, "no ticket '%s'",
@@ -2019,7 +1962,7 @@ svc_esc_unacknowledged(struct svc_db *db, const struct svc_esc_opts *o,
 		char at[48];
 		const char *v[6];
 
-		fmt_time(sqlite3_column_int64(st, 4), at, sizeof(at));
+		svc_time_show(sqlite3_column_int64(st, 4), at, sizeof(at));
 		v[0] = (const char *)sqlite3_column_text(st, 0);
 		v[1] = (const char *)sqlite3_column_text(st, 1);
 		v[2] = (const char *)sqlite3_column_text(st, 2);
@@ -2070,8 +2013,8 @@ svc_esc_problem_list(struct svc_db *db, const struct svc_esc_opts *o,
 		char a[48], b[48];
 		const char *v[8];
 
-		fmt_time(sqlite3_column_int64(st, 5), a, sizeof(a));
-		fmt_time(sqlite3_column_int64(st, 6), b, sizeof(b));
+		svc_time_show(sqlite3_column_int64(st, 5), a, sizeof(a));
+		svc_time_show(sqlite3_column_int64(st, 6), b, sizeof(b));
 		v[0] = (const char *)sqlite3_column_text(st, 0);
 		v[1] = (const char *)sqlite3_column_text(st, 1);
 		v[2] = (const char *)sqlite3_column_text(st, 2);

@@ -60,7 +60,8 @@ struct rt {
 	int ncols, want_attrs;
 	sqlite3_stmt *sel, *upd, *rr_set;
 	struct svc_buf open_sql;	/* SELECT of sel, over open tickets */
-	struct svc_batch ev, audit;	/* history and audit rows waiting */
+	struct svc_batch ev;		/* history rows waiting */
+	struct svc_audit audit;		/* and their audit rows */
 	int64_t run;
 };
 
@@ -233,7 +234,7 @@ rt_free(struct rt *r)
 	sqlite3_finalize(r->upd);
 	sqlite3_finalize(r->rr_set);
 	svc_batch_free(&r->ev);
-	svc_batch_free(&r->audit);
+	svc_audit_free(&r->audit);
 	svc_buf_free(&r->open_sql);
 }
 
@@ -673,9 +674,6 @@ prepare(struct rt *r, struct svc_err *e)
 	svc_batch_init(&r->ev, r->db, "INSERT OR FAIL INTO ticket_events("
 	    "ticket_id, at, field, old, new, actor, run, source) VALUES ",
 	    "(?,?,?,?,?,?,?,'route')", "recording history");
-	svc_batch_init(&r->audit, r->db, "INSERT OR FAIL INTO audit(at, actor, "
-	    "program, run, entity, key, field, old, new, detail) VALUES ",
-	    "(?,?,?,?,'ticket',?,?,?,?,?)", "auditing");
 	if (rc != 0 ||
 	    svc_db_prepare(r->db, "UPDATE tickets SET category=?, subcategory=?, "
 	    "service=?, priority=?, group_name=?, assignee=? WHERE rowid=?",
@@ -729,17 +727,8 @@ write_ticket(struct rt *r, const char *id, struct svc_tk *old, struct svc_tk *t,
 		svc_batch_text(&r->ev, n);
 		svc_batch_static(&r->ev, r->o->actor);
 		svc_batch_int(&r->ev, r->run);
-		svc_batch_int(&r->audit, r->o->now);
-		svc_batch_static(&r->audit, r->o->actor);
-		svc_batch_static(&r->audit, r->o->program);
-		svc_batch_int(&r->audit, r->run);
-		svc_batch_text(&r->audit, id);
-		svc_batch_static(&r->audit, name);
-		svc_batch_text(&r->audit, o);
-		svc_batch_text(&r->audit, n);
-		svc_batch_text(&r->audit, d->detail[f]);
-		if (svc_batch_row(&r->ev, e) != 0 ||
-		    svc_batch_row(&r->audit, e) != 0)
+		if (svc_batch_row(&r->ev, e) != 0 || svc_audit(&r->audit,
+		    "ticket", id, name, o, n, d->detail[f], e) != 0)
 			return -1;
 	}
 	return 0;
@@ -837,6 +826,7 @@ svc_route_run(struct svc_db *db, const struct svc_route_opts *o,
 	    prepare(&r, e) != 0)
 		goto out;
 	r.run = res->run = run.id;
+	svc_audit_init(&r.audit, db, o->now, o->actor, o->program, r.run);
 	if (ids == NULL) {
 		/* updates leave rowid, the order of the scan, alone */
 		if (svc_db_prepare(db, r.open_sql.s, &all, e) != 0)
@@ -876,7 +866,7 @@ svc_route_run(struct svc_db *db, const struct svc_route_opts *o,
 	run.rows_in = run.rows_loaded = res->seen;
 	run.rows_changed = res->changed;
 	if ((rc = svc_batch_flush(&r.ev, e)) != 0 ||
-	    (rc = svc_batch_flush(&r.audit, e)) != 0 ||
+	    (rc = svc_audit_flush(&r.audit, e)) != 0 ||
 	    (rc = rr_save(&r, e)) != 0 ||
 	    (rc = svc_db_run_counts(db, &run, e)) != 0)
 		goto out;

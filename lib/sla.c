@@ -189,9 +189,9 @@ struct sla {
 	int cols[SVC_NFIELDS];
 	int ncols, want_attrs;
 	sqlite3_stmt *tk, *hist, *clk, *ev_once, *ev_at;
-	int all;			/* hist and clk are scans in ticket_id
-					 * order, merged with the tickets */
 	int hist_rc, clk_rc;
+	int *hist_scan, *clk_scan;	/* &hist_rc, &clk_rc in a scan, else
+					 * NULL (svc_rows_first) */
 	int fresh;			/* the clock being written is new */
 	struct svc_batch bclk, bev;	/* clocks, events of new clocks */
 	int64_t run;
@@ -322,10 +322,11 @@ prepare(struct sla *x, int all, struct svc_err *e)
 	    "breach_reason, ticket_id FROM sla_clocks WHERE ticket_id=?",
 	    &x->clk, e))
 		return -1;
-	x->all = all;
 	if (all) {
 		x->hist_rc = sqlite3_step(x->hist);
 		x->clk_rc = sqlite3_step(x->clk);
+		x->hist_scan = &x->hist_rc;
+		x->clk_scan = &x->clk_rc;
 	}
 	if (x->fp)
 		return 0;
@@ -430,17 +431,6 @@ set_value(struct svc_tk *t, int f, const char *s)
 	svc_tk_set_text(t, f, s);
 }
 
-/* The next row of ticket id: per-ticket statements step, scans move on
- * and check the key. */
-static int
-next_row(struct sla *x, sqlite3_stmt *st, int *rc, const char *id)
-{
-	if (!x->all)
-		return sqlite3_step(st);
-	*rc = sqlite3_step(st);
-	return svc_scan_at(st, rc, id);
-}
-
 /* Read the history of t and put t as it was at now: a field with history
  * after now takes the old value of its first later change; times after
  * now are not yet known. */
@@ -451,14 +441,8 @@ history(struct sla *x, struct svc_tk *t, struct svc_err *e)
 	size_t i;
 	int64_t now = x->o->now;
 
-	if (!x->all) {
-		sqlite3_reset(x->hist);
-		sqlite3_bind_text(x->hist, 1, t->s[SVC_F_TICKET_ID], -1,
-		    SQLITE_TRANSIENT);
-		rc = sqlite3_step(x->hist);
-	} else
-		rc = svc_scan_at(x->hist, &x->hist_rc, t->s[SVC_F_TICKET_ID]);
-	for (; rc == SQLITE_ROW; rc = next_row(x, x->hist, &x->hist_rc,
+	for (rc = svc_rows_first(x->hist, x->hist_scan, t->s[SVC_F_TICKET_ID]);
+	    rc == SQLITE_ROW; rc = svc_rows_next(x->hist, x->hist_scan,
 	    t->s[SVC_F_TICKET_ID])) {
 		const char *f = (const char *)sqlite3_column_text(x->hist, 1);
 		struct hist *h;
@@ -746,15 +730,6 @@ value_at(struct sla *x, const struct svc_tk *t, int k, int f, int64_t at)
 	return seen ? v : t->s[f];
 }
 
-static void
-fmt_time(int64_t t, char *buf, size_t n)
-{
-	if (t < 0)
-		snprintf(buf, n, "-");
-	else
-		svc_time_format(t, buf, n);
-}
-
 /* Record an event once: pause and resume once per time, the others once
  * per clock. */
 static int
@@ -766,7 +741,7 @@ event(struct sla *x, const char *id, const struct clock *c,
 	char a[40];
 
 	if (x->fp) {
-		fmt_time(at, a, sizeof(a));
+		svc_time_show(at, a, sizeof(a));
 		fprintf(x->fp, "    %-9s %s\n", name, a);
 		return 0;
 	}
@@ -919,25 +894,13 @@ same(const struct clock *a, const struct clock *b)
 	    str_eq(a->reason, b->reason);
 }
 
-static int64_t
-col_time(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int64(st, i);
-}
-
 static int
 stored(struct sla *x, const char *id, struct svc_err *e)
 {
 	int rc;
 
-	if (!x->all) {
-		sqlite3_reset(x->clk);
-		sqlite3_bind_text(x->clk, 1, id, -1, SQLITE_TRANSIENT);
-		rc = sqlite3_step(x->clk);
-	} else
-		rc = svc_scan_at(x->clk, &x->clk_rc, id);
-	for (; rc == SQLITE_ROW; rc = next_row(x, x->clk, &x->clk_rc, id)) {
+	for (rc = svc_rows_first(x->clk, x->clk_scan, id); rc == SQLITE_ROW;
+	    rc = svc_rows_next(x->clk, x->clk_scan, id)) {
 		struct clock *c;
 		const char *s;
 
@@ -955,16 +918,16 @@ stored(struct sla *x, const char *id, struct svc_err *e)
 		c->calendar = c->own[1] = svc_col_dup(x->clk, 4);
 		c->target = sqlite3_column_int64(x->clk, 5);
 		c->start = sqlite3_column_int64(x->clk, 6);
-		c->stop = col_time(x->clk, 7);
-		c->due = col_time(x->clk, 8);
-		c->odue = col_time(x->clk, 9);
+		c->stop = svc_col_time(x->clk, 7);
+		c->due = svc_col_time(x->clk, 8);
+		c->odue = svc_col_time(x->clk, 9);
 		c->elapsed = sqlite3_column_int64(x->clk, 10);
 		c->paused = sqlite3_column_int64(x->clk, 11);
 		s = (const char *)sqlite3_column_text(x->clk, 12);
 		snprintf(c->statebuf, sizeof(c->statebuf), "%s", s ? s : "");
 		c->state = c->statebuf;
 		c->breached = sqlite3_column_int(x->clk, 13);
-		c->breached_at = col_time(x->clk, 14);
+		c->breached_at = svc_col_time(x->clk, 14);
 		c->owner = c->own[2] = svc_col_dup(x->clk, 15);
 		c->group = c->own[3] = svc_col_dup(x->clk, 16);
 		c->reason = c->own[4] = svc_col_dup(x->clk, 17);
@@ -1011,7 +974,7 @@ output(struct sla *x, const char *id, const struct clock *c)
 
 	if (x->o->out == NULL)
 		return;
-	fmt_time(c->due, due, sizeof(due));
+	svc_time_show(c->due, due, sizeof(due));
 	snprintf(rem, sizeof(rem), "%lld", (long long)(c->target - c->elapsed));
 	snprintf(pct, sizeof(pct), "%lld", (long long)(c->target > 0 ?
 	    c->elapsed * 100 / c->target : 0));
@@ -1043,7 +1006,7 @@ explain_clock(struct sla *x, const struct policy *p, const struct clock *c)
 	size_t i;
 
 	svc_dur_format(p->target, d, sizeof(d));
-	fmt_time(c->start, a, sizeof(a));
+	svc_time_show(c->start, a, sizeof(a));
 	fprintf(x->fp, "  cycle %lld: from %s, target %s %s", (long long)
 	    c->cycle, a, d, p->business ? "business" : "calendar");
 	if (p->business)
@@ -1051,8 +1014,8 @@ explain_clock(struct sla *x, const struct policy *p, const struct clock *c)
 		    svc_cal_zone(p->cal));
 	fputc('\n', x->fp);
 	for (i = 0; i < x->ns; i++) {
-		fmt_time(x->s[i].a, a, sizeof(a));
-		fmt_time(x->s[i].b, b, sizeof(b));
+		svc_time_show(x->s[i].a, a, sizeof(a));
+		svc_time_show(x->s[i].b, b, sizeof(b));
 		svc_dur_format(x->s[i].w, d, sizeof(d));
 		if (x->s[i].paused)
 			fprintf(x->fp, "    paused    %s .. %s (status '%s')\n", a,
@@ -1067,18 +1030,18 @@ explain_outcome(struct sla *x, const struct clock *c)
 {
 	char a[40], b[40], d[32];
 
-	fmt_time(c->due, a, sizeof(a));
-	fmt_time(c->odue, b, sizeof(b));
+	svc_time_show(c->due, a, sizeof(a));
+	svc_time_show(c->odue, b, sizeof(b));
 	svc_dur_format(c->elapsed, d, sizeof(d));
 	fprintf(x->fp, "    due %s (before pauses %s); %s elapsed (%lld%%), "
 	    "%s", a, b, d, (long long)(c->target ? c->elapsed * 100 /
 	    c->target : 0), c->state);
 	if (c->stop >= 0) {
-		fmt_time(c->stop, a, sizeof(a));
+		svc_time_show(c->stop, a, sizeof(a));
 		fprintf(x->fp, ", stopped %s", a);
 	}
 	if (c->breached) {
-		fmt_time(c->breached_at, a, sizeof(a));
+		svc_time_show(c->breached_at, a, sizeof(a));
 		fprintf(x->fp, " at %s: %s", a, c->reason);
 	}
 	fputc('\n', x->fp);

@@ -300,3 +300,29 @@ svc_scan_at(sqlite3_stmt *st, int *rc, const char *id)
 	}
 	return *rc;
 }
+
+int
+svc_rows_first(sqlite3_stmt *st, int *scan, const char *id)
+{
+	if (scan)
+		return svc_scan_at(st, scan, id);
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	return sqlite3_step(st);
+}
+
+int
+svc_rows_next(sqlite3_stmt *st, int *scan, const char *id)
+{
+	if (scan == NULL)
+		return sqlite3_step(st);
+	*scan = sqlite3_step(st);
+	return svc_scan_at(st, scan, id);
+}
+
+int64_t
+svc_col_time(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int64(st, i);
+}

@@ -55,6 +55,15 @@ int svc_ticket_open(const char *status, int resolved, int closed);
  * SQLITE_ROW when it is at a row of id, SQLITE_DONE when there is none,
  * or the error. */
 int svc_scan_at(sqlite3_stmt *st, int *rc, const char *id);
+/* The rows of ticket id in st, which is either a scan as above (scan
+ * points at its last step's result) or, with scan NULL, a statement of
+ * one ticket (?1 = id).  first resets, binds and steps such a statement
+ * (a scan moves to id); next steps.  Both return SQLITE_ROW at a row of
+ * id, SQLITE_DONE past them, or the error. */
+int svc_rows_first(sqlite3_stmt *st, int *scan, const char *id);
+int svc_rows_next(sqlite3_stmt *st, int *scan, const char *id);
+/* Column i of st as a time, -1 for NULL. */
+int64_t svc_col_time(sqlite3_stmt *st, int i);
 /* Column i of st as a new string, NULL for NULL. */
 char *svc_col_dup(sqlite3_stmt *st, int i);
 /* Is word in the list s (separated by , ; | or spaces), ignoring case? */

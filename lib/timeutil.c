@@ -606,3 +606,12 @@ svc_dur_format(int64_t s, char *buf, size_t n)
 	if (s % 60 && k < n)
 		snprintf(buf + k, n - k, "%llds", (long long)(s % 60));
 }
+
+void
+svc_time_show(int64_t t, char *buf, size_t n)
+{
+	if (t < 0)
+		snprintf(buf, n, "-");
+	else
+		svc_time_format(t, buf, n);
+}

@@ -54,6 +54,9 @@ int svc_time_parse_opt(const char *opt, const char *s, int64_t *out,
 /* Write t as ISO 8601 with offset in the current zone ("2026-01-05T09:00:00+01:00"). */
 void svc_time_format(int64_t t, char *buf, size_t n);
 
+/* svc_time_format, or "-" for a time not set (below 0). */
+void svc_time_show(int64_t t, char *buf, size_t n);
+
 /* Write secs as a duration such as "1d2h30m" or "45m10s" ("0m" for 0). */
 void svc_dur_format(int64_t secs, char *buf, size_t n);
 

@@ -56,7 +56,7 @@ struct clk {
 /* A notification already recorded. */
 struct note {
 	char *metric, *rule, *state, *recipient, *why;
-	int64_t level, held_until, reminders, last_sent, fired;
+	int64_t level, held_until, reminders, last_sent, fired, sent;
 };
 
 /* Who a notification goes to. */
@@ -167,7 +167,8 @@ calendar(struct esc *x, const char *name)
 	"due_at, business_elapsed_s, paused_s, state, breached, breached_at, " \
 	"owner_at_breach, group_at_breach, as_of, ticket_id FROM sla_clocks "
 #define NOTE_COLS "metric, rule, level, state, recipient, held_until, " \
-	"reminders, last_sent_at, fired_at, why, ticket_id FROM notifications "
+	"reminders, last_sent_at, fired_at, why, sent_at, ticket_id FROM " \
+	"notifications "
 
 static int
 load(struct esc *x, int all, struct svc_err *e)
@@ -372,6 +373,7 @@ notes(struct esc *x, const char *id, int *waiting, struct svc_err *e)
 		n->last_sent = svc_col_time(x->notes, 7);
 		n->fired = sqlite3_column_int64(x->notes, 8);
 		n->why = svc_col_dup(x->notes, 9);
+		n->sent = svc_col_time(x->notes, 10);
 		*waiting |= strcmp(n->state, "held") == 0 ||
 		    strcmp(n->state, "pending") == 0;
 	}
@@ -916,7 +918,7 @@ remember(struct esc *x, const char *metric, const char *rule, int64_t level,
 		n->metric = svc_xstrdup(metric);
 		n->rule = svc_xstrdup(rule);
 		n->level = level;
-		n->held_until = n->last_sent = -1;
+		n->held_until = n->last_sent = n->sent = -1;
 	}
 	free(n->state);
 	n->state = svc_xstrdup(state);
@@ -925,51 +927,6 @@ remember(struct esc *x, const char *metric, const char *rule, int64_t level,
 		n->recipient = svc_xstrdup(to);
 	}
 	n->fired = fired;
-}
-
-static int
-put(struct esc *x, const char *id, const char *metric, const struct rule *r,
-    int64_t level, const char *state, const char *notify, const char *to,
-    const char *why, int64_t fired, int64_t held, int64_t sent,
-    int64_t reminders, int64_t last, const char *subj, const char *body,
-    struct svc_err *e)
-{
-	sqlite3_stmt *st = x->put;
-	int rc;
-
-	if (x->t)
-		remember(x, metric, r->name, level, state, to, fired);
-	if (x->o->dry_run || x->fp)
-		return 0;
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, metric, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, r->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, level);
-	sqlite3_bind_text(st, 5, state, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, notify, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, to, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 8, why, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 9, fired);
-	if (held >= 0)
-		sqlite3_bind_int64(st, 10, held);
-	else
-		sqlite3_bind_null(st, 10);
-	if (sent >= 0)
-		sqlite3_bind_int64(st, 11, sent);
-	else
-		sqlite3_bind_null(st, 11);
-	sqlite3_bind_int64(st, 12, reminders);
-	if (last >= 0)
-		sqlite3_bind_int64(st, 13, last);
-	else
-		sqlite3_bind_null(st, 13);
-	sqlite3_bind_text(st, 14, subj, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 15, body, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 16, x->run);
-	if ((rc = sqlite3_step(st)) != SQLITE_DONE)
-		return svc_db_fail(x->db, rc, e, "recording a notification");
-	return 0;
 }
 
 /* When w can be told: now, or the next opening of their calendar. */
@@ -997,52 +954,168 @@ note_key(char *key, size_t n, const char *id, const char *metric,
 	snprintf(key, n, "%s/%s/%s/%lld", id, metric, rule, (long long)level);
 }
 
+/* A notification's new state. */
+struct rec {
+	const char *state;	/* sent, held, pending or skipped */
+	const char *to, *why, *subj, *body;
+	int64_t held_until;	/* -1 unless held */
+};
+
+static void
+bind_time(sqlite3_stmt *st, int i, int64_t t)
+{
+	if (t >= 0)
+		sqlite3_bind_int64(st, i, t);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Record v for (id, metric, r, level), recorded as prev before (NULL:
+ * new), in the table, in memory and in the audit: it keeps its first
+ * firing and first delivery times, and a "sent" after "sent" is a
+ * reminder. */
+static int
+put(struct esc *x, const char *id, const char *metric, const struct rule *r,
+    int64_t level, const struct note *prev, const struct rec *v,
+    struct svc_err *e)
+{
+	sqlite3_stmt *st = x->put;
+	int sent = strcmp(v->state, "sent") == 0;
+	int reminder = sent && prev && strcmp(prev->state, "sent") == 0;
+	int64_t now = x->o->now, fired = prev ? prev->fired : now;
+	int64_t first = prev && prev->sent >= 0 ? prev->sent : sent ? now : -1;
+	int64_t reminders = (prev ? prev->reminders : 0) + reminder;
+	int64_t last = sent ? now : prev ? prev->last_sent : -1;
+	char key[400], old[24], new[24], until[48], detail[400];
+	int rc;
+
+	note_key(key, sizeof(key), id, metric, r->name, level);
+	snprintf(old, sizeof(old), "%lld", (long long)(reminders - 1));
+	snprintf(new, sizeof(new), "%lld", (long long)reminders);
+	if (v->held_until >= 0) {
+		svc_time_show(v->held_until, until, sizeof(until));
+		snprintf(detail, sizeof(detail), "%s until %s", v->to, until);
+	} else
+		snprintf(detail, sizeof(detail), "%s", v->why ? v->why :
+		    v->to ? v->to : "");
+	if (audit(x, "notification", key, reminder ? "reminders" : "state",
+	    reminder ? old : prev ? prev->state : NULL, reminder ? new :
+	    v->state, detail, e) != 0)
+		return -1;
+	if (x->t)
+		remember(x, metric, r->name, level, v->state, v->to, fired);
+	if (x->o->dry_run || x->fp)
+		return 0;
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, metric, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, r->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, level);
+	sqlite3_bind_text(st, 5, v->state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, r->notify, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, v->to, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 8, v->why, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 9, fired);
+	bind_time(st, 10, v->held_until);
+	bind_time(st, 11, first);
+	sqlite3_bind_int64(st, 12, reminders);
+	bind_time(st, 13, last);
+	sqlite3_bind_text(st, 14, v->subj, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 15, v->body, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 16, x->run);
+	if ((rc = sqlite3_step(st)) != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "recording a notification");
+	return 0;
+}
+
+/* Tell w now, or (hold) wait for their working hours; record what
+ * happened.  prev is the notification as recorded before (NULL: new); a
+ * "sent" one is repeated as a reminder, which waits but is never held
+ * or left pending. */
+static int
+dispatch(struct esc *x, const char *id, const char *metric,
+    const struct rule *r, int64_t level, const struct note *prev,
+    const struct who *w, int hold, const char *subj, const char *body,
+    struct svc_err *e)
+{
+	int reminder = prev && strcmp(prev->state, "sent") == 0;
+	int64_t open = hold ? when_open(x, r, w) : x->o->now;
+	struct rec v;
+	char until[48];
+
+	memset(&v, 0, sizeof(v));
+	v.to = w->email;
+	v.subj = subj;
+	v.body = body;
+	v.held_until = -1;
+	if (open > x->o->now) {
+		svc_time_show(open, until, sizeof(until));
+		if (reminder) {
+			if (x->fp)
+				fprintf(x->fp, "    reminder due, waiting for %s's "
+				    "working hours (%s)\n", w->email, until);
+			return 0;
+		}
+		if (x->fp)
+			fprintf(x->fp, "    would be held for %s until %s (calendar "
+			    "%s is closed)\n", w->email, until, w->calendar);
+		v.state = "held";
+		v.held_until = open;
+		x->res->held++;
+		return put(x, id, metric, r, level, prev, &v, e);
+	}
+	v.state = "sent";
+	if (x->fp) {
+		fprintf(x->fp, "    would be sent to %s now%s%s%s\n", w->email,
+		    reminder ? " (a reminder)" : prev ? " (was " : "",
+		    prev && !reminder ? prev->state : "", prev && !reminder ?
+		    ")" : "");
+		return put(x, id, metric, r, level, prev, &v, e);
+	}
+	if (deliver(x, id, metric, r, level, w, subj, body) != 0) {
+		if (reminder || (prev && strcmp(prev->state, "pending") == 0))
+			return 0;	/* tried again next run */
+		v.state = "pending";
+		v.why = "delivery failed";
+		return put(x, id, metric, r, level, prev, &v, e);
+	}
+	if (reminder)
+		x->res->reminders++;
+	else
+		x->res->sent++;
+	return put(x, id, metric, r, level, prev, &v, e);
+}
+
 /* Fire rule r (at level, possibly standing in for a skipped lower one)
- * for clock c: hold, or deliver and record. */
+ * for clock c. */
 static int
 fire(struct esc *x, const char *id, const struct clk *c, const struct rule *r,
     const struct who *w, const char *via, struct svc_err *e)
 {
 	struct svc_buf subj = { 0 }, body = { 0 };
-	char key[400], until[48];
-	int64_t open = when_open(x, r, w);
-	int rc = 0;
+	int rc;
 
 	compose(x, r, c, via, &subj, x->need_body ? &body : NULL);
-	note_key(key, sizeof(key), id, c->metric, r->name, r->level);
-	if (open > x->o->now) {
-		svc_time_show(open, until, sizeof(until));
-		if (x->fp)
-			fprintf(x->fp, "    would be held for %s until %s (calendar "
-			    "%s is closed)\n", w->email, until, w->calendar);
-		if (put(x, id, c->metric, r, r->level, "held", r->notify,
-		    w->email, NULL, x->o->now, open, -1, 0, -1, subj.s, body.s,
-		    e) != 0 || audit(x, "notification", key, "state", NULL,
-		    "held", until, e) != 0)
-			rc = -1;
-		x->res->held++;
-	} else if (x->fp) {
-		fprintf(x->fp, "    would be sent to %s now\n", w->email);
-		rc = put(x, id, c->metric, r, r->level, "sent", r->notify,
-		    w->email, NULL, x->o->now, -1, x->o->now, 0, x->o->now, NULL,
-		    NULL, e);
-	} else if (deliver(x, id, c->metric, r, r->level, w, subj.s,
-	    body.s) != 0) {
-		if (put(x, id, c->metric, r, r->level, "pending", r->notify,
-		    w->email, "delivery failed", x->o->now, -1, -1, 0, -1, subj.s,
-		    body.s, e) != 0)
-			rc = -1;
-	} else {
-		if (put(x, id, c->metric, r, r->level, "sent", r->notify,
-		    w->email, NULL, x->o->now, -1, x->o->now, 0, x->o->now, subj.s,
-		    body.s, e) != 0 || audit(x, "notification", key, "state",
-		    NULL, "sent", w->email, e) != 0)
-			rc = -1;
-		x->res->sent++;
-	}
+	rc = dispatch(x, id, c->metric, r, r->level, NULL, w, 1, subj.s, body.s,
+	    e);
 	svc_buf_free(&subj);
 	svc_buf_free(&body);
 	return rc;
+}
+
+/* Record that rule r's level cannot reach anyone, and why. */
+static int
+skip(struct esc *x, const char *id, const char *metric, const struct rule *r,
+    const char *why, struct svc_err *e)
+{
+	struct rec v;
+
+	memset(&v, 0, sizeof(v));
+	v.state = "skipped";
+	v.why = why;
+	v.held_until = -1;
+	x->res->skipped++;
+	return put(x, id, metric, r, r->level, NULL, &v, e);
 }
 
 /* A recorded notification whose time has come: held and now open,
@@ -1053,31 +1126,21 @@ follow_up(struct esc *x, const char *id, const struct clk *c,
 {
 	struct svc_buf subj = { 0 }, body = { 0 };
 	struct who w;
-	char key[400];
-	int reminder = 0, rc = 0;
-	int64_t open;
+	int held = strcmp(n->state, "held") == 0, rc;
+	char at[48];
 
-	if (strcmp(n->state, "held") == 0) {
-		if (n->held_until > x->o->now) {
-			if (x->fp) {
-				char until[48];
-
-				svc_time_show(n->held_until, until, sizeof(until));
-				fprintf(x->fp, "    held for %s until %s\n",
-				    n->recipient, until);
-			}
-			x->res->held++;
-			return 0;
-		}
-	} else if (strcmp(n->state, "pending") == 0) {
-		/* delivery failed before: try again */
-	} else if (strcmp(n->state, "sent") == 0 && r->repeat > 0 && matches &&
-	    n->last_sent >= 0 && x->o->now >= n->last_sent + r->repeat) {
-		reminder = 1;
-	} else {
+	if (held && n->held_until > x->o->now) {
 		if (x->fp) {
-			char at[48];
-
+			svc_time_show(n->held_until, at, sizeof(at));
+			fprintf(x->fp, "    held for %s until %s\n", n->recipient, at);
+		}
+		x->res->held++;
+		return 0;
+	}
+	if (!held && strcmp(n->state, "pending") != 0 &&
+	    !(strcmp(n->state, "sent") == 0 && r->repeat > 0 && matches &&
+	    n->last_sent >= 0 && x->o->now >= n->last_sent + r->repeat)) {
+		if (x->fp) {
 			svc_time_show(n->fired, at, sizeof(at));
 			if (strcmp(n->state, "skipped") == 0)
 				fprintf(x->fp, "    already done: skipped at %s: %s\n",
@@ -1092,46 +1155,20 @@ follow_up(struct esc *x, const char *id, const struct clk *c,
 	if (resolve(x, r->notify, x->t, &w) != 0) {
 		/* the target went away since: keep the recorded address */
 		memset(&w, 0, sizeof(w));
-		w.email = n->recipient;
-		if (w.email == NULL)
+		if ((w.email = n->recipient) == NULL)
 			return 0;
 	}
-	if (reminder && (open = when_open(x, r, &w)) > x->o->now) {
-		if (x->fp)
-			fprintf(x->fp, "    reminder due, waiting for %s's working "
-			    "hours\n", w.email);
-		return 0;
-	}
-	if (x->fp) {
-		fprintf(x->fp, "    %s: would be sent to %s now\n", reminder ?
-		    "reminder due" : n->state, w.email);
-		return 0;
-	}
-	compose(x, r, c, reminder ? "(reminder)" : NULL, &subj, x->need_body ?
-	    &body : NULL);
-	if (reminder) {
+	compose(x, r, c, NULL, &subj, x->need_body ? &body : NULL);
+	if (strcmp(n->state, "sent") == 0) {
 		struct svc_buf s2 = { 0 };
 
 		svc_buf_printf(&s2, "Reminder: %s", subj.s);
 		svc_buf_free(&subj);
 		subj = s2;
 	}
-	note_key(key, sizeof(key), id, c->metric, r->name, n->level);
-	if (deliver(x, id, c->metric, r, n->level, &w, subj.s, body.s) != 0) {
-		if (!reminder && strcmp(n->state, "held") == 0)
-			rc = put(x, id, c->metric, r, n->level, "pending", r->notify,
-			    w.email, "delivery failed", n->fired, -1, -1, 0, -1,
-			    subj.s, body.s, e);
-	} else if (put(x, id, c->metric, r, n->level, "sent", r->notify,
-	    w.email, NULL, n->fired, -1, reminder ? n->last_sent : x->o->now,
-	    n->reminders + reminder, x->o->now, subj.s, body.s, e) != 0 ||
-	    audit(x, "notification", key, reminder ? "reminders" : "state",
-	    NULL, reminder ? "reminder" : "sent", w.email, e) != 0)
-		rc = -1;
-	else if (reminder)
-		x->res->reminders++;
-	else
-		x->res->sent++;
+	/* a held one whose time has come goes now */
+	rc = dispatch(x, id, c->metric, r, n->level, n, &w, !held, subj.s,
+	    body.s, e);
 	svc_buf_free(&subj);
 	svc_buf_free(&body);
 	return rc;
@@ -1188,23 +1225,16 @@ escalate_clock(struct esc *x, const char *id, const struct clk *c,
 		/* fire, or skip up the rule's levels until one resolves */
 		via[0] = '\0';
 		while (r) {
-			char key[400];
-
 			if (resolve(x, r->notify, x->t, &w) == 0) {
 				if (fire(x, id, c, r, &w, via[0] ? via : NULL, e) != 0)
 					return -1;
 				break;
 			}
-			note_key(key, sizeof(key), id, c->metric, r->name, r->level);
 			if (x->fp)
 				fprintf(x->fp, "    level %lld skipped: %s\n",
 				    (long long)r->level, w.why);
-			if (put(x, id, c->metric, r, r->level, "skipped",
-			    r->notify, NULL, w.why, x->o->now, -1, -1, 0, -1, NULL,
-			    NULL, e) != 0 || audit(x, "notification", key,
-			    "state", NULL, "skipped", w.why, e) != 0)
+			if (skip(x, id, c->metric, r, w.why, e) != 0)
 				return -1;
-			x->res->skipped++;
 			snprintf(via, sizeof(via), "(level %lld skipped: %.300s)",
 			    (long long)r->level, w.why);
 			r = next_level(x, r);
@@ -1285,6 +1315,10 @@ one_ticket(struct esc *x, const char *id, struct svc_err *e)
 }
 
 /* ---- problems ---- */
+
+/* A new problem's service owner is told as notification problem:ID. */
+static const struct rule problem_rule = { "problem", "service_owner", "",
+    0, 1, 0, 0, 0, NULL };
 
 int
 svc_esc_key(struct svc_esc_opts *o, const char *s, struct svc_err *e)
@@ -1478,60 +1512,33 @@ problem_group(struct esc *x, struct group *g, sqlite3_stmt *find,
 		return svc_db_fail(x->db, rc, e, "counting a problem's tickets");
 	if (isnew) {
 		/* tell the service owner, once */
-		static struct rule pr = { "problem", "service_owner", "", 0, 1, 0,
-		    0, 0, NULL };
+		const struct rule *pr = &problem_rule;
+		struct svc_buf subj = { 0 }, body = { 0 };
 		struct svc_tk t;
-		struct clk c;
 		struct who w;
-		char id[48];
+		char id[48], a[48], b[48];
 
 		memset(&t, 0, sizeof(t));
 		svc_tk_put(&t, SVC_F_CATEGORY, g->cat, 0);
 		svc_tk_put(&t, SVC_F_SUBCATEGORY, g->sub, 0);
 		svc_tk_put(&t, SVC_F_SERVICE, g->svc, 0);
 		snprintf(id, sizeof(id), "problem:%lld", (long long)pid);
-		memset(&c, 0, sizeof(c));
-		snprintf(c.metric, sizeof(c.metric), "problem");
-		if (resolve(x, "service_owner", &t, &w) != 0) {
-			rc = put(x, id, "problem", &pr, 1, "skipped", pr.notify,
-			    NULL, w.why, o->now, -1, -1, 0, -1, NULL, NULL, e);
-			x->res->skipped++;
-		} else {
-			struct svc_buf subj = { 0 }, body = { 0 };
-			int64_t open = when_open(x, &pr, &w);
-
+		if (resolve(x, pr->notify, &t, &w) != 0)
+			rc = skip(x, id, "problem", pr, w.why, e);
+		else {
+			svc_time_show(first, a, sizeof(a));
+			svc_time_show(g->t[g->n - 1].at, b, sizeof(b));
 			svc_buf_printf(&subj, "[svc] new problem %lld: %s",
 			    (long long)pid, g->key);
 			svc_buf_printf(&body, "Problem:   %lld\nKey:       %s\n"
-			    "Tickets:   %zu (first seen ", (long long)pid, g->key,
-			    g->n - from);
-			{
-				char a[48], b[48];
-
-				svc_time_show(first, a, sizeof(a));
-				svc_time_show(g->t[g->n - 1].at, b, sizeof(b));
-				svc_buf_printf(&body, "%s, last %s)\n", a, b);
-			}
-			svc_buf_adds(&body, "\nMore: svc-escalate --problems\n");
-			if (open > o->now) {
-				rc = put(x, id, "problem", &pr, 1, "held", pr.notify,
-				    w.email, NULL, o->now, open, -1, 0, -1, subj.s,
-				    body.s, e);
-				x->res->held++;
-			} else if (deliver(x, id, "problem", &pr, 1, &w, subj.s,
-			    body.s) != 0) {
-				rc = put(x, id, "problem", &pr, 1, "pending",
-				    pr.notify, w.email, "delivery failed", o->now, -1,
-				    -1, 0, -1, subj.s, body.s, e);
-			} else {
-				rc = put(x, id, "problem", &pr, 1, "sent", pr.notify,
-				    w.email, NULL, o->now, -1, o->now, 0, o->now,
-				    subj.s, body.s, e);
-				x->res->sent++;
-			}
-			svc_buf_free(&subj);
-			svc_buf_free(&body);
+			    "Tickets:   %zu (first seen %s, last %s)\n\nMore: "
+			    "svc-escalate --problems\n", (long long)pid, g->key,
+			    g->n - from, a, b);
+			rc = dispatch(x, id, "problem", pr, 1, NULL, &w, 1, subj.s,
+			    body.s, e);
 		}
+		svc_buf_free(&subj);
+		svc_buf_free(&body);
 		svc_tk_free(&t);
 		if (rc != 0)
 			return -1;
@@ -1543,35 +1550,36 @@ problem_group(struct esc *x, struct group *g, sqlite3_stmt *find,
 static int
 problem_follow_up(struct esc *x, struct svc_err *e)
 {
-	static struct rule pr = { "problem", "service_owner", "", 0, 1, 0, 0, 0,
-	    NULL };
 	sqlite3_stmt *st = NULL;
 	int rc;
 
 	if (svc_db_prepare(x->db, "SELECT ticket_id, recipient, subject, "
-	    "context, fired_at FROM notifications WHERE metric='problem' AND "
-	    "(state='pending' OR (state='held' AND held_until<=?))", &st, e) != 0)
+	    "context, state, fired_at, held_until FROM notifications WHERE "
+	    "metric='problem' AND recipient IS NOT NULL AND (state='pending' OR "
+	    "(state='held' AND held_until<=?))", &st, e) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, x->o->now);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct note n;
 		struct who w;
-		char *id = svc_col_dup(st, 0), *to = svc_col_dup(st, 1);
-		char *subj = svc_col_dup(st, 2), *body = svc_col_dup(st, 3);
-		int64_t fired = sqlite3_column_int64(st, 4);
+		char *id = svc_col_dup(st, 0), *subj = svc_col_dup(st, 2);
+		char *body = svc_col_dup(st, 3);
 
+		memset(&n, 0, sizeof(n));
+		n.recipient = svc_col_dup(st, 1);
+		n.state = svc_col_dup(st, 4);
+		n.fired = sqlite3_column_int64(st, 5);
+		n.held_until = svc_col_time(st, 6);
+		n.sent = n.last_sent = -1;
 		memset(&w, 0, sizeof(w));
-		w.email = to;
-		rc = 0;
-		if (to && deliver(x, id, "problem", &pr, 1, &w, subj ? subj : "",
-		    body ? body : "") == 0) {
-			rc = put(x, id, "problem", &pr, 1, "sent", pr.notify, to,
-			    NULL, fired, -1, x->o->now, 0, x->o->now, subj, body, e);
-			x->res->sent++;
-		}
+		w.email = n.recipient;
+		rc = dispatch(x, id, "problem", &problem_rule, 1, &n, &w,
+		    strcmp(n.state, "held") != 0, subj ? subj : "", body, e);
 		free(id);
-		free(to);
 		free(subj);
 		free(body);
+		free(n.recipient);
+		free(n.state);
 		if (rc != 0) {
 			sqlite3_finalize(st);
 			return -1;
@@ -1830,6 +1838,7 @@ svc_esc_ack(struct svc_db *db, const struct svc_esc_opts *o,
 {
 	struct svc_buf list = { 0 };
 	struct svc_run run;
+	struct svc_audit aud;
 	sqlite3_stmt *st = NULL;
 	char *old = NULL, key[400], cyc[24];
 	int64_t cycle = -1;
@@ -1897,25 +1906,12 @@ svc_esc_ack(struct svc_db *db, const struct svc_esc_opts *o,
 		goto fail;
 	}
 	snprintf(key, sizeof(key), "%s/%s/%lld", id, metric, (long long)cycle);
-	if (svc_db_prepare(db, "INSERT INTO audit(at, actor, program, run, "
-	    "entity, key, field, old, new, detail) VALUES (?,?,?,?,'ack',?,"
-	    "'reason',?,?,?)", &st, e) != 0)
+	svc_audit_init(&aud, db, o->now, o->actor, o->program, run.id);
+	rc = svc_audit(&aud, "ack", key, "reason", old, reason, note, e) != 0 ||
+	    svc_audit_flush(&aud, e) != 0;
+	svc_audit_free(&aud);
+	if (rc)
 		goto fail;
-	sqlite3_bind_int64(st, 1, o->now);
-	sqlite3_bind_text(st, 2, o->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, o->program, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, run.id);
-	sqlite3_bind_text(st, 5, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, old, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, reason, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, note, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	st = NULL;
-	if (rc != SQLITE_DONE) {
-		svc_db_fail(db, rc, e, "auditing");
-		goto fail;
-	}
 	if (o->out) {
 		const char *v[5];
 

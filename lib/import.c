@@ -1814,21 +1814,20 @@ apply_config(struct imp *im, const struct svc_ckind *k, struct svc_err *e)
 	}
 	sqlite3_finalize(ver);
 	ver = NULL;
-	if (svc_db_prepare(im->db, "INSERT INTO audit(at, actor, program, run, "
-	    "entity, key, field, old, new) VALUES (?,?,?,?,'config',?, "
-	    "'version',?,?)", &ver, e) != 0)
-		goto out;
-	sqlite3_bind_int64(ver, 1, im->o->now);
-	sqlite3_bind_text(ver, 2, im->o->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ver, 3, im->o->program, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(ver, 4, im->run);
-	sqlite3_bind_text(ver, 5, k->name, -1, SQLITE_STATIC);
-	if (version > 1)
-		sqlite3_bind_int64(ver, 6, version - 1);
-	sqlite3_bind_int64(ver, 7, version);
-	if ((step = sqlite3_step(ver)) != SQLITE_DONE) {
-		svc_db_fail(im->db, step, e, "auditing config");
-		goto out;
+	{
+		struct svc_audit aud;
+		char was[24], now[24];
+		int bad;
+
+		snprintf(was, sizeof(was), "%lld", (long long)(version - 1));
+		snprintf(now, sizeof(now), "%lld", (long long)version);
+		svc_audit_init(&aud, im->db, im->o->now, im->o->actor,
+		    im->o->program, im->run);
+		bad = svc_audit(&aud, "config", k->name, "version", version > 1 ?
+		    was : NULL, now, NULL, e) != 0 || svc_audit_flush(&aud, e) != 0;
+		svc_audit_free(&aud);
+		if (bad)
+			goto out;
 	}
 	im->res->changed = rows;
 	rc = 0;

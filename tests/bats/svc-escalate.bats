@@ -108,6 +108,11 @@ E1,resolution,2,risk,lee@example.org,[svc] E1 resolution breached: VPN drops"* ]
 	run -0 --separate-stderr at 2026-03-09T18:30:00Z
 	[ "$output" = "ticket_id,metric,level,rule,to,subject" ]
 	[ "$(q "SELECT reminders FROM notifications WHERE ticket_id='E1' AND level=2")" = 1 ]
+	# a second reminder; the first delivery keeps its time, and each
+	# reminder is audited as one
+	run -0 --separate-stderr at 2026-03-09T20:00:01Z
+	[ "$(q "SELECT reminders || ' ' || datetime(sent_at, 'unixepoch') || ' ' || datetime(last_sent_at, 'unixepoch') FROM notifications WHERE ticket_id='E1' AND level=2")" = "2 2026-03-09 16:00:01 2026-03-09 20:00:01" ]
+	[ "$(q "SELECT group_concat(field || ' ' || coalesce(old, '') || '->' || new, '; ') FROM audit WHERE key='E1/resolution/risk/2'")" = "state ->sent; reminders 0->1; reminders 1->2" ]
 }
 
 @test "--sendmail failure leaves the notification unsent and it is retried next run" {
@@ -192,8 +197,9 @@ group:Service Desk,E3,first_response,1,2026-03-09T12:00:00+00:00,Service Desk" ]
 	[ "${lines[1]}" = '2,"[""Network"",""VPN"",""Remote Access""]",new,4,3,2026-03-01T09:00:00+00:00,2026-03-21T09:00:00+00:00,sam' ]
 	[ "$stderr" = "svc-escalate: 2 problems open, 0 new, 1 tickets linked, 0 owners notified, 0 held" ]
 	[ "$(q "SELECT group_concat(ticket_id) FROM (SELECT ticket_id FROM problem_tickets WHERE problem_id=2 ORDER BY 1)")" = "P1,P2,P3,P4" ]
-	# the service owner was told once
+	# the service owner was told once, and that is audited
 	[ "$(q "SELECT count(*) || ' ' || recipient FROM notifications WHERE metric='problem' AND state='sent'")" = "1 sam@example.org" ]
+	[ "$(q "SELECT new || ' ' || detail FROM audit WHERE entity='notification' AND key='problem:2/problem/problem/1'")" = "sent sam@example.org" ]
 	# Facilities has no owner in the catalog
 	[ "$(q "SELECT why FROM notifications WHERE ticket_id='problem:1'")" = "no catalog entry with a service_owner for category 'Facilities', subcategory 'Power', service 'Data Centre'" ]
 }

@@ -211,14 +211,9 @@ main(int argc, char **argv)
 		svc_db_close(db);
 		return status;
 	}
-	if (g.explain) {
-		if (svc_esc_explain(db, &g.eo, g.explain, stdout, &e) != 0) {
-			svc_err_print(&e);
-			status = e.status;
-		}
-		svc_db_close(db);
-		return svc_exit_flush(status);
-	}
+	if (g.explain)
+		return svc_opt_end(db, svc_esc_explain(db, &g.eo, g.explain, stdout,
+		    &e) != 0, &e);
 	if (g.unack) {
 		g.eo.out = svc_opt_out(&g.c, 6, ucols);
 		if ((n = svc_esc_unacknowledged(db, &g.eo, &e)) < 0) {
@@ -254,11 +249,8 @@ main(int argc, char **argv)
 		svc_db_close(db);
 		return svc_exit_flush(status);
 	}
-	if (svc_read_ids_stdin(g.all, g.c.stdin_tty, &ids, &nids, &e) != 0) {
-		svc_err_print(&e);
-		svc_db_close(db);
-		return e.status;
-	}
+	if (svc_read_ids_stdin(g.all, g.c.stdin_tty, &ids, &nids, &e) != 0)
+		return svc_opt_end(db, 1, &e);
 	g.eo.with_body = g.c.format == SVC_FMT_JSON;
 	g.eo.out = svc_opt_out(&g.c, g.eo.with_body ? 7 : 6, cols);
 	if ((rc = svc_esc_run(db, &g.eo, ids, nids, &res, &e)) < 0) {

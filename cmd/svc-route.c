@@ -104,19 +104,11 @@ main(int argc, char **argv)
 		svc_db_close(db);
 		return status;
 	}
-	if (g.explain) {
-		if (svc_route_explain(db, &ro, g.explain, stdout, &e) != 0) {
-			svc_err_print(&e);
-			status = e.status;
-		}
-		svc_db_close(db);
-		return svc_exit_flush(status);
-	}
-	if (svc_read_ids_stdin(g.all, g.c.stdin_tty, &ids, &nids, &e) != 0) {
-		svc_err_print(&e);
-		svc_db_close(db);
-		return e.status;
-	}
+	if (g.explain)
+		return svc_opt_end(db, svc_route_explain(db, &ro, g.explain, stdout,
+		    &e) != 0, &e);
+	if (svc_read_ids_stdin(g.all, g.c.stdin_tty, &ids, &nids, &e) != 0)
+		return svc_opt_end(db, 1, &e);
 	ro.out = out = svc_opt_out(&g.c, 7, cols);
 	rc = svc_route_run(db, &ro, ids, nids, &res, &e);
 	if (rc != 0) {

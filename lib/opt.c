@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "db.h"
 #include "opt.h"
 #include "out.h"
 #include "timeutil.h"
@@ -376,4 +377,17 @@ svc_opt_run_tag(const struct svc_common *c, int64_t run, int64_t missing,
 	else
 		snprintf(buf, n, "%s (run %lld)", m, (long long)run);
 	return buf;
+}
+
+int
+svc_opt_end(struct svc_db *db, int failed, const struct svc_err *e)
+{
+	int status = SVC_EXIT_OK;
+
+	if (failed) {
+		svc_err_print(e);
+		status = e->status;
+	}
+	svc_db_close(db);
+	return svc_exit_flush(status);
 }

@@ -96,6 +96,10 @@ struct svc_out *svc_opt_out(const struct svc_common *c, size_t ncols,
 /* Close out (NULL is fine): status, or SVC_EXIT_FATAL with a message when
  * writing failed. */
 int svc_opt_out_close(struct svc_out *out, int status);
+struct svc_db;
+/* End a command: print e when failed, close db, flush standard output;
+ * the exit status (e->status when failed). */
+int svc_opt_end(struct svc_db *db, int failed, const struct svc_err *e);
 /* The end of a run's summary: ", M not found" when ids were missing,
  * then " (run N)" or " (dry run, nothing committed)". */
 const char *svc_opt_run_tag(const struct svc_common *c, int64_t run,

@@ -1247,27 +1247,6 @@ escalate_clock(struct esc *x, const char *id, const struct clk *c,
 	return 0;
 }
 
-/* Is every rule on every clock of the ticket done for good (sent without
- * reminders, or skipped)?  Then nothing can fire and the ticket need not
- * be read. */
-static int
-all_done(struct esc *x)
-{
-	size_t i, k;
-
-	for (i = 0; i < x->nc; i++)
-		for (k = 0; k < x->nrules; k++) {
-			const struct rule *r = &x->rules[k];
-			const struct note *n = find_note(x, x->c[i].metric, r->name,
-			    r->level);
-
-			if (n == NULL || (strcmp(n->state, "skipped") != 0 &&
-			    (strcmp(n->state, "sent") != 0 || r->repeat > 0)))
-				return 0;
-		}
-	return 1;
-}
-
 /* Escalate ticket id: 1, 0 when there is no such ticket (or, in a scan,
  * nothing to look at), -1 on error. */
 static int
@@ -1282,7 +1261,7 @@ one_ticket(struct esc *x, const char *id, struct svc_err *e)
 	if (clocks(x, id, &cand, e) != 0 || notes(x, id, &waiting, e) != 0)
 		return -1;
 	/* in a scan: only tickets where something may still happen */
-	if (x->tk_scan && ((!cand && !waiting) || all_done(x)))
+	if (x->tk_scan && !cand && !waiting)
 		return 0;
 	rc = svc_rows_first(x->tk, x->tk_scan, id);
 	if (rc == SQLITE_DONE)

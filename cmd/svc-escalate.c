@@ -11,11 +11,12 @@
 #include "reader.h"
 #include "sla.h"
 
-enum { O_ALL = 1, O_EXPLAIN, O_LINT, O_MAIL, O_SENDMAIL, O_UNACK,
+enum { O_ALL = 1, O_FULL, O_EXPLAIN, O_LINT, O_MAIL, O_SENDMAIL, O_UNACK,
     O_PROBLEMS, O_KEY, O_MIN, O_WINDOW, O_METRIC, O_REASON, O_NOTE };
 
 static const struct svc_opt opts[] = {
 	{ "all", 0, 0, NULL, "work on all tickets with running or breached clocks, not on standard input", O_ALL },
+	{ "full", 0, 0, NULL, "with --all, look at every ticket, not only those due again or changed since the last run", O_FULL },
 	{ "explain", 0, 1, "TICKET", "print every rule and why it fired, did not, or was already done; change nothing", O_EXPLAIN },
 	{ "lint", 0, 0, NULL, "check the stored escalation rules", O_LINT },
 	{ "mail", 0, 1, "DIR", "deliver each notification as a message in the maildir DIR", O_MAIL },
@@ -37,11 +38,14 @@ static const struct svc_cmd cmd = {
 	"held outside their working hours unless the rule is urgent.  Reads\n"
 	"ticket rows (a ticket_id column) on standard input, or works on all\n"
 	"tickets with running or breached clocks when standard input is a\n"
-	"terminal or empty, or with --all.  Writes ticket_id, metric, level,\n"
-	"rule, to, subject (and body, with -f json) for every notification\n"
-	"sent.  With --problems it turns repeat issues into problems instead.\n"
-	"svc-escalate ack records why a breach happened: see svc-escalate\n"
-	"ack --help.",
+	"terminal or empty, or with --all: after the first such run only at\n"
+	"those whose time has come (a clock's breach or a threshold a rule\n"
+	"names, a held notification's opening, a reminder, a retry) or that\n"
+	"svc-import, svc-route or svc-sla changed since (--full: at all).\n"
+	"Writes ticket_id, metric, level, rule, to, subject (and body, with\n"
+	"-f json) for every notification sent.  With --problems it turns\n"
+	"repeat issues into problems instead.  svc-escalate ack records why a\n"
+	"breach happened: see svc-escalate ack --help.",
 	opts,
 	(1 << SVC_FMT_TABLE) | (1 << SVC_FMT_TSV) | (1 << SVC_FMT_CSV) |
 	    (1 << SVC_FMT_JSON)
@@ -82,6 +86,7 @@ onopt(int id, const char *arg, void *ud, struct svc_err *e)
 
 	switch (id) {
 	case O_ALL: g->all = 1; break;
+	case O_FULL: g->eo.full = 1; break;
 	case O_EXPLAIN: g->explain = arg; break;
 	case O_LINT: g->lint = 1; break;
 	case O_MAIL: g->eo.maildir = arg; break;
@@ -258,9 +263,10 @@ main(int argc, char **argv)
 		status = e.status;
 	} else {
 		if (!g.c.quiet)
-			svc_warn("%lld tickets, %lld sent, %lld held, %lld skipped, "
-			    "%lld reminders, %lld not delivered%s",
-			    (long long)res.tickets, (long long)res.sent,
+			svc_warn("%lld tickets%s, %lld sent, %lld held, %lld "
+			    "skipped, %lld reminders, %lld not delivered%s",
+			    (long long)res.tickets, ids == NULL && !res.full ?
+			    " due or changed" : "", (long long)res.sent,
 			    (long long)res.held, (long long)res.skipped,
 			    (long long)res.reminders, (long long)res.failed,
 			    svc_opt_run_tag(&g.c,

@@ -690,6 +690,29 @@ svc_cond_refs(const struct svc_cond *c, unsigned char *fields, int nfields,
 	walk_refs(c->root, fields, nfields, attrs);
 }
 
+static void
+walk_numbers(const struct node *x, int ref,
+    void (*f)(void *ud, int index, int64_t v), void *ud)
+{
+	size_t i;
+
+	if (x == NULL)
+		return;
+	if (x->type == N_CMP && x->ref == ref && x->op != OP_GLOB)
+		for (i = 0; i < x->nlits; i++)
+			if (x->lits[i].isnum)
+				f(ud, x->index, x->lits[i].i);
+	walk_numbers(x->a, ref, f, ud);
+	walk_numbers(x->b, ref, f, ud);
+}
+
+void
+svc_cond_numbers(const struct svc_cond *c, int ref,
+    void (*f)(void *ud, int index, int64_t v), void *ud)
+{
+	walk_numbers(c->root, ref, f, ud);
+}
+
 int
 svc_cond_always(const struct svc_cond *c)
 {

@@ -82,6 +82,12 @@ void svc_cond_names_used(const struct svc_cond *c, struct svc_buf *b);
 void svc_cond_refs(const struct svc_cond *c, unsigned char *fields,
     int nfields, int *attrs);
 
+/* Call f for each number a name of kind ref (enum svc_cref) is compared
+ * with (each of an "in" list), with the name's index: the values at which
+ * a name whose value moves with time changes the outcome. */
+void svc_cond_numbers(const struct svc_cond *c, int ref,
+    void (*f)(void *ud, int index, int64_t v), void *ud);
+
 /* A literal as a number: integer, duration (30s 30m 4h 2d) or a time.
  * Returns 0 and sets *v, or -1. */
 int svc_cond_number(const char *s, size_t n, int64_t *v);

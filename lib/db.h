@@ -17,7 +17,7 @@
 #include "err.h"
 
 #define SVC_APP_ID	0x53564344	/* "SVCD" */
-#define SVC_SCHEMA	5
+#define SVC_SCHEMA	6
 
 enum { SVC_DB_RW = 0, SVC_DB_CREATE = 1, SVC_DB_RO = 2 };
 

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,6 +18,7 @@
 #include "escalate.h"
 #include "map.h"
 #include "people.h"
+#include "reader.h"
 #include "rulelint.h"
 #include "sla.h"
 #include "ticket.h"
@@ -96,7 +98,23 @@ struct esc {
 	int failed;
 	int need_body;		/* the body is delivered (mail, json) and kept;
 				 * else only the subject is */
+	/* when to look at a ticket again: the numbers rules compare the
+	 * clock fields that move with time against, by enum xf */
+	struct thr {
+		int64_t *v;
+		size_t n;
+	} th[X_UNASSIGNED + 1];
+	int64_t wake;		/* the ticket's, NEVER when only a change can
+				 * make a rule fire */
+	int64_t asg_next;	/* an assignee change after now, or NEVER */
+	int only_live;		/* --all: tickets with running or breached
+				 * clocks or notifications waiting */
+	int full;		/* --all looking at every such ticket */
+	struct svc_batch watch;	/* the full pass's wake times */
+	sqlite3_stmt *wput, *wdel;
 };
+
+#define NEVER INT64_MAX
 
 static void
 rules_free(struct esc *x)
@@ -149,6 +167,11 @@ esc_free(struct esc *x)
 	sqlite3_finalize(x->put);
 	sqlite3_finalize(x->hist);
 	sqlite3_finalize(x->lastasg);
+	sqlite3_finalize(x->wput);
+	sqlite3_finalize(x->wdel);
+	svc_batch_free(&x->watch);
+	for (size_t i = 0; i < sizeof(x->th) / sizeof(x->th[0]); i++)
+		free(x->th[i].v);
 	svc_audit_free(&x->audit);
 }
 
@@ -169,6 +192,20 @@ calendar(struct esc *x, const char *name)
 #define NOTE_COLS "metric, rule, level, state, recipient, held_until, " \
 	"reminders, last_sent_at, fired_at, why, sent_at, ticket_id FROM " \
 	"notifications "
+
+/* A number a rule compares a clock field with (svc_cond_numbers). */
+static void
+threshold(void *ud, int index, int64_t v)
+{
+	struct esc *x = ud;
+	struct thr *t;
+
+	if (index < 0 || index > X_UNASSIGNED)
+		return;
+	t = &x->th[index];
+	t->v = svc_xrealloc(t->v, (t->n + 1) * sizeof(*t->v));
+	t->v[t->n++] = v;
+}
 
 static int
 load(struct esc *x, int all, struct svc_err *e)
@@ -215,6 +252,7 @@ load(struct esc *x, int all, struct svc_err *e)
 			    "'%s' (line %ld): %s", r->name, r->line, e->msg);
 		}
 		svc_cond_refs(r->when, used, SVC_NFIELDS, &attrs);
+		svc_cond_numbers(r->when, SVC_CREF_EXTRA, threshold, x);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -252,9 +290,14 @@ load(struct esc *x, int all, struct svc_err *e)
 	    "ticket_events WHERE ticket_id=? AND at<=? AND field IN ('status',"
 	    "'assignee','group_name','priority') ORDER BY at DESC, id DESC "
 	    "LIMIT 6", &x->hist, e) != 0 ||
-	    svc_db_prepare(x->db, "SELECT max(at) FROM ticket_events WHERE "
-	    "ticket_id=? AND field='assignee' AND at<=? AND (new IS NULL OR "
-	    "new='')", &x->lastasg, e) != 0)
+	    svc_db_prepare(x->db, "SELECT max(at) FILTER (WHERE at<=?2 AND "
+	    "(new IS NULL OR new='')), min(at) FILTER (WHERE at>?2) FROM "
+	    "ticket_events WHERE ticket_id=?1 AND field='assignee'",
+	    &x->lastasg, e) != 0 ||
+	    svc_db_prepare(x->db, "INSERT OR REPLACE INTO escalation_watch("
+	    "ticket_id, wake) VALUES (?,?)", &x->wput, e) != 0 ||
+	    svc_db_prepare(x->db, "DELETE FROM escalation_watch WHERE "
+	    "ticket_id=?", &x->wdel, e) != 0)
 		return -1;
 	return 0;
 }
@@ -394,6 +437,158 @@ find_note(struct esc *x, const char *metric, const char *rule, int64_t level)
 	return NULL;
 }
 
+/* ---- when to look at a ticket again ---- */
+
+/* Look at the ticket again at t at the latest. */
+static void
+soon(struct esc *x, int64_t t)
+{
+	if (t < x->wake)
+		x->wake = t;
+}
+
+/* a + b, held within int64_t */
+static int64_t
+plus(int64_t a, int64_t b)
+{
+	if (b > 0 && a > INT64_MAX - b)
+		return INT64_MAX;
+	if (b < 0 && a < INT64_MIN - b)
+		return INT64_MIN;
+	return a + b;
+}
+
+/* The least business elapsed time above c's at which a rule's comparison
+ * of elapsed_pct, elapsed, remaining or overdue with a number can change
+ * its outcome (where the value reaches the number, and one past it), or
+ * NEVER. */
+static int64_t
+next_elapsed(const struct esc *x, const struct clk *c)
+{
+	int64_t best = NEVER, at[2];
+	size_t i;
+	int f, j;
+
+	for (f = X_PCT; f <= X_OVERDUE; f++)
+		for (i = 0; i < x->th[f].n; i++) {
+			int64_t k = x->th[f].v[i];
+
+			switch (f) {
+			case X_PCT:	/* elapsed * 100 / target */
+				if (c->target <= 0 || k < 0 ||
+				    k >= (INT64_MAX - 100) / 100 / c->target - 1)
+					continue;
+				at[0] = (k * c->target + 99) / 100;
+				at[1] = ((k + 1) * c->target + 99) / 100;
+				break;
+			case X_ELAPSED:
+				at[0] = k;
+				at[1] = plus(k, 1);
+				break;
+			case X_REMAINING:	/* target - elapsed */
+				if (k == INT64_MIN)
+					continue;
+				at[0] = plus(c->target, -k);
+				at[1] = plus(at[0], 1);
+				break;
+			default:	/* overdue: elapsed - target, from 0 */
+				at[0] = plus(c->target, k);
+				at[1] = plus(at[0], 1);
+				break;
+			}
+			for (j = 0; j < 2; j++)
+				if (at[j] > c->elapsed && at[j] < best)
+					best = at[j];
+		}
+	return best;
+}
+
+/* When clock c, running as of now, next changes in a way a rule can
+ * see: its breach, or a threshold reached on its calendar. */
+static void
+clock_wake(struct esc *x, const struct clk *c)
+{
+	struct svc_cal *cal;
+	struct svc_err ce;
+	int64_t need, t;
+
+	if (c->stop >= 0 || strcmp(c->state, "paused") == 0 ||
+	    strcmp(c->state, "cancelled") == 0)
+		return;
+	if (!c->breached && c->due >= 0)
+		soon(x, plus(c->due, 1));
+	if ((need = next_elapsed(x, c)) == NEVER ||
+	    (cal = calendar(x, c->calendar)) == NULL)
+		return;
+	svc_err_clear(&ce);
+	/* no working time for years: the same seconds of wall time come
+	 * no later */
+	if (svc_cal_add(cal, c->as_of, need - c->elapsed, &t, &ce) != 0)
+		t = plus(c->as_of, need - c->elapsed);
+	soon(x, t);
+}
+
+/* The times after now at which age or unassigned_for reach a number a
+ * rule compares them with (and one past it). */
+static void
+after_now(struct esc *x, int64_t from, const struct thr *th)
+{
+	size_t i;
+	int64_t t;
+
+	for (i = 0; i < th->n; i++) {
+		if ((t = plus(from, th->v[i])) > x->o->now)
+			soon(x, t);
+		if ((t = plus(t, 1)) > x->o->now)
+			soon(x, t);
+	}
+}
+
+static int64_t unassigned_since(struct esc *x);
+
+static void
+ticket_wake(struct esc *x)
+{
+	int64_t since;
+
+	if (x->t->v[SVC_F_CREATED_AT].present)
+		after_now(x, x->t->v[SVC_F_CREATED_AT].i, &x->th[X_AGE]);
+	if (x->th[X_UNASSIGNED].n && (since = unassigned_since(x)) >= 0) {
+		after_now(x, since, &x->th[X_UNASSIGNED]);
+		soon(x, x->asg_next);
+	}
+}
+
+/* Record when ticket id is to be looked at again; nothing while
+ * explaining or with -n. */
+static int
+watch(struct esc *x, const char *id, struct svc_err *e)
+{
+	sqlite3_stmt *st = x->wake == NEVER ? x->wdel : x->wput;
+	int rc;
+
+	if (x->o->dry_run || x->fp)
+		return 0;
+	if (x->full) {
+		/* the table was emptied at the start */
+		if (x->wake == NEVER)
+			return 0;
+		svc_batch_text(&x->watch, id);
+		svc_batch_int(&x->watch, x->wake);
+		return svc_batch_row(&x->watch, e);
+	}
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	if (x->wake != NEVER)
+		sqlite3_bind_int64(st, 2, x->wake);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "recording when to look at a "
+		    "ticket again");
+	return 0;
+}
+
 /* Since when the ticket has had no assignee (-1: it has one). */
 static int64_t
 unassigned_since(struct esc *x)
@@ -403,6 +598,7 @@ unassigned_since(struct esc *x)
 	if (x->unassigned != -2)
 		return x->unassigned;
 	x->unassigned = -1;
+	x->asg_next = NEVER;
 	if (t->v[SVC_F_ASSIGNEE].present)
 		return -1;
 	x->unassigned = t->v[SVC_F_CREATED_AT].present ?
@@ -411,10 +607,14 @@ unassigned_since(struct esc *x)
 	sqlite3_bind_text(x->lastasg, 1, t->s[SVC_F_TICKET_ID], -1,
 	    SQLITE_TRANSIENT);
 	sqlite3_bind_int64(x->lastasg, 2, x->o->now);
-	if (sqlite3_step(x->lastasg) == SQLITE_ROW &&
-	    sqlite3_column_type(x->lastasg, 0) != SQLITE_NULL &&
-	    sqlite3_column_int64(x->lastasg, 0) > x->unassigned)
-		x->unassigned = sqlite3_column_int64(x->lastasg, 0);
+	if (sqlite3_step(x->lastasg) == SQLITE_ROW) {
+		if (sqlite3_column_type(x->lastasg, 0) != SQLITE_NULL &&
+		    sqlite3_column_int64(x->lastasg, 0) > x->unassigned)
+			x->unassigned = sqlite3_column_int64(x->lastasg, 0);
+		/* recorded for later: the answer changes then */
+		if (sqlite3_column_type(x->lastasg, 1) != SQLITE_NULL)
+			x->asg_next = sqlite3_column_int64(x->lastasg, 1);
+	}
 	sqlite3_reset(x->lastasg);
 	return x->unassigned;
 }
@@ -1050,6 +1250,7 @@ dispatch(struct esc *x, const char *id, const char *metric,
 	v.held_until = -1;
 	if (open > x->o->now) {
 		svc_time_show(open, until, sizeof(until));
+		soon(x, open);
 		if (reminder) {
 			if (x->fp)
 				fprintf(x->fp, "    reminder due, waiting for %s's "
@@ -1072,9 +1273,12 @@ dispatch(struct esc *x, const char *id, const char *metric,
 		    ")" : "");
 		return put(x, id, metric, r, level, prev, &v, e);
 	}
+	if (r->repeat > 0)
+		soon(x, plus(x->o->now, r->repeat));
 	if (deliver(x, id, metric, r, level, w, subj, body) != 0) {
+		soon(x, x->o->now);	/* tried again next run */
 		if (reminder || (prev && strcmp(prev->state, "pending") == 0))
-			return 0;	/* tried again next run */
+			return 0;
 		v.state = "pending";
 		v.why = "delivery failed";
 		return put(x, id, metric, r, level, prev, &v, e);
@@ -1129,7 +1333,11 @@ follow_up(struct esc *x, const char *id, const struct clk *c,
 	int held = strcmp(n->state, "held") == 0, rc;
 	char at[48];
 
+	if (strcmp(n->state, "sent") == 0 && r->repeat > 0 && matches &&
+	    n->last_sent >= 0 && plus(n->last_sent, r->repeat) > x->o->now)
+		soon(x, plus(n->last_sent, r->repeat));
 	if (held && n->held_until > x->o->now) {
+		soon(x, n->held_until);
 		if (x->fp) {
 			svc_time_show(n->held_until, at, sizeof(at));
 			fprintf(x->fp, "    held for %s until %s\n", n->recipient, at);
@@ -1258,11 +1466,12 @@ one_ticket(struct esc *x, const char *id, struct svc_err *e)
 
 	memset(&t, 0, sizeof(t));
 	scratch_clear(x);
+	x->wake = NEVER;
 	if (clocks(x, id, &cand, e) != 0 || notes(x, id, &waiting, e) != 0)
 		return -1;
-	/* in a scan: only tickets where something may still happen */
-	if (x->tk_scan && !cand && !waiting)
-		return 0;
+	/* with --all: only tickets where something may still happen */
+	if (x->only_live && !cand && !waiting)
+		return x->tk_scan ? 0 : watch(x, id, e);
 	rc = svc_rows_first(x->tk, x->tk_scan, id);
 	if (rc == SQLITE_DONE)
 		return 0;
@@ -1275,6 +1484,7 @@ one_ticket(struct esc *x, const char *id, struct svc_err *e)
 		sqlite3_reset(x->tk);
 	x->t = &t;
 	x->unassigned = -2;
+	x->asg_next = NEVER;
 	x->res->tickets++;
 	rc = 0;
 	for (i = 0; i < x->nc; i++)
@@ -1288,6 +1498,13 @@ one_ticket(struct esc *x, const char *id, struct svc_err *e)
 		fprintf(x->fp, "no SLA clocks (run svc-sla first)\n");
 	for (i = 0; rc == 0 && i < x->nc; i++)
 		rc = escalate_clock(x, id, &x->c[i], e);
+	if (rc == 0 && (cand || waiting)) {
+		for (i = 0; i < x->nc; i++)
+			clock_wake(x, &x->c[i]);
+		ticket_wake(x);
+	}
+	if (rc == 0)
+		rc = watch(x, id, e);
 	svc_tk_free(&t);
 	x->t = NULL;
 	return rc < 0 ? -1 : 1;
@@ -1661,6 +1878,189 @@ out:
 	return rc;
 }
 
+/* ---- which tickets a run with --all looks at ---- */
+
+/* What the last run with --all left: its run, --now, the versions of the
+ * configuration it used and how many tickets its last full pass looked
+ * at. */
+struct mark {
+	int have;
+	int64_t run, now, tickets;
+	char config[256];
+};
+
+/* The versions of the configuration escalation reads, valid at now. */
+static int
+config_sig(struct esc *x, char *buf, size_t n, struct svc_err *e)
+{
+	static const char *const kinds[] = { "escalations", "people",
+	    "catalog", "calendars", "holidays" };
+	size_t i, len = 0;
+	int64_t v;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (svc_config_version(x->db, x->o->now, kinds[i], &v, e) != 0)
+			return -1;
+		len += (size_t)snprintf(buf + len, n - len, "%s%s=%lld",
+		    i ? " " : "", kinds[i], (long long)v);
+		if (len >= n)
+			len = n - 1;
+	}
+	return 0;
+}
+
+static int
+mark_read(struct esc *x, struct mark *m, struct svc_err *e)
+{
+	sqlite3_stmt *st;
+	int rc, got = 0;
+
+	memset(m, 0, sizeof(*m));
+	if (svc_db_prepare(x->db, "SELECT key, value FROM escalation_state",
+	    &st, e) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, 0);
+
+		if (strcmp(k, "run") == 0)
+			m->run = sqlite3_column_int64(st, 1), got |= 1;
+		else if (strcmp(k, "now") == 0)
+			m->now = sqlite3_column_int64(st, 1), got |= 2;
+		else if (strcmp(k, "tickets") == 0)
+			m->tickets = sqlite3_column_int64(st, 1), got |= 4;
+		else if (strcmp(k, "config") == 0 &&
+		    sqlite3_column_text(st, 1)) {
+			snprintf(m->config, sizeof(m->config), "%s",
+			    (const char *)sqlite3_column_text(st, 1));
+			got |= 8;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "reading escalation_state");
+	m->have = got == 15;
+	return 0;
+}
+
+static int
+mark_write(struct esc *x, const struct mark *m, struct svc_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (svc_db_prepare(x->db, "INSERT OR REPLACE INTO escalation_state("
+	    "key, value) VALUES ('run', ?1), ('now', ?2), ('tickets', ?3), "
+	    "('config', ?4)", &st, e) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, m->run);
+	sqlite3_bind_int64(st, 2, m->now);
+	sqlite3_bind_int64(st, 3, m->tickets);
+	sqlite3_bind_text(st, 4, m->config, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "writing escalation_state");
+	return 0;
+}
+
+/* Kinds of run (runs.kind) whose writes escalation does not read, or
+ * reads only through the configuration versions it compares. */
+static int
+kind_ignored(const char *k)
+{
+	static const char *const ign[] = { "escalate", "ack", "people",
+	    "catalog", "priority", "routing", "classify", "calendars",
+	    "holidays", "policies", "escalations", "reasons", NULL };
+	size_t i;
+
+	for (i = 0; ign[i]; i++)
+		if (strcmp(k, ign[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The tickets a run with --all looks at again (sorted, unique) into
+ * *ids, or x->full set to look at every ticket (see svc_esc_run). */
+static int
+plan(struct esc *x, const struct mark *m, const char *config, char ***ids,
+    size_t *nids, struct svc_err *e)
+{
+	struct svc_buf sql = { 0 };
+	sqlite3_stmt *st;
+	int rc, events = 0, clocks = 0;
+	size_t a = 0;
+
+	*ids = NULL;
+	*nids = 0;
+	x->full = 1;
+	if (x->o->full || !m->have || x->o->now < m->now ||
+	    strcmp(m->config, config) != 0)
+		return 0;
+	if (svc_db_prepare(x->db, "SELECT kind, rows_changed + rows_new FROM "
+	    "runs WHERE id>?", &st, e) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, m->run);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, 0);
+
+		if (k == NULL)
+			break;
+		if (kind_ignored(k))
+			continue;
+		if (strcmp(k, "route") == 0 || strcmp(k, "tickets") == 0 ||
+		    strcmp(k, "events") == 0)
+			events = 1;	/* every change is a ticket event */
+		else if (strcmp(k, "sla") == 0)
+			clocks |= sqlite3_column_int64(st, 1) > 0;
+		else
+			break;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;	/* a writer this does not know of */
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "reading runs");
+	svc_buf_adds(&sql, "SELECT ticket_id FROM escalation_watch WHERE "
+	    "wake<=?1");
+	if (events)
+		svc_buf_adds(&sql, " UNION SELECT ticket_id FROM ticket_events "
+		    "WHERE run>?2");
+	if (clocks)
+		svc_buf_adds(&sql, " UNION SELECT ticket_id FROM sla_clocks "
+		    "WHERE run>?2");
+	rc = svc_db_prepare(x->db, sql.s, &st, e);
+	svc_buf_free(&sql);
+	if (rc != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, x->o->now);
+	if (events || clocks)
+		sqlite3_bind_int64(st, 2, m->run);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*nids == a) {
+			a = a ? 2 * a : 64;
+			*ids = svc_xrealloc(*ids, a * sizeof(**ids));
+		}
+		(*ids)[(*nids)++] = svc_col_dup(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		svc_ids_free(*ids, *nids);
+		*ids = NULL;
+		*nids = 0;
+		return svc_db_fail(x->db, rc, e, "reading tickets to look at");
+	}
+	/* one by one costs about five times a ticket of a full pass */
+	if (*nids > 1000 && (int64_t)*nids * 5 > m->tickets) {
+		svc_ids_free(*ids, *nids);
+		*ids = NULL;
+		*nids = 0;
+		return 0;
+	}
+	x->full = 0;
+	return 0;
+}
+
 /* ---- runs ---- */
 
 static void
@@ -1675,6 +2075,56 @@ start(struct esc *x, struct svc_db *db, const struct svc_esc_opts *o,
 	svc_calset_init(&x->cals, db, o->now);
 }
 
+/* Every ticket with running or breached clocks, or notifications
+ * waiting: the clocks scan leads; tickets and notifications follow. */
+static int
+full_pass(struct esc *x, struct svc_err *e)
+{
+	int rc;
+
+	if (!x->o->dry_run && svc_db_exec(x->db, "DELETE FROM "
+	    "escalation_watch", e) != 0)
+		return -1;
+	svc_batch_init(&x->watch, x->db, "INSERT OR FAIL INTO "
+	    "escalation_watch(ticket_id, wake) VALUES ", "(?,?)",
+	    "recording when to look at tickets again");
+	x->tk_scan = &x->tk_rc;
+	x->clk_scan = &x->clk_rc;
+	x->notes_scan = &x->notes_rc;
+	x->tk_rc = sqlite3_step(x->tk);
+	x->notes_rc = sqlite3_step(x->notes);
+	x->clk_rc = sqlite3_step(x->clk);
+	while (x->clk_rc == SQLITE_ROW) {
+		char *id = svc_col_dup(x->clk, 16);
+
+		rc = one_ticket(x, id ? id : "", e);
+		free(id);
+		if (rc < 0)
+			return -1;
+	}
+	if (x->clk_rc != SQLITE_DONE)
+		return svc_db_fail(x->db, x->clk_rc, e, "reading clocks");
+	return svc_batch_flush(&x->watch, e);
+}
+
+/* With --all: every held notification, not only those looked at. */
+static int
+count_held(struct esc *x, struct svc_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (svc_db_prepare(x->db, "SELECT count(*) FROM notifications WHERE "
+	    "state='held' AND metric<>'problem'", &st, e) != 0)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		x->res->held = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return svc_db_fail(x->db, rc, e, "counting held notifications");
+	return 0;
+}
+
 int
 svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
     char *const *ids, size_t n, struct svc_esc_result *res,
@@ -1682,16 +2132,31 @@ svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
 {
 	struct esc x;
 	struct svc_run run;
-	size_t i;
-	int rc = -1;
+	struct mark m;
+	char **due = NULL;
+	size_t i, ndue = 0;
+	int rc = -1, all = ids == NULL && !o->problems_only;
 
 	start(&x, db, o, res);
 	svc_run_init(&run, o->program, o->args, o->actor, "escalate", o->now);
 	if (svc_db_begin(db, e) != 0)
 		return -1;
 	x.need_body = o->with_body || o->maildir || o->sendmail;
-	if (svc_db_run_insert(db, &run, e) != 0 || load(&x, ids == NULL &&
-	    !o->problems_only, e) != 0)
+	if (svc_db_run_insert(db, &run, e) != 0)
+		goto out;
+	x.run = res->run = run.id;
+	if (all) {
+		char config[sizeof(m.config)];
+
+		if (mark_read(&x, &m, e) != 0 ||
+		    config_sig(&x, config, sizeof(config), e) != 0 ||
+		    plan(&x, &m, config, &due, &ndue, e) != 0)
+			goto out;
+		memcpy(m.config, config, sizeof(m.config));
+		x.only_live = 1;
+		res->full = x.full;
+	}
+	if (load(&x, all && x.full, e) != 0)
 		goto out;
 	if (x.nrules == 0 && !o->problems_only) {
 		svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0, "no escalation rules "
@@ -1699,38 +2164,30 @@ svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
 		    "escalations)");
 		goto out;
 	}
-	x.run = res->run = run.id;
 	svc_audit_init(&x.audit, db, o->now, o->actor, o->program, run.id);
-	if (o->problems_only) {
-		if (problems(&x, e) != 0)
-			goto out;
-	} else if (ids == NULL) {
-		/* the clocks scan leads; tickets and notifications follow */
-		x.tk_scan = &x.tk_rc;
-		x.clk_scan = &x.clk_rc;
-		x.notes_scan = &x.notes_rc;
-		x.tk_rc = sqlite3_step(x.tk);
-		x.notes_rc = sqlite3_step(x.notes);
-		x.clk_rc = sqlite3_step(x.clk);
-		while (x.clk_rc == SQLITE_ROW) {
-			char *id = svc_col_dup(x.clk, 16);
-
-			rc = one_ticket(&x, id ? id : "", e);
-			free(id);
-			if (rc < 0)
-				goto out;
-		}
-		if (x.clk_rc != SQLITE_DONE) {
-			rc = svc_db_fail(db, x.clk_rc, e, "reading clocks");
-			goto out;
-		}
+	if (o->problems_only)
+		rc = problems(&x, e);
+	else if (all && x.full)
+		rc = full_pass(&x, e);
+	else if (all) {
+		for (i = 0, rc = 0; i < ndue && rc >= 0; i++)
+			rc = one_ticket(&x, due[i], e);
 	} else
-		for (i = 0; i < n; i++) {
-			if ((rc = one_ticket(&x, ids[i], e)) < 0)
-				goto out;
-			if (rc == 0)
+		for (i = 0, rc = 0; i < n && rc >= 0; i++)
+			if ((rc = one_ticket(&x, ids[i], e)) == 0)
 				res->missing++;
-		}
+	if (rc < 0)
+		goto out;
+	if (all) {
+		/* what the next run starts from */
+		m.run = run.id;
+		m.now = o->now;
+		if (x.full)
+			m.tickets = res->tickets;
+		if (count_held(&x, e) != 0 || (!o->dry_run &&
+		    mark_write(&x, &m, e) != 0))
+			goto out;
+	}
 	run.rows_in = run.rows_loaded = res->tickets;
 	run.rows_changed = res->sent + res->held + res->skipped +
 	    res->reminders;
@@ -1739,6 +2196,7 @@ svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
 		goto out;
 	rc = 0;
 out:
+	svc_ids_free(due, ndue);
 	esc_free(&x);
 	if (rc < 0 || o->dry_run)
 		svc_db_rollback(db);

@@ -47,10 +47,16 @@ struct svc_esc_opts {
 	int nkey;
 	int64_t min_tickets, window;
 	int problems_only;	/* --problems: no ticket escalation */
+	int full;		/* --full: with ids NULL, look at every ticket
+				 * with running or breached clocks, not only
+				 * those due again or changed since */
 };
 
 struct svc_esc_result {
+	/* tickets looked at; held: notifications waiting for their
+	 * recipients' working hours (with ids NULL, all of them) */
 	int64_t tickets, sent, held, skipped, reminders, failed, missing;
+	int full;		/* ids NULL: every ticket was looked at */
 	int64_t problems_new, problems_linked;
 	int64_t run;
 };
@@ -61,8 +67,23 @@ int svc_esc_key(struct svc_esc_opts *o, const char *s, struct svc_err *e);
 
 /* Escalate the clocks of ids[0..n) (all tickets with running or breached
  * clocks, or notifications waiting, when ids is NULL), or with
- * o->problems_only find problems instead, in one transaction.  Returns 0, 1 when some delivery failed (those stay
- * unsent and are tried again next run), or -1 with e filled. */
+ * o->problems_only find problems instead, in one transaction.
+ *
+ * Each run records, per ticket, the time at which time alone can next
+ * change what a rule sees (a clock's breach, a number a rule compares
+ * elapsed_pct, elapsed, remaining, overdue, age or unassigned_for with,
+ * a held notification's opening, a reminder, a failed delivery's retry)
+ * in escalation_watch.  With ids NULL, after the first such run, only the
+ * tickets whose time has come and those changed since by svc-import,
+ * svc-route or svc-sla (their runs' history and clocks) are looked at;
+ * every ticket is when o->full is set, on the first run, when the
+ * escalation rules, people, catalog, calendars or holidays valid at now
+ * differ from the last run's, when now is before the last run's, when a
+ * program other than those wrote since, or when over a fifth of the
+ * tickets would be looked at anyway.
+ *
+ * Returns 0, 1 when some delivery failed (those stay unsent and are
+ * tried again next run), or -1 with e filled. */
 int svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
     char *const *ids, size_t n, struct svc_esc_result *res,
     struct svc_err *e);

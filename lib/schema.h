@@ -176,6 +176,15 @@ static const char *const svc_migrations[] = {
 	"  ticket_id TEXT NOT NULL, linked_at INTEGER NOT NULL, run INTEGER,"
 	"  PRIMARY KEY (ticket_id, problem_id)"
 	") STRICT, WITHOUT ROWID;",
+	/* 5 -> 6: when svc-escalate --all looks at a ticket again */
+	"CREATE TABLE escalation_watch("
+	"  ticket_id TEXT PRIMARY KEY, wake INTEGER NOT NULL"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE TABLE escalation_state("
+	"  key TEXT PRIMARY KEY, value ANY"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE INDEX notifications_held ON notifications(state) "
+	"  WHERE state='held';",
 };
 
 #define SVC_NMIGRATIONS (sizeof(svc_migrations) / sizeof(svc_migrations[0]))

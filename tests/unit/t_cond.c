@@ -90,6 +90,12 @@ lint(const char *cond, int which, const char *other)
 }
 
 static void
+number(void *ud, int index, int64_t v)
+{
+	svc_buf_printf(ud, "%d:%lld ", index, (long long)v);
+}
+
+static void
 unknown(void *ud, const char *name)
 {
 	svc_buf_adds(ud, name);
@@ -176,6 +182,14 @@ main(void)
 	svc_buf_reset(&b);
 	svc_cond_eval(c, get, NULL, &b);
 	is_str(b.s, "    catgory=x: (missing) -> no\n", "explain stops at the first no");
+	svc_cond_free(c);
+
+	svc_buf_reset(&b);
+	c = svc_cond_parse("elapsed_pct>=75 and (age>2d or elapsed_pct in 10,x,20)"
+	    " and priority<3 and not age~\"1*\"", 86, &names, &e);
+	svc_cond_numbers(c, SVC_CREF_EXTRA, number, &b);
+	is_str(b.s, "0:75 1:172800 0:10 0:20 ",
+	    "numbers compared with extra names (durations in seconds)");
 	svc_cond_free(c);
 	svc_buf_free(&b);
 	return tap_done();

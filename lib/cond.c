@@ -690,6 +690,48 @@ svc_cond_refs(const struct svc_cond *c, unsigned char *fields, int nfields,
 	walk_refs(c->root, fields, nfields, attrs);
 }
 
+static int
+eval_fixed(const struct node *x, svc_cond_get get, void *ud,
+    unsigned long moving)
+{
+	struct svc_cval v;
+	int a, b;
+
+	switch (x->type) {
+	case N_ALWAYS:
+		return 1;
+	case N_AND:
+		if ((a = eval_fixed(x->a, get, ud, moving)) == 0 ||
+		    (b = eval_fixed(x->b, get, ud, moving)) == 0)
+			return 0;
+		return a == 1 && b == 1 ? 1 : -1;
+	case N_OR:
+		if ((a = eval_fixed(x->a, get, ud, moving)) == 1 ||
+		    (b = eval_fixed(x->b, get, ud, moving)) == 1)
+			return 1;
+		return a == 0 && b == 0 ? 0 : -1;
+	case N_NOT:
+		a = eval_fixed(x->a, get, ud, moving);
+		return a < 0 ? -1 : !a;
+	default:
+		break;
+	}
+	if (x->ref == SVC_CREF_EXTRA && x->index >= 0 &&
+	    x->index < (int)(8 * sizeof(moving)) && (moving >> x->index & 1))
+		return -1;
+	memset(&v, 0, sizeof(v));
+	if (x->ref != SVC_CREF_UNKNOWN)
+		get(ud, x->ref, x->index, x->key, &v);
+	return eval_cmp(x, &v);
+}
+
+int
+svc_cond_eval_fixed(const struct svc_cond *c, svc_cond_get get, void *ud,
+    unsigned long moving)
+{
+	return eval_fixed(c->root, get, ud, moving);
+}
+
 static void
 walk_numbers(const struct node *x, int ref,
     void (*f)(void *ud, int index, int64_t v), void *ud)

@@ -63,6 +63,12 @@ struct svc_buf;
 int svc_cond_eval(const struct svc_cond *c, svc_cond_get get, void *ud,
     struct svc_buf *explain);
 
+/* Evaluate with the extra names whose index bit is set in moving taken as
+ * unknown: 1 or 0 when the outcome is the same whatever their values, -1
+ * when it depends on them. */
+int svc_cond_eval_fixed(const struct svc_cond *c, svc_cond_get get,
+    void *ud, unsigned long moving);
+
 /* Lint. */
 /* Call f for each name that is neither a field, attrs.KEY nor extra. */
 void svc_cond_unknown(const struct svc_cond *c,

@@ -36,12 +36,19 @@ static const char *const default_reasons[] = { "customer_delay",
     "vendor_delay", "capacity", "misrouted", "knowledge_gap", "defect",
     "process_gap", "other", NULL };
 
+/* The numbers a rule compares one clock field that moves with time with */
+struct thr {
+	int64_t *v;
+	size_t n;
+};
+
 struct rule {
 	char *name, *notify, *text;
 	int64_t order, level, repeat;
 	long line;
 	int urgent;
 	struct svc_cond *when;
+	struct thr th[X_UNASSIGNED + 1];	/* by enum xf */
 };
 
 /* A clock as escalation sees it, brought forward to now. */
@@ -98,12 +105,7 @@ struct esc {
 	int failed;
 	int need_body;		/* the body is delivered (mail, json) and kept;
 				 * else only the subject is */
-	/* when to look at a ticket again: the numbers rules compare the
-	 * clock fields that move with time against, by enum xf */
-	struct thr {
-		int64_t *v;
-		size_t n;
-	} th[X_UNASSIGNED + 1];
+	/* when to look at the ticket again */
 	int64_t wake;		/* the ticket's, NEVER when only a change can
 				 * make a rule fire */
 	int64_t asg_next;	/* an assignee change after now, or NEVER */
@@ -126,6 +128,8 @@ rules_free(struct esc *x)
 		free(x->rules[i].notify);
 		free(x->rules[i].text);
 		svc_cond_free(x->rules[i].when);
+		for (size_t j = 0; j <= X_UNASSIGNED; j++)
+			free(x->rules[i].th[j].v);
 	}
 	free(x->rules);
 }
@@ -170,8 +174,6 @@ esc_free(struct esc *x)
 	sqlite3_finalize(x->wput);
 	sqlite3_finalize(x->wdel);
 	svc_batch_free(&x->watch);
-	for (size_t i = 0; i < sizeof(x->th) / sizeof(x->th[0]); i++)
-		free(x->th[i].v);
 	svc_audit_free(&x->audit);
 }
 
@@ -197,12 +199,12 @@ calendar(struct esc *x, const char *name)
 static void
 threshold(void *ud, int index, int64_t v)
 {
-	struct esc *x = ud;
+	struct rule *r = ud;
 	struct thr *t;
 
 	if (index < 0 || index > X_UNASSIGNED)
 		return;
-	t = &x->th[index];
+	t = &r->th[index];
 	t->v = svc_xrealloc(t->v, (t->n + 1) * sizeof(*t->v));
 	t->v[t->n++] = v;
 }
@@ -252,7 +254,7 @@ load(struct esc *x, int all, struct svc_err *e)
 			    "'%s' (line %ld): %s", r->name, r->line, e->msg);
 		}
 		svc_cond_refs(r->when, used, SVC_NFIELDS, &attrs);
-		svc_cond_numbers(r->when, SVC_CREF_EXTRA, threshold, x);
+		svc_cond_numbers(r->when, SVC_CREF_EXTRA, threshold, r);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -458,20 +460,20 @@ plus(int64_t a, int64_t b)
 	return a + b;
 }
 
-/* The least business elapsed time above c's at which a rule's comparison
+/* The least business elapsed time above c's at which rule r's comparison
  * of elapsed_pct, elapsed, remaining or overdue with a number can change
  * its outcome (where the value reaches the number, and one past it), or
  * NEVER. */
 static int64_t
-next_elapsed(const struct esc *x, const struct clk *c)
+next_elapsed(const struct rule *r, const struct clk *c)
 {
 	int64_t best = NEVER, at[2];
 	size_t i;
 	int f, j;
 
 	for (f = X_PCT; f <= X_OVERDUE; f++)
-		for (i = 0; i < x->th[f].n; i++) {
-			int64_t k = x->th[f].v[i];
+		for (i = 0; i < r->th[f].n; i++) {
+			int64_t k = r->th[f].v[i];
 
 			switch (f) {
 			case X_PCT:	/* elapsed * 100 / target */
@@ -503,33 +505,8 @@ next_elapsed(const struct esc *x, const struct clk *c)
 	return best;
 }
 
-/* When clock c, running as of now, next changes in a way a rule can
- * see: its breach, or a threshold reached on its calendar. */
-static void
-clock_wake(struct esc *x, const struct clk *c)
-{
-	struct svc_cal *cal;
-	struct svc_err ce;
-	int64_t need, t;
-
-	if (c->stop >= 0 || strcmp(c->state, "paused") == 0 ||
-	    strcmp(c->state, "cancelled") == 0)
-		return;
-	if (!c->breached && c->due >= 0)
-		soon(x, plus(c->due, 1));
-	if ((need = next_elapsed(x, c)) == NEVER ||
-	    (cal = calendar(x, c->calendar)) == NULL)
-		return;
-	svc_err_clear(&ce);
-	/* no working time for years: the same seconds of wall time come
-	 * no later */
-	if (svc_cal_add(cal, c->as_of, need - c->elapsed, &t, &ce) != 0)
-		t = plus(c->as_of, need - c->elapsed);
-	soon(x, t);
-}
-
-/* The times after now at which age or unassigned_for reach a number a
- * rule compares them with (and one past it). */
+/* The times after now at which age or unassigned_for, counted from
+ * from, reach a number in th (and one past it). */
 static void
 after_now(struct esc *x, int64_t from, const struct thr *th)
 {
@@ -545,18 +522,63 @@ after_now(struct esc *x, int64_t from, const struct thr *th)
 }
 
 static int64_t unassigned_since(struct esc *x);
+static void get(void *ud, int kind, int index, const char *key,
+    struct svc_cval *v);
 
+#define BIT(f) (1UL << (f))
+/* the clock fields that move with time: of any clock, of a running one */
+#define MOVES_ALWAYS (BIT(X_AGE) | BIT(X_UNASSIGNED))
+#define MOVES_RUNNING (MOVES_ALWAYS | BIT(X_STATE) | BIT(X_BREACHED) | \
+	BIT(X_PCT) | BIT(X_ELAPSED) | BIT(X_REMAINING) | BIT(X_OVERDUE))
+
+/* When time alone can next change what a rule not yet done for good
+ * sees of clock c: its breach, a number reached on its calendar, or age
+ * or unassigned_for reaching one. */
 static void
-ticket_wake(struct esc *x)
+clock_wake(struct esc *x, const struct clk *c)
 {
-	int64_t since;
+	int running = c->stop < 0 && strcmp(c->state, "paused") != 0 &&
+	    strcmp(c->state, "cancelled") != 0;
+	int64_t need = NEVER, t, since;
+	struct svc_cal *cal;
+	struct svc_err ce;
+	size_t i;
 
-	if (x->t->v[SVC_F_CREATED_AT].present)
-		after_now(x, x->t->v[SVC_F_CREATED_AT].i, &x->th[X_AGE]);
-	if (x->th[X_UNASSIGNED].n && (since = unassigned_since(x)) >= 0) {
-		after_now(x, since, &x->th[X_UNASSIGNED]);
-		soon(x, x->asg_next);
+	x->cur = c;
+	for (i = 0; i < x->nrules; i++) {
+		const struct rule *r = &x->rules[i];
+		const struct note *n = find_note(x, c->metric, r->name,
+		    r->level);
+
+		/* fired without reminders, or skipped: done for good */
+		if (n && r->repeat == 0 && (strcmp(n->state, "sent") == 0 ||
+		    strcmp(n->state, "skipped") == 0))
+			continue;
+		/* an outcome time cannot change */
+		if (svc_cond_eval_fixed(r->when, get, x, running ?
+		    MOVES_RUNNING : MOVES_ALWAYS) >= 0)
+			continue;
+		if (running) {
+			if (!c->breached && c->due >= 0)
+				soon(x, plus(c->due, 1));
+			if ((t = next_elapsed(r, c)) < need)
+				need = t;
+		}
+		if (x->t->v[SVC_F_CREATED_AT].present)
+			after_now(x, x->t->v[SVC_F_CREATED_AT].i, &r->th[X_AGE]);
+		if (r->th[X_UNASSIGNED].n && (since = unassigned_since(x)) >= 0) {
+			after_now(x, since, &r->th[X_UNASSIGNED]);
+			soon(x, x->asg_next);
+		}
 	}
+	if (need == NEVER || (cal = calendar(x, c->calendar)) == NULL)
+		return;
+	svc_err_clear(&ce);
+	/* no working time for years: the same seconds of wall time come
+	 * no later */
+	if (svc_cal_add(cal, c->as_of, need - c->elapsed, &t, &ce) != 0)
+		t = plus(c->as_of, need - c->elapsed);
+	soon(x, t);
 }
 
 /* Record when ticket id is to be looked at again; nothing while
@@ -1498,11 +1520,9 @@ one_ticket(struct esc *x, const char *id, struct svc_err *e)
 		fprintf(x->fp, "no SLA clocks (run svc-sla first)\n");
 	for (i = 0; rc == 0 && i < x->nc; i++)
 		rc = escalate_clock(x, id, &x->c[i], e);
-	if (rc == 0 && (cand || waiting)) {
+	if (rc == 0 && (cand || waiting))
 		for (i = 0; i < x->nc; i++)
 			clock_wake(x, &x->c[i]);
-		ticket_wake(x);
-	}
 	if (rc == 0)
 		rc = watch(x, id, e);
 	svc_tk_free(&t);
@@ -1514,7 +1534,7 @@ one_ticket(struct esc *x, const char *id, struct svc_err *e)
 
 /* A new problem's service owner is told as notification problem:ID. */
 static const struct rule problem_rule = { "problem", "service_owner", "",
-    0, 1, 0, 0, 0, NULL };
+    0, 1, 0, 0, 0, NULL, { { NULL, 0 } } };
 
 int
 svc_esc_key(struct svc_esc_opts *o, const char *s, struct svc_err *e)

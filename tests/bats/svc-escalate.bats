@@ -309,3 +309,103 @@ Try 'svc-escalate ack --help' for more information." ]
 	grep -q '^At breach: ann (group Service Desk), 2026-03-09T12:00:00+00:00$' body.txt
 	grep -q '^  first_response  breached  due 2026-03-09T12:00:00+00:00, overdue 30m$' body.txt
 }
+
+@test "after a first pass, --all looks only at tickets whose time has come" {
+	setup_esc
+	svc-sla -q --all --now 2026-03-09T10:00:00Z >/dev/null
+	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T10:00:00Z -f csv
+	[ "$stderr" = "svc-escalate: 3 tickets, 0 sent, 0 held, 0 skipped, 0 reminders, 0 not delivered (run 8)" ]
+	# first responses (4h) breach after 12:00; nothing before matters
+	[ "$(q "SELECT group_concat(ticket_id || ' ' || datetime(wake, 'unixepoch'), ', ') FROM escalation_watch")" = "E1 2026-03-09 12:00:01, E2 2026-03-09 12:00:01, E3 2026-03-09 12:00:01" ]
+	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T12:00:00Z -f csv
+	[ "$output" = "ticket_id,metric,level,rule,to,subject" ]
+	[ "$stderr" = "svc-escalate: 0 tickets due or changed, 0 sent, 0 held, 0 skipped, 0 reminders, 0 not delivered (run 9)" ]
+	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T12:00:01Z -f csv
+	[ "$output" = "ticket_id,metric,level,rule,to,subject
+E1,first_response,1,late-answer,mia@example.org,[svc] E1 first_response breached: VPN drops
+E2,first_response,1,late-answer,mia@example.org,[svc] E2 first_response breached: Printer jam" ]
+	[ "$stderr" = "svc-escalate: 3 tickets due or changed, 2 sent, 0 held, 1 skipped, 0 reminders, 0 not delivered (run 10)" ]
+	# next: 75% of the 8h resolution target, brought forward without svc-sla
+	[ "$(q "SELECT group_concat(DISTINCT datetime(wake, 'unixepoch')) FROM escalation_watch")" = "2026-03-09 14:00:00" ]
+	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T13:59:59Z -f csv
+	[ "$stderr" = "svc-escalate: 0 tickets due or changed, 0 sent, 0 held, 0 skipped, 0 reminders, 0 not delivered (run 11)" ]
+	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T14:00:00Z -f csv
+	[ "$output" = "ticket_id,metric,level,rule,to,subject
+E1,resolution,1,risk,ann@example.org,[svc] E1 resolution at 75%: VPN drops
+E2,resolution,2,risk,lee@example.org,[svc] E2 resolution at 75%: Printer jam
+E3,resolution,2,risk,lee@example.org,[svc] E3 resolution at 75%: Nobody owns me" ]
+	# then E1's breach at 16:00:01; E2's and E3's level 2 may repeat at 16:00
+	[ "$(q "SELECT group_concat(ticket_id || ' ' || datetime(wake, 'unixepoch'), ', ') FROM escalation_watch")" = "E1 2026-03-09 16:00:01, E2 2026-03-09 16:00:00, E3 2026-03-09 16:00:00" ]
+}
+
+@test "a change by svc-import or svc-sla since the last pass is looked at; one behind their back only with --full" {
+	setup_esc
+	svc-import --now 2026-03-09T09:00:00Z -q --kind escalations "$(EF watch-escalations.csv)"
+	svc-sla -q --all --now 2026-03-09T10:00:00Z >/dev/null
+	svc-escalate -q --all --now 2026-03-09T10:00:00Z >/dev/null
+	# E2 turns platinum in the next export
+	printf 'ticket_id,customer_tier,updated_at\nE2,platinum,2026-03-09T10:30:00Z\n' > up.csv
+	svc-import -q --now 2026-03-09T10:30:00Z up.csv >/dev/null
+	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T10:31:00Z -f csv
+	[ "$output" = "ticket_id,metric,level,rule,to,subject
+E2,resolution,1,vip,lee@example.org,[svc] E2 resolution at 31%: Printer jam" ]
+	[ "$stderr" = "svc-escalate: 1 tickets due or changed, 1 sent, 0 held, 0 skipped, 0 reminders, 0 not delivered (run 11)" ]
+	# a change that is no run and leaves no history is not seen ...
+	q "UPDATE tickets SET customer_tier='platinum' WHERE ticket_id='E3'"
+	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T10:32:00Z -f csv
+	[ "$output" = "ticket_id,metric,level,rule,to,subject" ]
+	# ... until --full looks at every ticket
+	run -0 --separate-stderr svc-escalate --all --full --now 2026-03-09T10:33:00Z -f csv
+	[ "$output" = "ticket_id,metric,level,rule,to,subject
+E3,resolution,1,vip,lee@example.org,[svc] E3 resolution at 31%: Nobody owns me" ]
+	[ "$stderr" = "svc-escalate: 3 tickets, 1 sent, 0 held, 0 skipped, 0 reminders, 0 not delivered (run 13)" ]
+	# svc-sla's run rewrote the running clocks: their tickets are looked at
+	svc-sla -q --all --now 2026-03-09T10:40:00Z >/dev/null
+	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T10:41:00Z -f csv
+	[ "$stderr" = "svc-escalate: 3 tickets due or changed, 0 sent, 0 held, 0 skipped, 0 reminders, 0 not delivered (run 15)" ]
+	# new rules: every ticket again
+	svc-import --now 2026-03-09T10:45:00Z -q --kind escalations "$(EF escalations.csv)"
+	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T10:46:00Z -f csv
+	[ "$stderr" = "svc-escalate: 3 tickets, 0 sent, 0 held, 0 skipped, 0 reminders, 0 not delivered (run 17)" ]
+}
+
+@test "a day of runs looking only at tickets due or changed ends as runs looking at all" {
+	setup_esc
+	svc-import --now 2026-03-09T08:00:00Z -q --kind escalations "$(EF watch-escalations.csv)"
+	# E4 is held for ann's working hours; E5 has no assignee
+	printf 'ticket_id,title,group_name,assignee,status,created_at\nE5,Lost,Service Desk,,New,2026-03-09T08:40:00Z\n' > more.csv
+	printf 'ticket_id,title,group_name,assignee,status,created_at\nE4,Late one,Service Desk,ann,New,2026-03-09T12:00:00Z\n' > e4.csv
+	printf 'ticket_id,assignee,updated_at\nE3,ann,2026-03-09T11:10:00Z\n' > assign.csv
+	cp "$SVC_DB" full.db
+	for db in "$SVC_DB" full.db; do
+		svc-import -q --db "$db" --now 2026-03-09T08:40:00Z more.csv >/dev/null
+	done
+	t=$(date -u -d 2026-03-09T09:00:00Z +%s)
+	end=$(date -u -d 2026-03-10T12:00:00Z +%s)
+	while [ "$t" -le "$end" ]; do
+		now=$(date -u -d "@$t" +%Y-%m-%dT%H:%M:%SZ)
+		for db in "$SVC_DB" full.db; do
+			if [ $(( t % 10800 )) = 0 ]; then
+				svc-sla -q --db "$db" --all --now "$now" >/dev/null
+			fi
+			if [ "$now" = 2026-03-09T11:20:00Z ]; then
+				svc-import -q --db "$db" --now "$now" assign.csv >/dev/null
+			fi
+			if [ "$now" = 2026-03-09T12:00:00Z ]; then
+				svc-import -q --db "$db" --now "$now" e4.csv >/dev/null
+			fi
+		done
+		svc-escalate -q --all --now "$now" >/dev/null
+		svc-escalate -q --db full.db --all --full --now "$now" >/dev/null
+		t=$(( t + 1200 ))
+	done
+	sql="SELECT ticket_id, metric, rule, level, state, recipient, fired_at, held_until, sent_at, reminders, last_sent_at FROM notifications ORDER BY 1, 2, 3, 4"
+	[ "$(sqlite3 "$SVC_DB" "$sql")" = "$(sqlite3 full.db "$sql")" ]
+	# every kind of rule fired, some were held, some repeated
+	[ "$(q "SELECT group_concat(DISTINCT rule) FROM (SELECT rule FROM notifications WHERE state='sent' ORDER BY rule)")" = "late-answer,near,old,orphan,risk" ]
+	[ "$(q "SELECT count(*) FROM audit WHERE entity='notification' AND new='held'")" -gt 0 ]
+	[ "$(q "SELECT sum(reminders) FROM notifications")" -gt 0 ]
+	# and the one looking only at tickets due or changed looked at fewer
+	looked() { sqlite3 "$1" "SELECT sum(rows_in) FROM runs WHERE kind='escalate'"; }
+	[ "$(looked "$SVC_DB")" -lt "$(( $(looked full.db) / 2 ))" ]
+}

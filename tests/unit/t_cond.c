@@ -89,6 +89,17 @@ lint(const char *cond, int which, const char *other)
 	return r;
 }
 
+static int
+fixed(const char *text)
+{
+	struct svc_err e;
+	struct svc_cond *c = svc_cond_parse(text, strlen(text), &names, &e);
+	int r = c ? svc_cond_eval_fixed(c, get, NULL, 1UL) : -2;
+
+	svc_cond_free(c);
+	return r;
+}
+
 static void
 number(void *ud, int index, int64_t v)
 {
@@ -191,6 +202,18 @@ main(void)
 	is_str(b.s, "0:75 1:172800 0:10 0:20 ",
 	    "numbers compared with extra names (durations in seconds)");
 	svc_cond_free(c);
+
+	/* extra 0 (elapsed_pct, 80 here) taken as unknown */
+	is_int(fixed("elapsed_pct>=75 and category=Network"), 0,
+	    "fixed: false whatever the moving name is");
+	is_int(fixed("elapsed_pct>=75 or category=Billing"), 1,
+	    "fixed: true whatever the moving name is");
+	is_int(fixed("elapsed_pct>=75 and category=Billing"), -1,
+	    "fixed: depends on the moving name");
+	is_int(fixed("not (elapsed_pct>=75 and category=Billing)"), -1,
+	    "fixed: not of unknown is unknown");
+	is_int(fixed("age>=1 and not elapsed_pct<10 and priority=9"), 0,
+	    "fixed: a fixed no decides an and");
 	svc_buf_free(&b);
 	return tap_done();
 }

@@ -2,6 +2,7 @@
 VERSION   = 0.1.0
 PREFIX    = /usr/local
 MANPREFIX = $(PREFIX)/share/man
+COMPDIR   = $(PREFIX)/share/bash-completion/completions
 DESTDIR   =
 CC       ?= cc
 CSTD      = -std=c11
@@ -18,7 +19,7 @@ CPPFLAGS += -D_GNU_SOURCE -DSVC_VERSION='"$(VERSION)"' -Ilib
 CFLAGS   += $(CSTD) $(WARN) $(OPT) -pthread
 LDLIBS    = -lcsv -lsqlite3 -lm -pthread
 
-PROGS   = svc-import svc-route svc-sla svc-escalate
+PROGS   = svc svc-import svc-route svc-sla svc-escalate
 LIBSRC  = $(wildcard lib/*.c)
 LIBOBJ  = $(LIBSRC:lib/%.c=$(BUILD)/obj/%.o)
 BINS    = $(PROGS:%=$(BUILD)/bin/%)
@@ -70,10 +71,13 @@ install: $(BINS)
 	cd $(DESTDIR)$(PREFIX)/bin && chmod 755 $(PROGS)
 	for p in $(PROGS); do cp -f man/$$p.1 $(DESTDIR)$(MANPREFIX)/man1/ && chmod 644 $(DESTDIR)$(MANPREFIX)/man1/$$p.1; done
 	cp -f man/svc.7 $(DESTDIR)$(MANPREFIX)/man7/ && chmod 644 $(DESTDIR)$(MANPREFIX)/man7/svc.7
+	mkdir -p $(DESTDIR)$(COMPDIR)
+	for p in $(PROGS); do cp -f scripts/svc-completion.bash $(DESTDIR)$(COMPDIR)/$$p && chmod 644 $(DESTDIR)$(COMPDIR)/$$p; done
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$p $(DESTDIR)$(MANPREFIX)/man1/$$p.1; done
 	rm -f $(DESTDIR)$(MANPREFIX)/man7/svc.7
+	for p in $(PROGS); do rm -f $(DESTDIR)$(COMPDIR)/$$p; done
 
 clean:
 	rm -rf build

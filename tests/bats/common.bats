@@ -93,7 +93,15 @@ Try 'svc-import --help' for more information." ]
 	done
 	[ -f dest/opt/svc/share/man/man7/svc.7 ]
 	[ "$(stat -c %a dest/opt/svc/share/man/man7/svc.7)" = 644 ]
+	for p in svc $PROGS; do
+		[ -x "dest/opt/svc/bin/$p" ]
+		[ -f "dest/opt/svc/share/man/man1/$p.1" ]
+		[ -f "dest/opt/svc/share/bash-completion/completions/$p" ]
+	done
 	run -0 dest/opt/svc/bin/svc-import --version
+	# the dispatcher runs the commands installed beside it
+	run -0 env PATH=/usr/bin:/bin dest/opt/svc/bin/svc import --version
+	[ "$output" = "svc-import $(svc-import --version | cut -d' ' -f2)" ]
 	run -0 make -s -C "$root" uninstall DESTDIR="$BATS_TEST_TMPDIR/dest" PREFIX=/opt/svc
 	[ -z "$(find dest -type f)" ]
 }

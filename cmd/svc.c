@@ -42,6 +42,7 @@ help(void)
 	    "man 7 svc what they share.\n", stdout);
 }
 
+/* 1 when name is a command; else a usage error said, 0. */
 static int
 known(const char *name)
 {
@@ -50,6 +51,8 @@ known(const char *name)
 	for (i = 0; i < NCMDS; i++)
 		if (strcmp(cmds[i].name, name) == 0)
 			return 1;
+	fprintf(stderr, "svc: '%s' is not a svc command; 'svc help' lists "
+	    "them\n", name);
 	return 0;
 }
 
@@ -100,17 +103,12 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "help") == 0) {
 		char *hargv[] = { NULL, "--help", NULL };
 
-		if (argc > 3 || !known(argv[2])) {
-			fprintf(stderr, "svc: '%s' is not a svc command; 'svc help' "
-			    "lists them\n", argv[2]);
+		if (argc > 3) {
+			usage(stderr);
+			fputs("svc: help takes one COMMAND\n", stderr);
 			return SVC_EXIT_USAGE;
 		}
-		return run(argv[2], hargv);
+		return known(argv[2]) ? run(argv[2], hargv) : SVC_EXIT_USAGE;
 	}
-	if (!known(argv[1])) {
-		fprintf(stderr, "svc: '%s' is not a svc command; 'svc help' lists "
-		    "them\n", argv[1]);
-		return SVC_EXIT_USAGE;
-	}
-	return run(argv[1], argv + 1);
+	return known(argv[1]) ? run(argv[1], argv + 1) : SVC_EXIT_USAGE;
 }

@@ -460,157 +460,6 @@ plus(int64_t a, int64_t b)
 	return a + b;
 }
 
-/* The least business elapsed time above c's at which rule r's comparison
- * of elapsed_pct, elapsed, remaining or overdue with a number can change
- * its outcome (where the value reaches the number, and one past it), or
- * NEVER. */
-static int64_t
-next_elapsed(const struct rule *r, const struct clk *c)
-{
-	int64_t best = NEVER, at[2];
-	size_t i;
-	int f, j;
-
-	for (f = X_PCT; f <= X_OVERDUE; f++)
-		for (i = 0; i < r->th[f].n; i++) {
-			int64_t k = r->th[f].v[i];
-
-			switch (f) {
-			case X_PCT:	/* elapsed * 100 / target */
-				if (c->target <= 0 || k < 0 ||
-				    k >= (INT64_MAX - 100) / 100 / c->target - 1)
-					continue;
-				at[0] = (k * c->target + 99) / 100;
-				at[1] = ((k + 1) * c->target + 99) / 100;
-				break;
-			case X_ELAPSED:
-				at[0] = k;
-				at[1] = plus(k, 1);
-				break;
-			case X_REMAINING:	/* target - elapsed */
-				if (k == INT64_MIN)
-					continue;
-				at[0] = plus(c->target, -k);
-				at[1] = plus(at[0], 1);
-				break;
-			default:	/* overdue: elapsed - target, from 0 */
-				at[0] = plus(c->target, k);
-				at[1] = plus(at[0], 1);
-				break;
-			}
-			for (j = 0; j < 2; j++)
-				if (at[j] > c->elapsed && at[j] < best)
-					best = at[j];
-		}
-	return best;
-}
-
-/* The times after now at which age or unassigned_for, counted from
- * from, reach a number in th (and one past it). */
-static void
-after_now(struct esc *x, int64_t from, const struct thr *th)
-{
-	size_t i;
-	int64_t t;
-
-	for (i = 0; i < th->n; i++) {
-		if ((t = plus(from, th->v[i])) > x->o->now)
-			soon(x, t);
-		if ((t = plus(t, 1)) > x->o->now)
-			soon(x, t);
-	}
-}
-
-static int64_t unassigned_since(struct esc *x);
-static void get(void *ud, int kind, int index, const char *key,
-    struct svc_cval *v);
-
-#define BIT(f) (1UL << (f))
-/* the clock fields that move with time: of any clock, of a running one */
-#define MOVES_ALWAYS (BIT(X_AGE) | BIT(X_UNASSIGNED))
-#define MOVES_RUNNING (MOVES_ALWAYS | BIT(X_STATE) | BIT(X_BREACHED) | \
-	BIT(X_PCT) | BIT(X_ELAPSED) | BIT(X_REMAINING) | BIT(X_OVERDUE))
-
-/* When time alone can next change what a rule not yet done for good
- * sees of clock c: its breach, a number reached on its calendar, or age
- * or unassigned_for reaching one. */
-static void
-clock_wake(struct esc *x, const struct clk *c)
-{
-	int running = c->stop < 0 && strcmp(c->state, "paused") != 0 &&
-	    strcmp(c->state, "cancelled") != 0;
-	int64_t need = NEVER, t, since;
-	struct svc_cal *cal;
-	struct svc_err ce;
-	size_t i;
-
-	x->cur = c;
-	for (i = 0; i < x->nrules; i++) {
-		const struct rule *r = &x->rules[i];
-		const struct note *n = find_note(x, c->metric, r->name,
-		    r->level);
-
-		/* fired without reminders, or skipped: done for good */
-		if (n && r->repeat == 0 && (strcmp(n->state, "sent") == 0 ||
-		    strcmp(n->state, "skipped") == 0))
-			continue;
-		/* an outcome time cannot change */
-		if (svc_cond_eval_fixed(r->when, get, x, running ?
-		    MOVES_RUNNING : MOVES_ALWAYS) >= 0)
-			continue;
-		if (running) {
-			if (!c->breached && c->due >= 0)
-				soon(x, plus(c->due, 1));
-			if ((t = next_elapsed(r, c)) < need)
-				need = t;
-		}
-		if (x->t->v[SVC_F_CREATED_AT].present)
-			after_now(x, x->t->v[SVC_F_CREATED_AT].i, &r->th[X_AGE]);
-		if (r->th[X_UNASSIGNED].n && (since = unassigned_since(x)) >= 0) {
-			after_now(x, since, &r->th[X_UNASSIGNED]);
-			soon(x, x->asg_next);
-		}
-	}
-	if (need == NEVER || (cal = calendar(x, c->calendar)) == NULL)
-		return;
-	svc_err_clear(&ce);
-	/* no working time for years: the same seconds of wall time come
-	 * no later */
-	if (svc_cal_add(cal, c->as_of, need - c->elapsed, &t, &ce) != 0)
-		t = plus(c->as_of, need - c->elapsed);
-	soon(x, t);
-}
-
-/* Record when ticket id is to be looked at again; nothing while
- * explaining or with -n. */
-static int
-watch(struct esc *x, const char *id, struct svc_err *e)
-{
-	sqlite3_stmt *st = x->wake == NEVER ? x->wdel : x->wput;
-	int rc;
-
-	if (x->o->dry_run || x->fp)
-		return 0;
-	if (x->full) {
-		/* the table was emptied at the start */
-		if (x->wake == NEVER)
-			return 0;
-		svc_batch_text(&x->watch, id);
-		svc_batch_int(&x->watch, x->wake);
-		return svc_batch_row(&x->watch, e);
-	}
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	if (x->wake != NEVER)
-		sqlite3_bind_int64(st, 2, x->wake);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return svc_db_fail(x->db, rc, e, "recording when to look at a "
-		    "ticket again");
-	return 0;
-}
-
 /* Since when the ticket has had no assignee (-1: it has one). */
 static int64_t
 unassigned_since(struct esc *x)
@@ -702,6 +551,153 @@ get(void *ud, int kind, int index, const char *key, struct svc_cval *v)
 		break;
 	default: break;
 	}
+}
+
+/* The least business elapsed time above c's at which rule r's comparison
+ * of elapsed_pct, elapsed, remaining or overdue with a number can change
+ * its outcome (where the value reaches the number, and one past it), or
+ * NEVER. */
+static int64_t
+next_elapsed(const struct rule *r, const struct clk *c)
+{
+	int64_t best = NEVER, at[2];
+	size_t i;
+	int f, j;
+
+	for (f = X_PCT; f <= X_OVERDUE; f++)
+		for (i = 0; i < r->th[f].n; i++) {
+			int64_t k = r->th[f].v[i];
+
+			switch (f) {
+			case X_PCT:	/* elapsed * 100 / target */
+				if (c->target <= 0 || k < 0 ||
+				    k >= (INT64_MAX - 100) / 100 / c->target - 1)
+					continue;
+				at[0] = (k * c->target + 99) / 100;
+				at[1] = ((k + 1) * c->target + 99) / 100;
+				break;
+			case X_ELAPSED:
+				at[0] = k;
+				at[1] = plus(k, 1);
+				break;
+			case X_REMAINING:	/* target - elapsed */
+				if (k == INT64_MIN)
+					continue;
+				at[0] = plus(c->target, -k);
+				at[1] = plus(at[0], 1);
+				break;
+			default:	/* overdue: elapsed - target, from 0 */
+				at[0] = plus(c->target, k);
+				at[1] = plus(at[0], 1);
+				break;
+			}
+			for (j = 0; j < 2; j++)
+				if (at[j] > c->elapsed && at[j] < best)
+					best = at[j];
+		}
+	return best;
+}
+
+/* The times after now at which age or unassigned_for, counted from
+ * from, reach a number in th (and one past it). */
+static void
+after_now(struct esc *x, int64_t from, const struct thr *th)
+{
+	size_t i;
+	int64_t t;
+
+	for (i = 0; i < th->n; i++) {
+		if ((t = plus(from, th->v[i])) > x->o->now)
+			soon(x, t);
+		if ((t = plus(t, 1)) > x->o->now)
+			soon(x, t);
+	}
+}
+
+#define BIT(f) (1UL << (f))
+/* the clock fields that move with time: of any clock, of a running one */
+#define MOVES_ALWAYS (BIT(X_AGE) | BIT(X_UNASSIGNED))
+#define MOVES_RUNNING (MOVES_ALWAYS | BIT(X_STATE) | BIT(X_BREACHED) | \
+	BIT(X_PCT) | BIT(X_ELAPSED) | BIT(X_REMAINING) | BIT(X_OVERDUE))
+
+/* When time alone can next change what a rule not yet done for good
+ * sees of clock c: its breach, a number reached on its calendar, or age
+ * or unassigned_for reaching one. */
+static void
+clock_wake(struct esc *x, const struct clk *c)
+{
+	int running = c->stop < 0 && strcmp(c->state, "paused") != 0 &&
+	    strcmp(c->state, "cancelled") != 0;
+	int64_t need = NEVER, t, since;
+	struct svc_cal *cal;
+	struct svc_err ce;
+	size_t i;
+
+	x->cur = c;
+	for (i = 0; i < x->nrules; i++) {
+		const struct rule *r = &x->rules[i];
+		const struct note *n = find_note(x, c->metric, r->name,
+		    r->level);
+
+		/* fired without reminders, or skipped: done for good */
+		if (n && r->repeat == 0 && (strcmp(n->state, "sent") == 0 ||
+		    strcmp(n->state, "skipped") == 0))
+			continue;
+		/* an outcome time cannot change */
+		if (svc_cond_eval_fixed(r->when, get, x, running ?
+		    MOVES_RUNNING : MOVES_ALWAYS) >= 0)
+			continue;
+		if (running) {
+			if (!c->breached && c->due >= 0)
+				soon(x, plus(c->due, 1));
+			if ((t = next_elapsed(r, c)) < need)
+				need = t;
+		}
+		if (x->t->v[SVC_F_CREATED_AT].present)
+			after_now(x, x->t->v[SVC_F_CREATED_AT].i, &r->th[X_AGE]);
+		if (r->th[X_UNASSIGNED].n && (since = unassigned_since(x)) >= 0) {
+			after_now(x, since, &r->th[X_UNASSIGNED]);
+			soon(x, x->asg_next);
+		}
+	}
+	if (need == NEVER || (cal = calendar(x, c->calendar)) == NULL)
+		return;
+	svc_err_clear(&ce);
+	/* no working time for years: the same seconds of wall time come
+	 * no later */
+	if (svc_cal_add(cal, c->as_of, need - c->elapsed, &t, &ce) != 0)
+		t = plus(c->as_of, need - c->elapsed);
+	soon(x, t);
+}
+
+/* Record when ticket id is to be looked at again; nothing while
+ * explaining or with -n. */
+static int
+watch(struct esc *x, const char *id, struct svc_err *e)
+{
+	sqlite3_stmt *st = x->wake == NEVER ? x->wdel : x->wput;
+	int rc;
+
+	if (x->o->dry_run || x->fp)
+		return 0;
+	if (x->full) {
+		/* the table was emptied at the start */
+		if (x->wake == NEVER)
+			return 0;
+		svc_batch_text(&x->watch, id);
+		svc_batch_int(&x->watch, x->wake);
+		return svc_batch_row(&x->watch, e);
+	}
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	if (x->wake != NEVER)
+		sqlite3_bind_int64(st, 2, x->wake);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "recording when to look at a "
+		    "ticket again");
+	return 0;
 }
 
 /* ---- who ---- */
@@ -2056,13 +2052,8 @@ plan(struct esc *x, const struct mark *m, const char *config, char ***ids,
 	sqlite3_bind_int64(st, 1, x->o->now);
 	if (events || clocks)
 		sqlite3_bind_int64(st, 2, m->run);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*nids == a) {
-			a = a ? 2 * a : 64;
-			*ids = svc_xrealloc(*ids, a * sizeof(**ids));
-		}
-		(*ids)[(*nids)++] = svc_col_dup(st, 0);
-	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		svc_ids_add(ids, nids, &a, svc_col_dup(st, 0));
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		svc_ids_free(*ids, *nids);

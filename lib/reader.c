@@ -729,14 +729,21 @@ svc_read_ids(FILE *fp, const char *name, char ***ids, size_t *n, int *empty,
 		}
 		if (rec.len[col] == 0)
 			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			*ids = svc_xrealloc(*ids, cap * sizeof(**ids));
-		}
-		(*ids)[(*n)++] = svc_xstrndup(rec.f[col], rec.len[col]);
+		svc_ids_add(ids, n, &cap, svc_xstrndup(rec.f[col],
+		    rec.len[col]));
 	}
 	svc_reader_close(r);
 	return 0;
+}
+
+void
+svc_ids_add(char ***ids, size_t *n, size_t *cap, char *id)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*ids = svc_xrealloc(*ids, *cap * sizeof(**ids));
+	}
+	(*ids)[(*n)++] = id;
 }
 
 void

@@ -85,6 +85,8 @@ void svc_to_utf8(int encoding, const char *s, size_t n, struct svc_buf *out);
 int svc_read_ids(FILE *fp, const char *name, char ***ids, size_t *n,
     int *empty, struct svc_err *e);
 void svc_ids_free(char **ids, size_t n);
+/* Append id (taken over) to *ids of *n, *cap allocated. */
+void svc_ids_add(char ***ids, size_t *n, size_t *cap, char *id);
 /* The tickets a command works on: the ids on standard input, or *ids NULL
  * (all tickets) with all, when standard input is a terminal (tty) or
  * when it is empty. */

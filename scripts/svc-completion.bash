@@ -6,9 +6,9 @@
 # "svc-import --kind <TAB>" offers the kinds its help lists, "--db <TAB>"
 # and other FILE, DIR and PATH arguments offer files.
 
-# The help line of option $2 of command $1.
+# The help line of option $2 of command $1 ("svc-sla", "svc-escalate ack").
 _svc_help_line() {
-	"$1" --help 2>/dev/null | grep -E -- "^ +((-[a-zA-Z], )?$2( |$)|$2,)" | head -n 1
+	$1 --help 2>/dev/null | grep -E -- "^ +((-[a-zA-Z], )?$2( |$)|$2,)" | head -n 1
 }
 
 # The values an option's help line lists after its colon ("output: table,
@@ -56,12 +56,7 @@ _svc_complete() {
 		cmd="svc-escalate ack"
 	fi
 	if [[ $prev == -* ]]; then
-		if [ "$cmd" = "svc-escalate ack" ]; then
-			line=$(svc-escalate ack --help 2>/dev/null |
-			    grep -E -- "^ +((-[a-zA-Z], )?$prev( |$)|$prev,)" | head -n 1)
-		else
-			line=$(_svc_help_line "$cmd" "$prev")
-		fi
+		line=$(_svc_help_line "$cmd" "$prev")
 		arg=$(printf '%s\n' "$line" |
 		    sed -n 's/^ *\(-[a-zA-Z], \)\{0,1\}--*[a-z-]* \([A-Z][A-Z_=]*\).*/\2/p')
 		case $arg in
@@ -70,15 +65,8 @@ _svc_complete() {
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return ;;
 		*)
-			if [ "$cmd" = "svc-escalate ack" ]; then
-				COMPREPLY=($(compgen -W "$(printf '%s\n' "${line#*: }" |
-				    sed -e 's/([^)]*)//g' -e 's/ or /, /g' | tr ',' '\n' |
-				    sed -e 's/^ *//' -e 's/ *$//' |
-				    grep -E '^[A-Za-z0-9_.-]+$')" -- "$cur"))
-			else
-				COMPREPLY=($(compgen -W "$(_svc_values "$cmd" "$prev")" \
-				    -- "$cur"))
-			fi
+			COMPREPLY=($(compgen -W "$(_svc_values "$cmd" "$prev")" \
+			    -- "$cur"))
 			return ;;
 		esac
 	fi

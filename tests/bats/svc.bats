@@ -49,6 +49,10 @@ svc: no command given; 'svc help' lists them" ]
 	[ "$stderr" = "svc: 'frobnicate' is not a svc command; 'svc help' lists them" ]
 	run -2 --separate-stderr svc help frobnicate
 	[ "$stderr" = "svc: 'frobnicate' is not a svc command; 'svc help' lists them" ]
+	run -2 --separate-stderr svc help sla route
+	[ "$stderr" = "usage: svc COMMAND [ARGS ...]
+       svc help [COMMAND]
+svc: help takes one COMMAND" ]
 }
 
 @test "svc finds the commands beside itself before PATH; one it cannot run is fatal" {

@@ -19,7 +19,7 @@ CPPFLAGS += -D_GNU_SOURCE -DSVC_VERSION='"$(VERSION)"' -Ilib
 CFLAGS   += $(CSTD) $(WARN) $(OPT) -pthread
 LDLIBS    = -lcsv -lsqlite3 -lm -pthread
 
-PROGS   = svc svc-import svc-route svc-sla svc-escalate
+PROGS   = svc svc-import svc-route svc-sla svc-escalate svc-report
 LIBSRC  = $(wildcard lib/*.c)
 LIBOBJ  = $(LIBSRC:lib/%.c=$(BUILD)/obj/%.o)
 BINS    = $(PROGS:%=$(BUILD)/bin/%)

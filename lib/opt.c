@@ -105,7 +105,16 @@ svc_opt_help(const struct svc_cmd *cmd, struct svc_buf *b)
 		optlines(b, cmd->opts);
 	}
 	svc_buf_adds(b, "\nCommon options:\n");
-	optlines(b, common);
+	if (cmd->formats & (1 << SVC_FMT_HTML)) {
+		/* the format line names what this command writes */
+		struct svc_opt o[sizeof(common) / sizeof(common[0])];
+
+		memcpy(o, common, sizeof(common));
+		o[1].help = "output: table, tsv, csv, json, md, html (default: "
+		    "table on a terminal, else tsv)";
+		optlines(b, o);
+	} else
+		optlines(b, common);
 	svc_buf_printf(b, "\nExit status: 0 success, 1 some rows rejected, "
 	    "2 usage error,\n3 fatal error (nothing committed), 4 database "
 	    "busy (safe to retry).\nSee %s(1) and svc(7).\n", cmd->name);

@@ -47,9 +47,10 @@ const char *svc_tk_text(const struct svc_tk *t, int f, char *num,
 /* Is a ticket with this status and resolved/closed state open? */
 int svc_ticket_open(const char *status, int resolved, int closed);
 /* The SQL test of the same, on the tickets table. */
+#define SVC_DONE_LIST "'resolved','closed','cancelled','canceled','solved'," \
+	"'done'"
 #define SVC_OPEN_SQL "resolved_at IS NULL AND closed_at IS NULL AND " \
-	"(status IS NULL OR lower(status) NOT IN ('resolved','closed'," \
-	"'cancelled','canceled','solved','done'))"
+	"(status IS NULL OR lower(status) NOT IN (" SVC_DONE_LIST "))"
 /* A scan in ticket_id order with the id in its last column, stepped
  * once (*rc the last step's result): move past the rows before id.
  * SQLITE_ROW when it is at a row of id, SQLITE_DONE when there is none,

@@ -37,9 +37,10 @@ const char *const svc_report_lines[] = {
 };
 
 /* Extra names --where may test besides the ticket fields. */
-enum { X_OPEN, X_AGE_DAYS, X_IDLE_DAYS, X_BREACHED, X_REOPENED, X_ESCALATED };
+enum { X_OPEN, X_AGE_DAYS, X_IDLE_DAYS, X_BREACHED, X_OVERDUE, X_REOPENED,
+    X_ESCALATED };
 static const char *const where_names[] = { "open", "age_days", "idle_days",
-    "breached", "reopened", "escalated", NULL };
+    "breached", "overdue", "reopened", "escalated", NULL };
 static const struct svc_cond_names wnames = { where_names };
 
 #define S(x) "coalesce(sum(" x "),0)"
@@ -529,7 +530,7 @@ asof_table(struct rx *x)
 struct wctx {
 	struct rx *x;
 	struct svc_tk t;
-	sqlite3_stmt *breached, *escalated;
+	sqlite3_stmt *breached, *overdue, *escalated;
 	char *bbuf;
 };
 
@@ -574,8 +575,10 @@ wget(void *ud, int kind, int index, const char *key, struct svc_cval *v)
 		v->i = v->present ? t->v[SVC_F_REOPEN_COUNT].i : 0;
 		break;
 	case X_BREACHED:
+	case X_OVERDUE:
 	case X_ESCALATED:
-		st = index == X_BREACHED ? w->breached : w->escalated;
+		st = index == X_BREACHED ? w->breached : index == X_OVERDUE ?
+		    w->overdue : w->escalated;
 		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, t->s[SVC_F_TICKET_ID], -1,
 		    SQLITE_STATIC);
@@ -627,6 +630,11 @@ select_where(struct rx *x, const char *base)
 	    svc_db_prepare(x->db, "SELECT group_concat(metric, ',') FROM "
 	    "(SELECT DISTINCT metric FROM sla_clocks WHERE ticket_id = ?1 AND "
 	    "breached_at <= ?2 ORDER BY metric)", &w.breached, x->e) != 0 ||
+	    svc_db_prepare(x->db, "SELECT group_concat(metric, ',') FROM "
+	    "(SELECT DISTINCT metric FROM sla_clocks WHERE ticket_id = ?1 AND "
+	    "start <= ?2 AND state <> 'cancelled' AND (stop IS NULL OR stop > "
+	    "?2) AND (breached_at <= ?2 OR (due_at <= ?2 AND state <> "
+	    "'paused')) ORDER BY metric)", &w.overdue, x->e) != 0 ||
 	    svc_db_prepare(x->db, "SELECT 1 FROM notifications WHERE ticket_id "
 	    "= ?1 AND state = 'sent' AND metric <> 'problem' AND sent_at <= ?2 "
 	    "LIMIT 1", &w.escalated, x->e) != 0)
@@ -656,6 +664,7 @@ out:
 	free(w.bbuf);
 	sqlite3_finalize(st);
 	sqlite3_finalize(w.breached);
+	sqlite3_finalize(w.overdue);
 	sqlite3_finalize(w.escalated);
 	svc_cond_free(c);
 	svc_buf_free(&b);
@@ -1286,8 +1295,8 @@ r_summary(struct rx *x)
 		srow(t, "sla", f, v, NULL, "svc-report breaches");
 		snprintf(f, sizeof(f), "%s overdue now", m);
 		snprintf(v, sizeof(v), "%lld", sqlite3_column_int64(st, 5));
-		snprintf(d, sizeof(d), "svc-report tickets --where 'open and "
-		    "breached~\"*%s*\"'", m);
+		snprintf(d, sizeof(d), "svc-report tickets --where "
+		    "'overdue~\"*%s*\"'", m);
 		srow(t, "sla", f, v, NULL, d);
 	}
 	sqlite3_finalize(st);
@@ -1542,6 +1551,7 @@ static const char *const helps[] = {
 	"ticket fields and attrs.KEY, --where may test: open, age_days and\n"
 	"idle_days (whole days since creation and since the last update),\n"
 	"breached (the metrics breached by --now, e.g. breached~\"*resolution*\"),\n"
+	"overdue (the metrics whose running clock is past due or breached),\n"
 	"reopened, escalated (a notification was sent).\n"
 	"  svc-report tickets --where 'open and age_days>90 and not assignee'\n",
 };

@@ -8,6 +8,7 @@
 #include "opt.h"
 #include "out.h"
 #include "report.h"
+#include "sla.h"
 #include "timeutil.h"
 
 enum { O_SINCE = 1, O_UNTIL, O_BY, O_PERIOD, O_WHERE, O_CALENDAR, O_FCR,
@@ -46,11 +47,9 @@ struct cfg {
 static int
 dur(const char *opt, const char *arg, int64_t *out, struct svc_err *e)
 {
-	if (svc_time_duration(arg, strlen(arg), 1, out) != 0 &&
-	    svc_time_duration(arg, strlen(arg), 3600, out) != 0)
+	if (svc_sla_target(arg, out) != 0)
 		return svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0,
-		    "%s: cannot read '%s' as a duration (e.g. 72h, 7d)", opt,
-		    arg);
+		    "%s: '%s' is not a duration such as 30d or 12h", opt, arg);
 	return 0;
 }
 

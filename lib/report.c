@@ -598,6 +598,17 @@ wget(void *ud, int kind, int index, const char *key, struct svc_cval *v)
 	}
 }
 
+static void
+unknown_name(void *ud, const char *name)
+{
+	struct svc_err *e = ud;
+
+	if (e->status == 0)
+		svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0, "--where: '%s' is "
+		    "not a ticket field, attrs.KEY or one of open, age_days, "
+		    "idle_days, breached, overdue, reopened, escalated", name);
+}
+
 /* temp.sel: the tickets that --where selects. */
 static int
 select_where(struct rx *x, const char *base)
@@ -611,7 +622,15 @@ select_where(struct rx *x, const char *base)
 
 	c = svc_cond_parse(x->o->where, strlen(x->o->where), &wnames, x->e);
 	if (c == NULL) {
-		x->e->status = SVC_EXIT_USAGE;
+		char m[sizeof(x->e->msg)];
+
+		snprintf(m, sizeof(m), "%s", x->e->msg);
+		return svc_err_set(x->e, SVC_EXIT_USAGE, NULL, 0, 0,
+		    "--where: %s at character %ld", m, x->e->col);
+	}
+	svc_cond_unknown(c, unknown_name, x->e);
+	if (x->e->status) {
+		svc_cond_free(c);
 		return -1;
 	}
 	memset(&w, 0, sizeof(w));

@@ -16,6 +16,7 @@ static const struct {
 	{ "route", "set priority and owner by rules anyone can edit" },
 	{ "sla", "run SLA clocks on business calendars; business-time calculator" },
 	{ "escalate", "tell the person who can act, once; breach reasons; problems" },
+	{ "report", "reports and KPIs that drill down to tickets; the HTML page" },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 

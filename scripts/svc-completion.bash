@@ -43,11 +43,13 @@ _svc_complete() {
 		cmd=svc-${COMP_WORDS[1]}
 		first=2
 	fi
-	# subcommands: svc-sla calc, svc-escalate ack
+	# subcommands: svc-sla calc, svc-escalate ack, svc-report's reports
 	if [ "$COMP_CWORD" -eq "$first" ] && [[ $cur != -* ]]; then
 		case $cmd in
 		svc-sla) COMPREPLY=($(compgen -W calc -- "$cur")) ;;
 		svc-escalate) COMPREPLY=($(compgen -W ack -- "$cur")) ;;
+		svc-report) COMPREPLY=($(compgen -W "$(svc-report --help 2>/dev/null |
+		    sed -n '/^Reports\|Reports:$/,/^KPIs/s/^  \([a-z][a-z]*\)  .*/\1/p')" -- "$cur")) ;;
 		esac
 		[ "${#COMPREPLY[@]}" -gt 0 ] && return
 	fi
@@ -80,4 +82,4 @@ _svc_complete() {
 }
 
 complete -o filenames -F _svc_complete svc svc-import svc-route svc-sla \
-    svc-escalate
+    svc-escalate svc-report

@@ -31,6 +31,7 @@ Commands:
   route      set priority and owner by rules anyone can edit
   sla        run SLA clocks on business calendars; business-time calculator
   escalate   tell the person who can act, once; breach reasons; problems
+  report     reports and KPIs that drill down to tickets; the HTML page
 "* ]]
 	run -0 svc --help
 	[ "${lines[0]}" = "usage: svc COMMAND [ARGS ...]" ]
@@ -82,7 +83,7 @@ complete_words() {
 }
 
 @test "completion: commands, subcommands, options and the values --help lists" {
-	[ "$(complete_words svc '')" = "help import route sla escalate" ]
+	[ "$(complete_words svc '')" = "help import route sla escalate report" ]
 	[ "$(complete_words svc help s)" = "sla" ]
 	[ "$(complete_words svc import --ki)" = "--kind" ]
 	[ "$(complete_words svc-import --kind p)" = "people priority policies" ]
@@ -90,6 +91,7 @@ complete_words() {
 	[ "$(complete_words svc-escalate -f '')" = "table tsv csv json" ]
 	[ "$(complete_words svc route --format j)" = "json" ]
 	[ "$(complete_words svc-sla '')" = "calc" ]
+	[ "$(complete_words svc-report s)" = "summary sla" ]
 	[ "$(complete_words svc-escalate ack T1 --metric '')" = "first_response resolution next_reply" ]
 	[ "$(complete_words svc-escalate --fu)" = "--full" ]
 	# FILE arguments and operands complete file names; --now nothing
@@ -99,7 +101,7 @@ complete_words() {
 	[ "$(complete_words svc-import --now '')" = "" ]
 	# every command is registered
 	source "$COMPLETION"
-	for p in svc svc-import svc-route svc-sla svc-escalate; do
+	for p in svc svc-import svc-route svc-sla svc-escalate svc-report; do
 		[ "$(complete -p "$p")" = "complete -o filenames -F _svc_complete $p" ]
 	done
 }

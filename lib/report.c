@@ -843,6 +843,22 @@ r_sla(struct rx *x, const char *title)
 	    "siiipiiihh");
 }
 
+/* A report of one table without grouping columns (a list, or groups of
+ * its own): --by does not apply to it. */
+static int
+listing(struct rx *x, const char *name, const char *title, int chart,
+    const char *const *cols, const char *sql, const char *kinds)
+{
+	struct svc_rtab *t = tab_new(x, name, title, chart);
+	int nby = x->nby, rc;
+
+	x->nby = 0;
+	tab_cols(x, t, 0, cols);
+	rc = fill(x, t, sql, 0, kinds);
+	x->nby = nby;
+	return rc;
+}
+
 static int
 r_breaches(struct rx *x)
 {
@@ -850,40 +866,28 @@ r_breaches(struct rx *x)
 	    "policy", "breached_at", "due_at", "owner_at_breach",
 	    "group_at_breach", "reason", "acked_by", "note", "status",
 	    "assignee", NULL };
-	struct svc_rtab *t = tab_new(x, "breaches", "Breaches", 0);
-	int nby = x->nby, rc;
-
-	x->nby = 0;
-	tab_cols(x, t, 0, c);
-	rc = fill(x, t, "SELECT c.ticket_id, c.metric, c.cycle, c.policy, "
+	return listing(x, "breaches", "Breaches", 0, c,
+	    "SELECT c.ticket_id, c.metric, c.cycle, c.policy, "
 	    "c.breached_at, c.due_at, c.owner_at_breach, c.group_at_breach, "
 	    "coalesce(a.reason, 'missing'), a.actor, a.note, t.status, "
 	    "t.assignee FROM main.sla_clocks c JOIN rt t ON t.ticket_id = "
 	    "c.ticket_id LEFT JOIN main.acks a ON a.ticket_id = c.ticket_id AND "
 	    "a.metric = c.metric AND a.cycle = c.cycle AND a.at <= :now WHERE "
 	    IN_P("c.breached_at") " ORDER BY c.breached_at, c.ticket_id, "
-	    "c.metric, c.cycle", 0, "ssisttsssssss");
-	x->nby = nby;
-	return rc;
+	    "c.metric, c.cycle", "ssisttsssssss");
 }
 
 static int
 r_reasons(struct rx *x)
 {
 	static const char *const c[] = { "reason", "breaches", NULL };
-	struct svc_rtab *t = tab_new(x, "reasons", "Breaches by reason",
-	    SVC_CHART_REASONS);
-	int nby = x->nby, rc;
-
-	x->nby = 0;
-	tab_cols(x, t, 0, c);
-	rc = fill(x, t, "SELECT coalesce(a.reason, 'missing') AS r, count(*) "
+	return listing(x, "reasons", "Breaches by reason",
+	    SVC_CHART_REASONS, c,
+	    "SELECT coalesce(a.reason, 'missing') AS r, count(*) "
 	    "FROM main.sla_clocks c JOIN rt t ON t.ticket_id = c.ticket_id "
 	    "LEFT JOIN main.acks a ON a.ticket_id = c.ticket_id AND a.metric = "
 	    "c.metric AND a.cycle = c.cycle AND a.at <= :now WHERE "
-	    IN_P("c.breached_at") " GROUP BY r ORDER BY 2 DESC, 1", 0, "si");
-	x->nby = nby;
-	return rc;
+	    IN_P("c.breached_at") " GROUP BY r ORDER BY 2 DESC, 1", "si");
 }
 
 #define OVERDUE_T "EXISTS(SELECT 1 FROM main.sla_clocks c WHERE c.ticket_id " \
@@ -897,12 +901,6 @@ r_owners(struct rx *x)
 	static const char *const c[] = { "kind", "name", "open", "overdue",
 	    "resolved", "median_resolution_h", "breached", "reassigned_away",
 	    NULL };
-	struct svc_rtab *t = tab_new(x, "owners", "Owners: people and groups",
-	    0);
-	int nby = x->nby, rc;
-
-	x->nby = 0;
-	tab_cols(x, t, 0, c);
 #define OWNER_PART(kind, col, bcol, efield) \
 	"SELECT '" kind "' AS kind, t." col " AS name, 1 AS o, " OVERDUE_T \
 	" AS od, 0 AS rs, NULL AS rt_s, 0 AS b, 0 AS ra FROM rt t WHERE " \
@@ -917,14 +915,14 @@ r_owners(struct rx *x)
 	"main.ticket_events e JOIN rt t ON t.ticket_id = e.ticket_id WHERE " \
 	"e.field = '" efield "' AND " IN_P("e.at") " AND e.old IS NOT NULL " \
 	"AND e.old <> '' AND e.new IS NOT e.old"
-	rc = fill(x, t, "SELECT kind, name, " S("o") ", " S("od") ", " S("rs")
+	int rc = listing(x, "owners", "Owners: people and groups", 0, c,
+	    "SELECT kind, name, " S("o") ", " S("od") ", " S("rs")
 	    ", svc_pct(rt_s, 0.5), " S("b") ", " S("ra") " FROM ("
 	    OWNER_PART("group", "group_name", "group_at_breach", "group_name")
 	    " UNION ALL "
 	    OWNER_PART("person", "assignee", "owner_at_breach", "assignee")
-	    ") GROUP BY kind, name ORDER BY kind, name", 0, "ssiiihii");
+	    ") GROUP BY kind, name ORDER BY kind, name", "ssiiihii");
 #undef OWNER_PART
-	x->nby = nby;
 	return rc;
 }
 
@@ -1150,12 +1148,8 @@ r_problems(struct rx *x)
 	static const char *const c[] = { "problem", "key", "state", "tickets",
 	    "first_seen", "last_seen", "opened_at", "opened_by", "measure",
 	    NULL };
-	struct svc_rtab *t = tab_new(x, "problems", "Problems", 0);
-	int nby = x->nby, rc;
-
-	x->nby = 0;
-	tab_cols(x, t, 0, c);
-	rc = fill(x, t, x->o->where ?
+	return listing(x, "problems", "Problems", 0, c,
+	    x->o->where ?
 	    "SELECT p.id, p.key, p.state, p.tickets, p.first_seen, p.last_seen, "
 	    "p.opened_at, p.opened_by, p.measure_id FROM main.problems p WHERE "
 	    "p.opened_at <= :now AND EXISTS(SELECT 1 FROM main.problem_tickets "
@@ -1163,10 +1157,7 @@ r_problems(struct rx *x)
 	    "p.id) ORDER BY p.opened_at DESC, p.id" :
 	    "SELECT p.id, p.key, p.state, p.tickets, p.first_seen, p.last_seen, "
 	    "p.opened_at, p.opened_by, p.measure_id FROM main.problems p WHERE "
-	    "p.opened_at <= :now ORDER BY p.opened_at DESC, p.id", 0,
-	    "issitttsi");
-	x->nby = nby;
-	return rc;
+	    "p.opened_at <= :now ORDER BY p.opened_at DESC, p.id", "issitttsi");
 }
 
 static int
@@ -1175,20 +1166,13 @@ r_escalations(struct rx *x)
 	static const char *const c[] = { "ticket_id", "metric", "rule", "level",
 	    "state", "recipient", "fired_at", "held_until", "sent_at",
 	    "reminders", "why", "status", NULL };
-	struct svc_rtab *t = tab_new(x, "escalations", "Escalations", 0);
-	int nby = x->nby, rc;
-
-	x->nby = 0;
-	tab_cols(x, t, 0, c);
-	rc = fill(x, t, "SELECT n.ticket_id, n.metric, n.rule, n.level, "
+	return listing(x, "escalations", "Escalations", 0, c,
+	    "SELECT n.ticket_id, n.metric, n.rule, n.level, "
 	    "n.state, n.recipient, n.fired_at, n.held_until, n.sent_at, "
 	    "n.reminders, n.why, t.status FROM main.notifications n LEFT JOIN "
 	    "rt t ON t.ticket_id = n.ticket_id WHERE " IN_P("n.fired_at")
 	    " AND (n.metric = 'problem' OR t.ticket_id IS NOT NULL) "
-	    "ORDER BY n.fired_at, n.ticket_id, n.metric, n.rule, n.level", 0,
-	    "sssisstttiss");
-	x->nby = nby;
-	return rc;
+	    "ORDER BY n.fired_at, n.ticket_id, n.metric, n.rule, n.level", "sssisstttiss");
 }
 
 static int
@@ -1196,18 +1180,12 @@ r_rejects(struct rx *x)
 {
 	static const char *const c[] = { "run", "started", "file", "type",
 	    "field", "rows", "first_line", "example", NULL };
-	struct svc_rtab *t = tab_new(x, "rejects", "Rejected import rows", 0);
-	int nby = x->nby, rc;
-
-	x->nby = 0;
-	tab_cols(x, t, 0, c);
-	rc = fill(x, t, "SELECT r.run, u.started, r.file, r.type, r.field, "
+	return listing(x, "rejects", "Rejected import rows", 0, c,
+	    "SELECT r.run, u.started, r.file, r.type, r.field, "
 	    "count(*), min(r.line_start), min(r.message) FROM main.rejects r "
 	    "JOIN main.runs u ON u.id = r.run WHERE " IN_P("u.started")
 	    " GROUP BY r.run, r.file, r.type, r.field ORDER BY r.run, 6 DESC, "
-	    "r.type, r.field", 0, "itsssiis");
-	x->nby = nby;
-	return rc;
+	    "r.type, r.field", "itsssiis");
 }
 
 static int
@@ -1217,18 +1195,12 @@ r_tickets(struct rx *x)
 	    "priority", "category", "subcategory", "service", "customer",
 	    "group_name", "assignee", "created_at", "first_response_at",
 	    "resolved_at", "updated_at", NULL };
-	struct svc_rtab *t = tab_new(x, "tickets", "Tickets", 0);
-	int nby = x->nby, rc;
-
-	x->nby = 0;
-	tab_cols(x, t, 0, c);
-	rc = fill(x, t, "SELECT ticket_id, title, status, priority, category, "
+	return listing(x, "tickets", "Tickets", 0, c,
+	    "SELECT ticket_id, title, status, priority, category, "
 	    "subcategory, service, customer, group_name, assignee, created_at, "
 	    "first_response_at, resolved_at, updated_at FROM rt t WHERE "
 	    "t.created_at IS NULL OR t.created_at <= :now ORDER BY ticket_id",
-	    0, "sssisssssstttt");
-	x->nby = nby;
-	return rc;
+	    "sssisssssstttt");
 }
 
 /* ---- summary ---- */

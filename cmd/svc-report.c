@@ -171,6 +171,12 @@ main(int argc, char **argv)
 	if (g.o.since >= g.o.until)
 		return usage(&e, "%s", "--since must be before --until");
 	g.o.page = g.c.format == SVC_FMT_HTML;
+	if (!g.o.page && g.c.format != SVC_FMT_TABLE &&
+	    g.c.format != SVC_FMT_MD) {
+		/* list reports stream; table and md align, so they hold */
+		g.o.stream = stdout;
+		g.o.stream_fmt = g.c.format;
+	}
 	if (svc_db_open(g.c.db, SVC_DB_RO, &db, &e) != 0) {
 		svc_err_print(&e);
 		return e.status;
@@ -192,7 +198,7 @@ main(int argc, char **argv)
 			    "writing the page: %s", "standard output");
 			status = svc_err_fail(&e, cmd.name);
 		}
-	} else if (r.n > 0) {
+	} else if (r.n > 0 && !r.streamed) {
 		struct svc_rtab *t = &r.t[0];
 		struct svc_out *out = svc_out_open(stdout, g.c.format, t->ncols,
 		    (const char *const *)t->cols);

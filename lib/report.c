@@ -10,6 +10,7 @@
 #include "config.h"
 #include "db.h"
 #include "map.h"
+#include "out.h"
 #include "report.h"
 #include "ticket.h"
 #include "timeutil.h"
@@ -61,6 +62,8 @@ struct rx {
 	int nby;
 	char *byname[MAXBY], *byexpr[MAXBY], *bypath[MAXBY];
 	int64_t people_version;
+	int stream;			/* fill writes to out */
+	struct svc_out *out;
 };
 
 void
@@ -433,12 +436,21 @@ fill(struct rx *x, struct svc_rtab *t, const char *tmpl, int with_period,
 
 	if (prep(x, tmpl, &st) != 0)
 		return -1;
+	if (x->stream && x->out == NULL)
+		x->out = svc_out_open(x->o->stream, x->o->stream_fmt, t->ncols,
+		    (const char *const *)t->cols);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		char **row = tab_row(t);
 
 		for (i = 0; i < (int)t->ncols && i < sqlite3_column_count(st);
 		    i++)
 			row[i] = cell(st, i, i < ng ? 's' : kinds[i - ng]);
+		if (x->stream) {
+			svc_out_row(x->out, (const char *const *)row, NULL);
+			for (i = 0; i < (int)t->ncols; i++)
+				free(row[i]);
+			t->nrows--;
+		}
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -1413,6 +1425,7 @@ svc_report_run(struct svc_db *db, const char *name,
 		goto cals;
 	if (setup(&x) != 0)
 		goto end;
+	x.stream = o->stream && !o->page && (i == 4 || i >= 7);
 	switch (i) {
 	case 0: rc = r_summary(&x); break;
 	case 1: {
@@ -1436,6 +1449,12 @@ svc_report_run(struct svc_db *db, const char *name,
 	default: rc = r_tickets(&x); break;
 	}
 end:
+	if (x.out) {
+		r->streamed = 1;
+		if (svc_out_close(x.out) != 0 && rc == 0)
+			rc = svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0,
+			    "write error on standard output");
+	}
 	svc_db_exec(db, "ROLLBACK", NULL);
 cals:
 	svc_calset_free(&x.cals);

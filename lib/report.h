@@ -42,6 +42,7 @@ struct svc_rtab {
 struct svc_report {
 	struct svc_rtab *t;
 	size_t n;
+	int streamed;		/* the rows went to opts.stream already */
 };
 
 enum { SVC_PERIOD_NONE, SVC_PERIOD_DAY, SVC_PERIOD_WEEK, SVC_PERIOD_MONTH };
@@ -55,6 +56,8 @@ struct svc_report_opts {
 	int64_t fcr_window;		/* repeat contact window (s) */
 	int64_t self_window;		/* self-service agent contact (s) */
 	int page;			/* summary: every table of the page */
+	FILE *stream;			/* list reports: write rows here */
+	int stream_fmt;			/* as they come (enum svc_format) */
 };
 
 /* The names of the reports, NULL-terminated, and a line on each. */
@@ -68,7 +71,10 @@ void svc_report_defaults(struct svc_report_opts *o);
 int svc_report_takes_period(const char *report);
 int svc_report_takes_by(const char *report);
 
-/* Run report name into r.  Returns 0, or -1 with e set (SVC_EXIT_USAGE for
+/* Run report name into r.  With o->stream set, the list reports
+ * (breaches, problems, escalations, rejects, tickets) write their rows to
+ * it in o->stream_fmt as they are read, so memory stays bounded, and set
+ * r->streamed.   Returns 0, or -1 with e set (SVC_EXIT_USAGE for
  * an unknown report, field or condition; SVC_EXIT_FATAL otherwise). */
 int svc_report_run(struct svc_db *db, const char *name,
     const struct svc_report_opts *o, struct svc_report *r,

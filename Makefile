@@ -17,9 +17,9 @@ BUILD     = build
 endif
 CPPFLAGS += -D_GNU_SOURCE -DSVC_VERSION='"$(VERSION)"' -Ilib
 CFLAGS   += $(CSTD) $(WARN) $(OPT) -pthread
-LDLIBS    = -lcsv -lsqlite3 -lm -pthread
+LDLIBS    = -lcsv -lsqlite3 -lnettle -lm -pthread
 
-PROGS   = svc svc-import svc-route svc-sla svc-escalate svc-report
+PROGS   = svc svc-import svc-route svc-sla svc-escalate svc-report svc-db
 LIBSRC  = $(wildcard lib/*.c)
 LIBOBJ  = $(LIBSRC:lib/%.c=$(BUILD)/obj/%.o)
 BINS    = $(PROGS:%=$(BUILD)/bin/%)

@@ -17,6 +17,7 @@ static const struct {
 	{ "sla", "run SLA clocks on business calendars; business-time calculator" },
 	{ "escalate", "tell the person who can act, once; breach reasons; problems" },
 	{ "report", "reports and KPIs that drill down to tickets; the HTML page" },
+	{ "db", "create, verify (audit hash chain), check, back up the database" },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 

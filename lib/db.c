@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "db.h"
 #include "schema.h"
 
@@ -71,6 +72,7 @@ svc_db_begin(struct svc_db *db, struct svc_err *e)
 	if (rc != SQLITE_OK)
 		return svc_db_fail(db, rc, e, "starting a write");
 	db->in_tx = 1;
+	db->chain = 0;
 	return 0;
 }
 
@@ -85,6 +87,7 @@ svc_db_commit(struct svc_db *db, struct svc_err *e)
 		return -1;
 	}
 	db->in_tx = 0;
+	db->chain = 0;
 	return 0;
 }
 
@@ -94,7 +97,7 @@ svc_db_rollback(struct svc_db *db)
 	if (db && db->h && !sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	if (db)
-		db->in_tx = 0;
+		db->in_tx = db->chain = 0;
 }
 
 /* journal_mode=WAL does not wait on the busy handler: check and retry. */
@@ -160,7 +163,8 @@ migrate(struct svc_db *db, struct svc_err *e)
 		    "upgrade svc", (long long)v, SVC_SCHEMA);
 	}
 	for (i = (size_t)v; i < SVC_NMIGRATIONS; i++)
-		if (svc_db_exec(db, svc_migrations[i], e) != 0) {
+		if (svc_db_exec(db, svc_migrations[i], e) != 0 ||
+		    (i == 6 && svc_audit_seal(db, e) != 0)) {
 			svc_db_rollback(db);
 			return -1;
 		}
@@ -622,45 +626,135 @@ svc_run_init(struct svc_run *r, const char *program, const char *args,
 	r->started = r->finished = now;
 }
 
-void
-svc_audit_init(struct svc_audit *a, struct svc_db *db, int64_t at,
-    const char *actor, const char *program, int64_t run)
+/* ---- administration: check, backup, schema ---- */
+
+int
+svc_db_check(struct svc_db *db, void (*found)(void *ud, const char *what,
+    const char *msg), void *ud, struct svc_err *e)
 {
-	svc_batch_init(&a->b, db, "INSERT OR FAIL INTO audit(at, actor, "
-	    "program, run, entity, key, field, old, new, detail) VALUES ",
-	    "(?,?,?,?,?,?,?,?,?,?)", "auditing");
-	a->at = at;
-	a->actor = actor;
-	a->program = program;
-	a->run = run;
+	static const struct {
+		const char *what, *sql;
+	} q[] = {
+		{ "integrity", "PRAGMA integrity_check" },
+		{ "foreign_key", "SELECT 'table ' || \"table\" || ' row ' || "
+		  "rowid || ' points to a missing row of ' || parent FROM "
+		  "pragma_foreign_key_check" },
+		{ "rows_in", "SELECT 'run ' || id || ': rows_in ' || rows_in || "
+		  "' is not rows_loaded ' || rows_loaded || ' + rows_rejected ' "
+		  "|| rows_rejected FROM runs WHERE rows_in <> rows_loaded + "
+		  "rows_rejected ORDER BY id" },
+		{ "rejects", "SELECT 'run ' || r.id || ': rows_rejected ' || "
+		  "r.rows_rejected || ' but ' || (SELECT count(*) FROM rejects j "
+		  "WHERE j.run = r.id) || ' rejects stored' FROM runs r WHERE "
+		  "r.program = 'svc-import' AND r.rows_rejected <> (SELECT "
+		  "count(*) FROM rejects j WHERE j.run = r.id) ORDER BY r.id" },
+		{ "audit", "SELECT 'audit row ' || id || ' has no hash' FROM "
+		  "audit WHERE hash IS NULL ORDER BY id LIMIT 10" },
+	};
+	size_t i;
+	int n = 0, rc;
+
+	for (i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+		sqlite3_stmt *st;
+
+		if (svc_db_prepare(db, q[i].sql, &st, e) != 0)
+			return -1;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *m = (const char *)sqlite3_column_text(st, 0);
+
+			if (i == 0 && m && strcmp(m, "ok") == 0)
+				continue;
+			found(ud, q[i].what, m ? m : "");
+			n++;
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return svc_db_fail(db, rc, e, q[i].what);
+	}
+	return n;
 }
 
 int
-svc_audit(struct svc_audit *a, const char *entity, const char *key,
-    const char *field, const char *old, const char *new, const char *detail,
-    struct svc_err *e)
+svc_db_backup(struct svc_db *db, const char *path, struct svc_err *e)
 {
-	svc_batch_int(&a->b, a->at);
-	svc_batch_static(&a->b, a->actor);
-	svc_batch_static(&a->b, a->program);
-	svc_batch_int(&a->b, a->run);
-	svc_batch_static(&a->b, entity);
-	svc_batch_text(&a->b, key);
-	svc_batch_static(&a->b, field);
-	svc_batch_text(&a->b, old);
-	svc_batch_text(&a->b, new);
-	svc_batch_text(&a->b, detail);
-	return svc_batch_row(&a->b, e);
+	char tmp[4200];
+	sqlite3 *to = NULL;
+	sqlite3_backup *b;
+	mode_t old;
+	int rc, fd;
+
+	if (access(path, F_OK) == 0)
+		return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
+		    "exists already; give a new file");
+	snprintf(tmp, sizeof(tmp), "%s.part.%ld", path, (long)getpid());
+	unlink(tmp);
+	old = umask(077);
+	rc = sqlite3_open_v2(tmp, &to, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL);
+	umask(old);
+	if (rc != SQLITE_OK)
+		goto fail;
+	if ((b = sqlite3_backup_init(to, "main", db->h, "main")) == NULL) {
+		rc = sqlite3_errcode(to);
+		goto fail;
+	}
+	/* copy in steps, so writers get the lock in between; a write by
+	 * another connection restarts the copy */
+	do {
+		rc = sqlite3_backup_step(b, 1024);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(50);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	rc = sqlite3_exec(to, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	if (sqlite3_close(to) != SQLITE_OK) {
+		to = NULL;
+		rc = SQLITE_IOERR;
+		goto fail;
+	}
+	to = NULL;
+	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	if (link(tmp, path) != 0) {
+		int err = errno;
+
+		unlink(tmp);
+		return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
+		    "cannot create the backup: %s", strerror(err));
+	}
+	unlink(tmp);
+	return 0;
+fail:
+	svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0, "backup failed: %s",
+	    to ? sqlite3_errmsg(to) : sqlite3_errstr(rc));
+	sqlite3_close(to);
+	unlink(tmp);
+	return -1;
 }
 
 int
-svc_audit_flush(struct svc_audit *a, struct svc_err *e)
+svc_db_schema(struct svc_db *db, FILE *fp, struct svc_err *e)
 {
-	return svc_batch_flush(&a->b, e);
-}
+	sqlite3_stmt *st;
+	int rc;
 
-void
-svc_audit_free(struct svc_audit *a)
-{
-	svc_batch_free(&a->b);
+	fprintf(fp, "-- svc schema %lld (application_id %d)\n",
+	    (long long)svc_db_int(db, "PRAGMA user_version", -1), SVC_APP_ID);
+	if (svc_db_prepare(db, "SELECT sql FROM sqlite_schema WHERE sql IS NOT "
+	    "NULL AND name NOT LIKE 'sqlite_%' ORDER BY CASE type WHEN 'table' "
+	    "THEN 0 WHEN 'index' THEN 1 ELSE 2 END, tbl_name, name", &st,
+	    e) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fprintf(fp, "%s;\n", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(db, rc, e, "reading the schema");
+	return 0;
 }

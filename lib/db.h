@@ -12,12 +12,13 @@
 
 #include <sqlite3.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "buf.h"
 #include "err.h"
 
 #define SVC_APP_ID	0x53564344	/* "SVCD" */
-#define SVC_SCHEMA	6
+#define SVC_SCHEMA	7
 
 enum { SVC_DB_RW = 0, SVC_DB_CREATE = 1, SVC_DB_RO = 2 };
 
@@ -25,6 +26,10 @@ struct svc_db {
 	sqlite3 *h;
 	char path[4096];
 	int in_tx;
+	/* the audit chain's last row in this write transaction (audit.c) */
+	int chain;
+	int64_t chain_id;
+	unsigned char chain_hash[32];
 };
 
 /*
@@ -76,6 +81,17 @@ void svc_run_init(struct svc_run *r, const char *program, const char *args,
 /* Record the row counts of run r->id, once it is done. */
 int svc_db_run_counts(struct svc_db *db, const struct svc_run *r,
     struct svc_err *e);
+
+/* Administration (svc-db).  check: PRAGMA integrity_check, foreign keys,
+ * the runs' rows_in = rows_loaded + rows_rejected, each import's rejects
+ * stored, audit rows hashed; found is called once per finding; returns
+ * the number of findings or -1.  backup: the online backup API into a new
+ * file path (refused if it exists), 0600, complete before it appears
+ * under its name.  schema: the version and every CREATE statement. */
+int svc_db_check(struct svc_db *db, void (*found)(void *ud, const char *what,
+    const char *msg), void *ud, struct svc_err *e);
+int svc_db_backup(struct svc_db *db, const char *path, struct svc_err *e);
+int svc_db_schema(struct svc_db *db, FILE *fp, struct svc_err *e);
 
 /*
  * Rows inserted SVC_BATCH to a statement: row is the VALUES tuple of one
@@ -129,6 +145,8 @@ struct svc_audit {
 	int64_t at, run;
 	const char *actor, *program;
 };
+/* Each row gets the next id and its hash (audit.h) as it is added, so
+ * several writers in one transaction keep one chain. */
 
 void svc_audit_init(struct svc_audit *a, struct svc_db *db, int64_t at,
     const char *actor, const char *program, int64_t run);

@@ -48,6 +48,10 @@ _svc_complete() {
 		case $cmd in
 		svc-sla) COMPREPLY=($(compgen -W calc -- "$cur")) ;;
 		svc-escalate) COMPREPLY=($(compgen -W ack -- "$cur")) ;;
+		svc-db|svc-measure|svc-approve)
+			# the commands its --help lists, indented by two
+			COMPREPLY=($(compgen -W "$($cmd --help 2>/dev/null |
+			    sed -n '/^Options:/q;s/^  \([a-z][a-z-]*\) .*/\1/p')" -- "$cur")) ;;
 		svc-report) COMPREPLY=($(compgen -W "$(svc-report --help 2>/dev/null |
 		    sed -n '/^Reports\|Reports:$/,/^KPIs/s/^  \([a-z][a-z]*\)  .*/\1/p')" -- "$cur")) ;;
 		esac
@@ -82,4 +86,4 @@ _svc_complete() {
 }
 
 complete -o filenames -F _svc_complete svc svc-import svc-route svc-sla \
-    svc-escalate svc-report
+    svc-escalate svc-report svc-db svc-measure svc-approve

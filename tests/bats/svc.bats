@@ -32,6 +32,7 @@ Commands:
   sla        run SLA clocks on business calendars; business-time calculator
   escalate   tell the person who can act, once; breach reasons; problems
   report     reports and KPIs that drill down to tickets; the HTML page
+  db         create, verify (audit hash chain), check, back up the database
 "* ]]
 	run -0 svc --help
 	[ "${lines[0]}" = "usage: svc COMMAND [ARGS ...]" ]
@@ -83,7 +84,8 @@ complete_words() {
 }
 
 @test "completion: commands, subcommands, options and the values --help lists" {
-	[ "$(complete_words svc '')" = "help import route sla escalate report" ]
+	[ "$(complete_words svc '')" = "help import route sla escalate report db" ]
+	[ "$(complete_words svc-db '')" = "init verify check backup schema" ]
 	[ "$(complete_words svc help s)" = "sla" ]
 	[ "$(complete_words svc import --ki)" = "--kind" ]
 	[ "$(complete_words svc-import --kind p)" = "people priority policies" ]
@@ -101,7 +103,7 @@ complete_words() {
 	[ "$(complete_words svc-import --now '')" = "" ]
 	# every command is registered
 	source "$COMPLETION"
-	for p in svc svc-import svc-route svc-sla svc-escalate svc-report; do
+	for p in svc svc-import svc-route svc-sla svc-escalate svc-report svc-db; do
 		[ "$(complete -p "$p")" = "complete -o filenames -F _svc_complete $p" ]
 	done
 }

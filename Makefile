@@ -19,7 +19,7 @@ CPPFLAGS += -D_GNU_SOURCE -DSVC_VERSION='"$(VERSION)"' -Ilib
 CFLAGS   += $(CSTD) $(WARN) $(OPT) -pthread
 LDLIBS    = -lcsv -lsqlite3 -lnettle -lm -pthread
 
-PROGS   = svc svc-import svc-route svc-sla svc-escalate svc-report svc-db
+PROGS   = svc svc-import svc-route svc-sla svc-escalate svc-report svc-db svc-measure svc-approve
 LIBSRC  = $(wildcard lib/*.c)
 LIBOBJ  = $(LIBSRC:lib/%.c=$(BUILD)/obj/%.o)
 BINS    = $(PROGS:%=$(BUILD)/bin/%)

@@ -20,7 +20,7 @@ enum {
 };
 
 static const struct svc_opt opts[] = {
-	{ "kind", 0, 1, "KIND", "what the file holds: tickets (default), events, people, catalog, priority, routing, classify, calendars, holidays, policies, escalations, reasons", O_KIND },
+	{ "kind", 0, 1, "KIND", "what the file holds: tickets (default), events, people, catalog, priority, routing, classify, calendars, holidays, policies, escalations, reasons, measures", O_KIND },
 	{ "map", 0, 1, "FIELD=COLUMN", "read FIELD from COLUMN (repeatable)", O_MAP },
 	{ "map-file", 0, 1, "FILE", "mappings from a CSV of field,source rows", O_MAPFILE },
 	{ "profile", 0, 1, "NAME", "built-in mapping: servicenow, zendesk, jira, freshdesk", O_PROFILE },
@@ -146,7 +146,7 @@ onopt(int id, const char *arg, void *ud, struct svc_err *e)
 			return svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0,
 			    "unknown kind '%s' (use tickets, events, people, "
 			    "catalog, priority, routing, classify, calendars, "
-			    "holidays, policies, escalations or reasons)", arg);
+			    "holidays, policies, escalations, reasons or measures)", arg);
 		break;
 	case O_MAP:
 		return add_map(g, (char *)arg, e);
@@ -218,7 +218,8 @@ onopt(int id, const char *arg, void *ud, struct svc_err *e)
 			return svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0,
 			    "--export takes a configuration kind (people, "
 			    "catalog, priority, routing, classify, calendars, "
-			    "holidays, policies, escalations, reasons), not "
+			    "holidays, policies, escalations, reasons, "
+			    "measures), not "
 			    "'%s'", arg);
 		break;
 	case O_VALIDFROM:
@@ -408,7 +409,13 @@ main(int argc, char **argv)
 			    (long long)res.rows_new, (long long)res.changed, extra,
 			    (long long)res.rejected, svc_opt_run_tag(&g.c,
 			    res.run, 0, tag, sizeof(tag)));
-		} else
+		} else if (svc_config_kind(g.io.kind)->load)
+			svc_warn("%s: %s: %lld rows, %lld new or changed, %lld "
+			    "unchanged%s", name, svc_import_kind_name(g.io.kind),
+			    (long long)res.rows_in, (long long)res.changed,
+			    (long long)res.unchanged, g.c.dry_run ?
+			    " (dry run, nothing committed)" : "");
+		else
 			svc_warn("%s: %s: %lld rows, %s%s", name,
 			    svc_import_kind_name(g.io.kind),
 			    (long long)res.rows_in, res.config_unchanged ?

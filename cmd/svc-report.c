@@ -199,14 +199,24 @@ main(int argc, char **argv)
 			status = svc_err_fail(&e, cmd.name);
 		}
 	} else if (r.n > 0 && !r.streamed) {
-		struct svc_rtab *t = &r.t[0];
-		struct svc_out *out = svc_out_open(stdout, g.c.format, t->ncols,
-		    (const char *const *)t->cols);
+		/* one table to a pipe; table and md show every table (the
+		 * measures pipeline follows the measures) */
+		size_t nt = g.c.format == SVC_FMT_TABLE ||
+		    g.c.format == SVC_FMT_MD ? r.n : 1, j;
 
-		for (k = 0; k < t->nrows; k++)
-			svc_out_row(out, (const char *const *)t->cells +
-			    k * t->ncols, NULL);
-		status = svc_opt_out_close(out, status);
+		for (j = 0; j < nt && status == SVC_EXIT_OK; j++) {
+			struct svc_rtab *t = &r.t[j];
+			struct svc_out *out;
+
+			if (j > 0 && fputs("\n", stdout) == EOF)
+				break;
+			out = svc_out_open(stdout, g.c.format, t->ncols,
+			    (const char *const *)t->cols);
+			for (k = 0; k < t->nrows; k++)
+				svc_out_row(out, (const char *const *)t->cells +
+				    k * t->ncols, NULL);
+			status = svc_opt_out_close(out, status);
+		}
 	}
 	svc_report_free(&r);
 	svc_db_close(db);

@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "calendar.h"
 #include "config.h"
+#include "measure.h"
 #include "timeutil.h"
 #include "import.h"
 #include "sla.h"
@@ -355,39 +356,72 @@ svc_config_version(struct svc_db *db, int64_t now, const char *kind,
 	return 0;
 }
 
+static const struct svc_ccol measures_cols[] = {
+	{ "id", SVC_CT_TEXT, 1 }, { "level", SVC_CT_TEXT, 0 },
+	{ "parent", SVC_CT_TEXT, 0 }, { "title", SVC_CT_TEXT, 1 },
+	{ "description", SVC_CT_TEXT, 0 }, { "business_unit", SVC_CT_TEXT, 0 },
+	{ "owner", SVC_CT_TEXT, 0 }, { "sponsor", SVC_CT_TEXT, 0 },
+	{ "controller", SVC_CT_TEXT, 0 }, { "kpi", SVC_CT_TEXT, 0 },
+	{ "segment", SVC_CT_COND, 0 }, { "window", SVC_CT_TEXT, 0 },
+	{ "baseline", SVC_CT_TEXT, 0 }, { "target", SVC_CT_TEXT, 0 },
+	{ "planned_effect", SVC_CT_TEXT, 0 }, { "one_time_cost", SVC_CT_TEXT, 0 },
+	{ "currency", SVC_CT_TEXT, 0 }, { "forecast_effect", SVC_CT_TEXT, 0 },
+	{ "evidence_required", SVC_CT_TEXT, 0 }, { "risks", SVC_CT_TEXT, 0 },
+	{ "dependencies", SVC_CT_TEXT, 0 }, { "problem", SVC_CT_INT, 0 },
+	{ "doi", SVC_CT_INT, 0 },
+};
+
+static int
+measures_load(struct svc_db *db, int64_t now, const char *actor,
+    const char *program, int64_t run, const char *const *v, const char *file,
+    long line, int *changed, struct svc_err *e)
+{
+	struct svc_mopts o;
+
+	memset(&o, 0, sizeof(o));
+	o.now = now;
+	o.actor = actor;
+	o.program = program;
+	svc_lights_defaults(&o.lights);
+	return svc_measure_load_row(db, &o, run, v, file, line, changed, e);
+}
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct svc_ckind kinds[] = {
 	{ SVC_KIND_PEOPLE, "people", "people", people_cols, N(people_cols), 0,
-	    0, NULL, NULL },
+	    0, NULL, NULL, NULL, NULL },
 	{ SVC_KIND_CATALOG, "catalog", "catalog", catalog_cols,
-	    N(catalog_cols), -1, 0, NULL, NULL },
+	    N(catalog_cols), -1, 0, NULL, NULL, NULL, NULL },
 	{ SVC_KIND_PRIORITY, "priority", "priority", priority_cols,
-	    N(priority_cols), -1, 1, priority_check, NULL },
+	    N(priority_cols), -1, 1, priority_check, NULL, NULL, NULL },
 	{ SVC_KIND_ROUTING, "routing", "routing", routing_cols,
-	    N(routing_cols), -1, 1, routing_check, NULL },
+	    N(routing_cols), -1, 1, routing_check, NULL, NULL, NULL },
 	{ SVC_KIND_CLASSIFY, "classify", "classify", classify_cols,
-	    N(classify_cols), -1, 1, classify_check, NULL },
+	    N(classify_cols), -1, 1, classify_check, NULL, NULL, NULL },
 	{ SVC_KIND_CALENDARS, "calendars", "calendars", calendars_cols,
 	    N(calendars_cols), -1, 1, calendars_check,
 	    "SELECT b.line, 'calendar ''' || b.calendar || ''' is in ' || "
 	    "a.tz || ' on line ' || a.line || ', not ' || b.tz FROM calendars "
 	    "a JOIN calendars b ON b.version=a.version AND "
 	    "b.calendar=a.calendar AND b.rowno>a.rowno AND b.tz<>a.tz WHERE "
-	    "a.version=?1 ORDER BY b.rowno LIMIT 1" },
+	    "a.version=?1 ORDER BY b.rowno LIMIT 1", NULL, NULL },
 	{ SVC_KIND_HOLIDAYS, "holidays", "holidays", holidays_cols,
-	    N(holidays_cols), -1, 1, holidays_check, NULL },
+	    N(holidays_cols), -1, 1, holidays_check, NULL, NULL, NULL },
 	{ SVC_KIND_POLICIES, "policies", "policies", policies_cols,
-	    N(policies_cols), -1, 1, policies_check, NULL },
+	    N(policies_cols), -1, 1, policies_check, NULL, NULL, NULL },
 	{ SVC_KIND_ESCALATIONS, "escalations", "escalations",
 	    escalations_cols, N(escalations_cols), -1, 1, escalations_check,
 	    "SELECT b.line, 'rule ''' || b.rule || ''' level ' || b.level || "
 	    "' is already on line ' || a.line FROM escalations a JOIN "
 	    "escalations b ON b.version=a.version AND b.rule=a.rule AND "
 	    "b.level=a.level AND b.rowno>a.rowno WHERE a.version=?1 ORDER BY "
-	    "b.rowno LIMIT 1" },
+	    "b.rowno LIMIT 1", NULL, NULL },
 	{ SVC_KIND_REASONS, "reasons", "reasons", reasons_cols,
-	    N(reasons_cols), 0, 1, reasons_check, NULL },
+	    N(reasons_cols), 0, 1, reasons_check, NULL, NULL, NULL },
+	{ SVC_KIND_MEASURES, "measures", "measures", measures_cols,
+	    N(measures_cols), 0, 0, NULL, NULL, measures_load,
+	    svc_measure_export },
 };
 
 const struct svc_ckind *

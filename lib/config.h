@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "db.h"
 
@@ -37,6 +38,14 @@ struct svc_ckind {
 	/* SQL over the version ?1 just loaded: a row (line, message) is a
 	 * problem between rows; NULL when rows are independent. */
 	const char *across;
+	/* Kinds that are not versioned (measures): each staged row is
+	 * loaded by load (v[i] NULL when empty) instead, and --export
+	 * writes them with export. */
+	int (*load)(struct svc_db *db, int64_t now, const char *actor,
+	    const char *program, int64_t run, const char *const *v,
+	    const char *file, long line, int *changed, struct svc_err *e);
+	int (*export)(struct svc_db *db, FILE *fp, int format,
+	    struct svc_err *e);
 };
 
 /* Prepare SELECT cols FROM the version of kind valid at now, the rows

@@ -1830,8 +1830,8 @@ problems(struct esc *x, struct svc_err *e)
 	    svc_db_prepare(x->db, "SELECT id, state, first_seen, last_seen FROM "
 	    "problems WHERE key=?", &find, e) != 0 ||
 	    svc_db_prepare(x->db, "INSERT INTO problems(key, first_seen, "
-	    "last_seen, tickets, state, opened_at, opened_by, run) VALUES "
-	    "(?1, ?2, ?2, 0, 'new', ?3, ?4, ?5)", &ins, e) != 0 ||
+	    "last_seen, tickets, state, opened_at, opened_by, run, key_fields) "
+	    "VALUES (?1, ?2, ?2, 0, 'new', ?3, ?4, ?5, ?6)", &ins, e) != 0 ||
 	    svc_db_prepare(x->db, "INSERT OR IGNORE INTO problem_tickets("
 	    "problem_id, ticket_id, linked_at, run) VALUES (?,?,?,?)", &link,
 	    e) != 0 ||
@@ -1840,6 +1840,13 @@ problems(struct esc *x, struct svc_err *e)
 	    "max(t.created_at) FROM problem_tickets p JOIN tickets t USING "
 	    "(ticket_id) WHERE p.problem_id=?1) WHERE id=?1", &upd, e) != 0)
 		goto out;
+	/* the key's field names, for a measure's segment (ins keeps it
+	 * across resets) */
+	svc_buf_reset(&sql);
+	for (k = 0; k < o->nkey; k++)
+		svc_buf_printf(&sql, "%s%s", k ? "," : "",
+		    svc_tfields[o->key[k]].name);
+	sqlite3_bind_text(ins, 6, sql.s, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 1, o->now);
 	for (;;) {
 		char *key = NULL;

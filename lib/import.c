@@ -200,6 +200,8 @@ svc_import_kind(const char *name)
 		return SVC_KIND_ESCALATIONS;
 	if (strcmp(name, "reasons") == 0)
 		return SVC_KIND_REASONS;
+	if (strcmp(name, "measures") == 0)
+		return SVC_KIND_MEASURES;
 	return -1;
 }
 
@@ -208,9 +210,9 @@ svc_import_kind_name(int kind)
 {
 	static const char *const n[] = { "", "tickets", "events", "people",
 	    "catalog", "priority", "routing", "classify", "calendars",
-	    "holidays", "policies", "escalations", "reasons" };
+	    "holidays", "policies", "escalations", "reasons", "measures" };
 
-	return kind >= 1 && kind <= SVC_KIND_REASONS ? n[kind] : "";
+	return kind >= 1 && kind <= SVC_KIND_MEASURES ? n[kind] : "";
 }
 
 static int
@@ -1682,6 +1684,48 @@ apply_config(struct imp *im, const struct svc_ckind *k, struct svc_err *e)
 	int rc = -1, step, differ = 0;
 	size_t c;
 
+	if (k->load) {
+		/* not versioned: each row is loaded on its own */
+		if (svc_db_prepare(im->db, "SELECT v, line FROM temp.stage_cfg "
+		    "ORDER BY seq", &scan, e) != 0)
+			goto out;
+		while ((step = sqlite3_step(scan)) == SQLITE_ROW) {
+			const unsigned char *p = sqlite3_column_blob(scan, 0);
+			struct svc_buf vb = { 0 };
+			const char *v[32];
+			size_t off[32];
+			struct val x;
+			int ch = 0, bad;
+
+			for (c = 0; c < k->ncols; c++) {
+				p = get_val(p, &x);
+				off[c] = x.tag == V_TEXT ? vb.len + 1 : 0;
+				if (x.tag == V_TEXT) {
+					svc_buf_add(&vb, x.s, x.n);
+					svc_buf_addc(&vb, '\0');
+				}
+			}
+			for (c = 0; c < k->ncols; c++)
+				v[c] = off[c] ? vb.s + off[c] - 1 : NULL;
+			bad = k->load(im->db, im->o->now, im->o->actor,
+			    im->o->program, im->run, v, im->file,
+			    sqlite3_column_int64(scan, 1), &ch, e);
+			svc_buf_free(&vb);
+			if (bad)
+				goto out;
+			if (ch)
+				im->res->changed++;
+			else
+				im->res->unchanged++;
+		}
+		if (step != SQLITE_DONE) {
+			svc_db_fail(im->db, step, e, "reading staged rows");
+			goto out;
+		}
+		im->res->config_unchanged = im->res->changed == 0;
+		rc = 0;
+		goto out;
+	}
 	version = 0;
 	if (svc_db_prepare(im->db, "SELECT max(version) FROM config_versions "
 	    "WHERE kind=?", &ver, e) != 0)
@@ -1856,6 +1900,8 @@ svc_import_export(struct svc_db *db, int kind, int64_t now, FILE *fp,
 		return svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0,
 		    "--export: '%s' is not a configuration kind",
 		    svc_import_kind_name(kind));
+	if (k->export)
+		return k->export(db, fp, format, e);
 	svc_buf_adds(&sql, "SELECT ");
 	for (c = 0; c < k->ncols; c++) {
 		cols[c] = k->cols[c].name;

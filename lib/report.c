@@ -12,12 +12,13 @@
 #include "map.h"
 #include "out.h"
 #include "report.h"
+#include "measure.h"
 #include "ticket.h"
 #include "timeutil.h"
 
 const char *const svc_report_names[] = { "summary", "volume", "backlog",
     "sla", "breaches", "owners", "kpi", "problems", "escalations", "rejects",
-    "tickets", NULL };
+    "tickets", "measures", NULL };
 
 const char *const svc_report_lines[] = {
 	"one screen for a service lead: open, new, resolved, SLA, breaches, "
@@ -34,6 +35,7 @@ const char *const svc_report_lines[] = {
 	"notifications fired in the period and their state",
 	"import rows rejected in the period, by run, file, type and field",
 	"the tickets behind any figure (--where)",
+	"improvement measures: the pipeline by DoI and each measure's lights",
 	NULL
 };
 
@@ -1123,6 +1125,8 @@ r_kpi(struct rx *x)
 		const char *p90 = strstr(k->name, "_p90") ? "0.9" : "0.5";
 		int i, step, ng = x->nby, per;
 
+		if (x->o->kpi && strcmp(x->o->kpi, k->name) != 0)
+			continue;
 		svc_buf_reset(&b);
 		svc_buf_printf(&b, k->sql, p90);
 		per = strstr(b.s, "{G:") != NULL && strstr(b.s, "{G:}") == NULL
@@ -1154,6 +1158,51 @@ r_kpi(struct rx *x)
 	return rc;
 }
 
+const char *
+svc_report_kpi_unit(const char *name)
+{
+	const struct kpi *k;
+
+	for (k = kpis; k->name; k++)
+		if (strcmp(k->name, name) == 0)
+			return k->unit;
+	return NULL;
+}
+
+int
+svc_report_kpi_value(struct svc_db *db, const char *name, const char *where,
+    int64_t since, int64_t until, int64_t now, double *value, int64_t *n,
+    struct svc_err *e)
+{
+	struct svc_report_opts o;
+	struct svc_report r;
+	const char *v, *c;
+
+	*value = NAN;
+	*n = 0;
+	if (svc_report_kpi_unit(name) == NULL)
+		return svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0,
+		    "no KPI '%s' (svc-report --help lists them)", name);
+	svc_report_defaults(&o);
+	o.now = now;
+	o.since = since;
+	o.until = until;
+	o.where = where;
+	o.kpi = name;
+	if (svc_report_run(db, "kpi", &o, &r, e) != 0)
+		return -1;
+	if (r.n > 0 && r.t[0].nrows > 0) {
+		v = r.t[0].cells[1];
+		c = r.t[0].cells[3];
+		if (v)
+			*value = strtod(v, NULL);
+		if (c)
+			*n = strtoll(c, NULL, 10);
+	}
+	svc_report_free(&r);
+	return 0;
+}
+
 static int
 r_problems(struct rx *x)
 {
@@ -1163,12 +1212,12 @@ r_problems(struct rx *x)
 	return listing(x, "problems", "Problems", 0, c,
 	    x->o->where ?
 	    "SELECT p.id, p.key, p.state, p.tickets, p.first_seen, p.last_seen, "
-	    "p.opened_at, p.opened_by, p.measure_id FROM main.problems p WHERE "
+	    "p.opened_at, p.opened_by, coalesce(p.measure, p.measure_id) FROM main.problems p WHERE "
 	    "p.opened_at <= :now AND EXISTS(SELECT 1 FROM main.problem_tickets "
 	    "pt JOIN rt t ON t.ticket_id = pt.ticket_id WHERE pt.problem_id = "
 	    "p.id) ORDER BY p.opened_at DESC, p.id" :
 	    "SELECT p.id, p.key, p.state, p.tickets, p.first_seen, p.last_seen, "
-	    "p.opened_at, p.opened_by, p.measure_id FROM main.problems p WHERE "
+	    "p.opened_at, p.opened_by, coalesce(p.measure, p.measure_id) FROM main.problems p WHERE "
 	    "p.opened_at <= :now ORDER BY p.opened_at DESC, p.id", "issitttsi");
 }
 
@@ -1238,6 +1287,64 @@ srow_int(struct svc_rtab *t, const char *section, const char *figure,
 
 	snprintf(buf, sizeof(buf), "%lld", (long long)v);
 	srow(t, section, figure, buf, NULL, drill);
+}
+
+static int r_measures(struct rx *x);
+
+/* Approvals pending past their due time, oldest due first, each with
+ * the people who owe a vote. */
+static int
+decisions(struct rx *x, struct svc_rtab *t)
+{
+	sqlite3_stmt *st;
+	int rc;
+	int64_t n = 0;
+
+	if (prep(x, "SELECT a.id, a.subject, a.gate, a.due, (SELECT "
+	    "group_concat(p.users, ', ') FROM main.approvers p WHERE "
+	    "p.approval_id = a.id AND NOT EXISTS(SELECT 1 FROM main.votes v "
+	    "WHERE v.approval_id = a.id AND v.slot = p.slot AND v.at <= :now)) "
+	    "FROM main.approvals a WHERE a.requested_at <= :now AND a.due < "
+	    ":now AND (a.state = 'pending' OR a.decided_at > :now) ORDER BY "
+	    "a.due, a.id", &st) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char f[512], due[40], age[32];
+
+		svc_time_format(sqlite3_column_int64(st, 3), due, sizeof(due));
+		svc_dur_format(x->o->now - sqlite3_column_int64(st, 3), age,
+		    sizeof(age));
+		snprintf(f, sizeof(f), "approval %lld: %s%s%s, due %s (%s ago), "
+		    "owed by %s", (long long)sqlite3_column_int64(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    sqlite3_column_type(st, 2) == SQLITE_NULL ? "" : " gate ",
+		    sqlite3_column_type(st, 2) == SQLITE_NULL ? "" :
+		    (const char *)sqlite3_column_text(st, 2), due, age,
+		    sqlite3_column_type(st, 4) == SQLITE_NULL ? "?" :
+		    (const char *)sqlite3_column_text(st, 4));
+		if (n++ == 0)
+			srow(t, "decisions waiting", "approvals past due", NULL,
+			    NULL, "svc-approve list");
+		srow(t, "decisions waiting", f, NULL, NULL, "svc-approve list");
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, x->e, "reading approvals");
+	if (n == 0)
+		srow_int(t, "decisions waiting", "approvals past due", 0,
+		    "svc-approve list");
+	else {
+		char b[32];
+		size_t i;
+
+		/* the count on the heading row */
+		snprintf(b, sizeof(b), "%lld", (long long)n);
+		for (i = 0; i < t->nrows; i++)
+			if (t->cells[i * t->ncols + 1] && strcmp(t->cells[i *
+			    t->ncols + 1], "approvals past due") == 0)
+				t->cells[i * t->ncols + 2] = svc_xstrdup(b);
+	}
+	return 0;
 }
 
 static int
@@ -1357,6 +1464,10 @@ r_summary(struct rx *x)
 	    &ok);
 	srow_int(t, "decisions waiting", "breaches without a reason", k,
 	    "svc-escalate --unacknowledged");
+	if (decisions(x, t) != 0) {
+		rc = -1;
+		goto out;
+	}
 	k = one_int(x, "SELECT coalesce(sum(rows_in), 0) FROM main.runs u "
 	    "WHERE program = 'svc-import' AND " IN_P("u.started"), &ok);
 	srow_int(t, "imports", "rows read in the period", k, NULL);
@@ -1393,10 +1504,120 @@ r_summary(struct rx *x)
 			rc = r_owners(x);
 			x->nby = 1;
 		}
+		if (rc == 0 && one_int(x, "SELECT count(*) FROM main.measures",
+		    &ok) > 0)
+			rc = r_measures(x);
 	}
 out:
 	x->nby = nby;
 	return rc;
+}
+
+/* The measures: the pipeline by DoI, then each measure with its lights. */
+static int
+measure_row(void *ud, const struct svc_mrow *m)
+{
+	struct svc_rtab *t = ud;
+	char **row;
+	char b[64];
+	int j = 0;
+
+	if (strcmp(m->level, "measure") != 0)
+		return 0;
+	row = tab_row(t);
+	row[j++] = svc_xstrdup(m->id);
+	row[j++] = svc_xstrdup(m->title);
+	row[j++] = svc_xstrdup(m->state);
+	row[j++] = m->owner ? svc_xstrdup(m->owner) : NULL;
+	row[j++] = svc_xstrdup(m->impl);
+	row[j++] = svc_xstrdup(m->potential);
+#define NUMCELL(ok, v) (snprintf(b, sizeof(b), "%.15g", (v)), (ok) ? \
+	svc_xstrdup(b) : NULL)
+	row[j++] = NUMCELL(m->has_planned, m->planned);
+	row[j++] = NUMCELL(m->has_forecast, m->forecast);
+	row[j++] = NUMCELL(m->has_actual, m->actual);
+	row[j++] = m->kpi ? svc_xstrdup(m->kpi) : NULL;
+	row[j++] = NUMCELL(!isnan(m->baseline), m->baseline);
+	row[j++] = NUMCELL(!isnan(m->target), m->target);
+	row[j++] = NUMCELL(!isnan(m->remeasured), m->remeasured);
+#undef NUMCELL
+	row[j++] = svc_xstrdup(m->why_impl);
+	row[j] = svc_xstrdup(m->why_potential);
+	return 0;
+}
+
+static int
+r_measures(struct rx *x)
+{
+	static const char *const pc[] = { "doi", "stage", "measures",
+	    "planned_effect", "green", "amber", "red", NULL };
+	static const char *const mc[] = { "measure", "title", "state", "owner",
+	    "implementation", "potential", "planned", "forecast", "actual",
+	    "kpi", "baseline", "target", "remeasured", "implementation_why",
+	    "potential_why", NULL };
+	struct svc_rtab *m = tab_new(x, "measures", "Measures and their "
+	    "lights", 0);
+	struct svc_rtab *p;
+	struct svc_mopts mo;
+	size_t i, k;
+	int nby = x->nby, rc, d;
+
+	x->nby = 0;
+	tab_cols(x, m, 0, mc);
+	x->nby = nby;
+	memset(&mo, 0, sizeof(mo));
+	mo.now = x->o->now;
+	svc_lights_defaults(&mo.lights);
+	if (x->o->lights)
+		mo.lights = *x->o->lights;
+	if ((rc = svc_measure_each(x->db, &mo, NULL, measure_row, m,
+	    x->e)) != 0)
+		return rc;
+	/* the pipeline: DoI 0..5, then the side states */
+	x->nby = 0;
+	p = tab_new(x, "measures", "Measures by degree of implementation", 0);
+	tab_cols(x, p, 0, pc);
+	x->nby = nby;
+	m = &x->r->t[x->r->n - 2];
+	for (d = 0; d < 8; d++) {
+		int64_t n = 0, c[3] = { 0, 0, 0 };
+		double pe = 0;
+		int any = 0;
+		char **row = tab_row(p), b[64];
+
+		for (i = 0; i < m->nrows; i++) {
+			char **r = m->cells + i * m->ncols;
+			const char *st = r[2];
+			int side = strstr(st, "on hold") ? 6 :
+			    strstr(st, "cancelled") ? 7 : atoi(st);
+
+			if (side != d)
+				continue;
+			n++;
+			if (r[6]) {
+				pe += strtod(r[6], NULL);
+				any = 1;
+			}
+			for (k = 0; k < 3; k++)
+				if (strcmp(r[5], k == 0 ? "green" : k == 1 ?
+				    "amber" : "red") == 0 || strcmp(r[4], k == 0 ?
+				    "green" : k == 1 ? "amber" : "red") == 0)
+					c[k]++;
+		}
+		snprintf(b, sizeof(b), "%d", d);
+		row[0] = d < 6 ? svc_xstrdup(b) : NULL;
+		row[1] = svc_xstrdup(d < 6 ? svc_doi_name(d) : d == 6 ?
+		    "on hold" : "cancelled");
+		snprintf(b, sizeof(b), "%lld", (long long)n);
+		row[2] = svc_xstrdup(b);
+		snprintf(b, sizeof(b), "%.15g", pe);
+		row[3] = any ? svc_xstrdup(b) : NULL;
+		for (k = 0; k < 3; k++) {
+			snprintf(b, sizeof(b), "%lld", (long long)c[k]);
+			row[4 + k] = svc_xstrdup(b);
+		}
+	}
+	return 0;
 }
 
 int
@@ -1425,7 +1646,7 @@ svc_report_run(struct svc_db *db, const char *name,
 		goto cals;
 	if (setup(&x) != 0)
 		goto end;
-	x.stream = o->stream && !o->page && (i == 4 || i >= 7);
+	x.stream = o->stream && !o->page && (i == 4 || (i >= 7 && i <= 10));
 	switch (i) {
 	case 0: rc = r_summary(&x); break;
 	case 1: {
@@ -1446,7 +1667,8 @@ svc_report_run(struct svc_db *db, const char *name,
 	case 7: rc = r_problems(&x); break;
 	case 8: rc = r_escalations(&x); break;
 	case 9: rc = r_rejects(&x); break;
-	default: rc = r_tickets(&x); break;
+	case 10: rc = r_tickets(&x); break;
+	default: rc = r_measures(&x); break;
 	}
 end:
 	if (x.out) {
@@ -1564,6 +1786,18 @@ static const char *const helps[] = {
 	"overdue (the metrics whose running clock is past due or breached),\n"
 	"reopened, escalated (a notification was sent).\n"
 	"  svc-report tickets --where 'open and age_days>90 and not assignee'\n",
+	/* measures */
+	"Two tables: the pipeline (per DoI 0 Defined to 5 Closed, then on hold\n"
+	"and cancelled: measures, planned effect per month (frozen from DoI 3),\n"
+	"and how many show green, amber or red in either light), then each\n"
+	"measure: state, owner, implementation light (open milestones late by\n"
+	"more than --slip-amber / --slip-red; grey before DoI 3), potential\n"
+	"light (actual, else forecast, effect against the frozen plan, below\n"
+	"--effect-amber / --effect-red percent), planned, forecast and actual\n"
+	"effect, the KPI with baseline, target and re-measurement, and why\n"
+	"each light shows what it shows.  The HTML page (summary -f html)\n"
+	"carries both tables.\n"
+	"Drill-down: svc-measure show MEASURE.\n",
 };
 
 void

@@ -21,6 +21,7 @@
 #include "err.h"
 
 struct svc_db;
+struct svc_lights;
 
 /* The charts of the HTML page. */
 enum svc_chart {
@@ -56,6 +57,8 @@ struct svc_report_opts {
 	int64_t fcr_window;		/* repeat contact window (s) */
 	int64_t self_window;		/* self-service agent contact (s) */
 	int page;			/* summary: every table of the page */
+	const char *kpi;		/* kpi: only this KPI (NULL: all) */
+	const struct svc_lights *lights; /* measures: thresholds or NULL */
 	FILE *stream;			/* list reports: write rows here */
 	int stream_fmt;			/* as they come (enum svc_format) */
 };
@@ -86,6 +89,17 @@ struct svc_buf;
 void svc_report_kpi_help(struct svc_buf *b);
 /* What report name shows, its columns and a drill-down, for --help. */
 void svc_report_help(const char *name, struct svc_buf *b);
+
+/* The unit of KPI name ("count", "pct", "h", "ratio"), or NULL when
+ * there is no such KPI. */
+const char *svc_report_kpi_unit(const char *name);
+/* KPI name over the tickets that match where (NULL: all) in the period
+ * [since, until) as of now: *value (hours for a time) and *n, the count
+ * it is taken over (0, and *value NAN, when there is nothing to measure).
+ * Reads in its own transaction: call it outside a write. */
+int svc_report_kpi_value(struct svc_db *db, const char *name,
+    const char *where, int64_t since, int64_t until, int64_t now,
+    double *value, int64_t *n, struct svc_err *e);
 
 /* Percentile p (0..1) of n sorted values, linear between closest ranks. */
 double svc_report_pct(const double *v, size_t n, double p);

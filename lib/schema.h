@@ -190,6 +190,7 @@ static const char *const svc_migrations[] = {
 	 * votes and delegations, the key fields of a problem */
 	"ALTER TABLE audit ADD COLUMN hash TEXT;"
 	"ALTER TABLE problems ADD COLUMN key_fields TEXT;"
+	"ALTER TABLE problems ADD COLUMN measure TEXT;"
 	"CREATE TABLE measures("
 	"  id TEXT PRIMARY KEY, level TEXT NOT NULL, parent TEXT,"
 	"  title TEXT NOT NULL, description TEXT, business_unit TEXT,"

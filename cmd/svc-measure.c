@@ -253,6 +253,14 @@ main(int argc, char **argv)
 		return usage(&e, "no command given (%s)", "svc-measure --help "
 		    "lists them");
 	sub = argv[first++];
+	if (strcmp(sub, "add") && strcmp(sub, "set") && strcmp(sub, "show") &&
+	    strcmp(sub, "list") && strcmp(sub, "tree") &&
+	    strcmp(sub, "from-problem") && strcmp(sub, "baseline") &&
+	    strcmp(sub, "remeasure") && strcmp(sub, "milestone") &&
+	    strcmp(sub, "effect") && strcmp(sub, "evidence") &&
+	    strcmp(sub, "validate") && strcmp(sub, "gate"))
+		return usage(&e, "unknown command '%s' (svc-measure --help "
+		    "lists them)", sub);
 	if (strcmp(sub, "list") != 0 && strcmp(sub, "tree") != 0) {
 		if (first >= argc)
 			return usage(&e, strcmp(sub, "from-problem") == 0 ?
@@ -263,14 +271,6 @@ main(int argc, char **argv)
 		id = argv[first++];
 	if (first < argc)
 		return usage(&e, "unexpected argument '%s'", argv[first]);
-	if (strcmp(sub, "add") && strcmp(sub, "set") && strcmp(sub, "show") &&
-	    strcmp(sub, "list") && strcmp(sub, "tree") &&
-	    strcmp(sub, "from-problem") && strcmp(sub, "baseline") &&
-	    strcmp(sub, "remeasure") && strcmp(sub, "milestone") &&
-	    strcmp(sub, "effect") && strcmp(sub, "evidence") &&
-	    strcmp(sub, "validate") && strcmp(sub, "gate"))
-		return usage(&e, "unknown command '%s' (svc-measure --help "
-		    "lists them)", sub);
 	if (g.nf && strcmp(sub, "add") && strcmp(sub, "set") &&
 	    !(strcmp(sub, "milestone") == 0 && g.nf == 1 && g.ms.title) &&
 	    !(strcmp(sub, "from-problem") == 0))

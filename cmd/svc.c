@@ -17,6 +17,8 @@ static const struct {
 	{ "sla", "run SLA clocks on business calendars; business-time calculator" },
 	{ "escalate", "tell the person who can act, once; breach reasons; problems" },
 	{ "report", "reports and KPIs that drill down to tickets; the HTML page" },
+	{ "measure", "improvement measures, their gates and lights" },
+	{ "approve", "approvals of ticket actions and measure gates; delegation" },
 	{ "db", "create, verify (audit hash chain), check, back up the database" },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

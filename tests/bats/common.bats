@@ -2,7 +2,7 @@
 # Behaviour every binary shares: help, version, usage errors, man pages.
 load helper
 
-PROGS="svc-import svc-route svc-sla svc-escalate svc-report svc-db"
+PROGS="svc-import svc-route svc-sla svc-escalate svc-report svc-measure svc-approve svc-db"
 
 @test "--help prints usage and the common options, exit 0" {
 	for p in $PROGS; do

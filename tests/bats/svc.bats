@@ -32,6 +32,8 @@ Commands:
   sla        run SLA clocks on business calendars; business-time calculator
   escalate   tell the person who can act, once; breach reasons; problems
   report     reports and KPIs that drill down to tickets; the HTML page
+  measure    improvement measures, their gates and lights
+  approve    approvals of ticket actions and measure gates; delegation
   db         create, verify (audit hash chain), check, back up the database
 "* ]]
 	run -0 svc --help
@@ -84,8 +86,10 @@ complete_words() {
 }
 
 @test "completion: commands, subcommands, options and the values --help lists" {
-	[ "$(complete_words svc '')" = "help import route sla escalate report db" ]
+	[ "$(complete_words svc '')" = "help import route sla escalate report measure approve db" ]
 	[ "$(complete_words svc-db '')" = "init verify check backup schema" ]
+	[ "$(complete_words svc-approve '')" = "request approve reject list delegate" ]
+	[ "$(complete_words svc-measure g)" = "gate" ]
 	[ "$(complete_words svc help s)" = "sla" ]
 	[ "$(complete_words svc import --ki)" = "--kind" ]
 	[ "$(complete_words svc-import --kind p)" = "people priority policies" ]
@@ -103,7 +107,7 @@ complete_words() {
 	[ "$(complete_words svc-import --now '')" = "" ]
 	# every command is registered
 	source "$COMPLETION"
-	for p in svc svc-import svc-route svc-sla svc-escalate svc-report svc-db; do
+	for p in svc svc-import svc-route svc-sla svc-escalate svc-report svc-db svc-measure svc-approve; do
 		[ "$(complete -p "$p")" = "complete -o filenames -F _svc_complete $p" ]
 	done
 }

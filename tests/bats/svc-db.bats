@@ -26,7 +26,8 @@ setup_audit() {
 @test "every audit row carries the SHA-256 of the one before and its own content" {
 	svc-import --now "$NOW" -q --kind reasons "$FIX/escalate/reasons.csv"
 	svc-import --now "$NOW" -q --kind people "$FIX/route/people.csv"
-	[ "$(q 'SELECT count(*) FROM audit')" = 2 ]
+	# the config version, then the run's own row, for each import
+	[ "$(q "SELECT group_concat(entity || ' ' || key, ', ') FROM audit")" = "config reasons, run 1, config people, run 2" ]
 	# row 1 by hand: SHA-256 over 32 zero bytes, then each field tagged
 	# (I: 8-byte big-endian integer, T: 8-byte length and bytes, N: null)
 	eval "$(q "SELECT 'at=' || at || ' actor=' || actor || ' run=' || run FROM audit WHERE id=1")"
@@ -38,7 +39,7 @@ setup_audit() {
 	    sha256sum | cut -d' ' -f1)
 	[ "$(q 'SELECT hash FROM audit WHERE id=1')" = "$h" ]
 	run -0 svc-db verify -f tsv
-	[ "$(echo "$output" | tail -1 | cut -f1-3)" = "$(printf 'ok\t2\t2')" ]
+	[ "$(echo "$output" | tail -1 | cut -f1-3)" = "$(printf 'ok\t4\t4')" ]
 }
 
 @test "the audit is append-only for every writer but sqlite's own tools" {
@@ -114,11 +115,11 @@ setup_audit() {
 	svc-import --now "$NOW" -q --kind reasons "$FIX/escalate/reasons.csv"
 	svc-import --now "$NOW" -q --kind people "$FIX/route/people.csv"
 	svc-import --now "$NOW" -q --kind catalog "$FIX/route/catalog.csv"
-	head=$(q 'SELECT hash FROM audit WHERE id=3')
-	early=$(q 'SELECT hash FROM audit WHERE id=2')
+	head=$(q 'SELECT hash FROM audit WHERE id=6')
+	early=$(q 'SELECT hash FROM audit WHERE id=4')
 	run -0 --separate-stderr svc-db verify --head "$early"
-	[ "$stderr" = "svc-db: audit chain intact: 3 rows, head $head (row 3), known head found" ]
-	sqlite3 "$SVC_DB" "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id=3"
+	[ "$stderr" = "svc-db: audit chain intact: 6 rows, head $head (row 6), known head found" ]
+	sqlite3 "$SVC_DB" "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id=6"
 	run -0 svc-db verify
 	run -1 --separate-stderr svc-db verify --head "$head"
 	[ "$stderr" = "svc-db: $SVC_DB: audit the known head ${head:0:16}... is not in the chain (rows after it were removed, or it was never this file's)" ]

@@ -389,7 +389,16 @@ svc_report_html(FILE *fp, const struct svc_report *r, const char *title,
 	esc(&b, subtitle);
 	svc_buf_adds(&b, "</p>\n");
 	for (i = 0; i < r->n; i++) {
-		svc_buf_printf(&b, "<h2 id=\"%s\">", r->t[i].name);
+		size_t k, same = 0;
+
+		/* ids stay unique when a report gives several tables */
+		for (k = 0; k < i; k++)
+			same += strcmp(r->t[k].name, r->t[i].name) == 0;
+		if (same)
+			svc_buf_printf(&b, "<h2 id=\"%s-%zu\">", r->t[i].name,
+			    same + 1);
+		else
+			svc_buf_printf(&b, "<h2 id=\"%s\">", r->t[i].name);
 		esc(&b, r->t[i].title);
 		svc_buf_adds(&b, "</h2>\n");
 		chart(&b, &r->t[i]);

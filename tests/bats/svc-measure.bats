@@ -220,6 +220,12 @@ approve_gate() {
 	[ "$(echo "$output" | awk -F'\t' '$1=="M-FORM"{print $3, $5, $6, $7}')" = "3 Decided green red 1500" ]
 	run -0 svc-report measures --now 2026-03-04T00:00:00Z -f table
 	[[ "$output" = *"3    Decided      1         1500            1      0      1"* ]]
+	# and on the HTML page, both tables, still valid HTML
+	svc-report summary --now 2026-03-04T00:00:00Z -f html >page.html
+	[ "$(grep -o '<h2 id="measures[^"]*">[^<]*' page.html)" = '<h2 id="measures">Measures and their lights
+<h2 id="measures-2">Measures by degree of implementation' ]
+	run -0 xmllint --html --noout page.html
+	[ "$output" = "" ]
 }
 
 @test "on hold and cancelled are side states" {

@@ -302,6 +302,20 @@ svc_approve_request(struct svc_db *db, const struct svc_aopts *o,
 		p += n + (p[n] == ',');
 	}
 	sqlite3_finalize(st);
+	if (rc == 0 && strcmp(kind, "ticket") == 0 && due >= 0) {
+		/* svc-escalate --all looks at the ticket again at once: its
+		 * rules may test approval_overdue */
+		rc = svc_db_prepare(db, "INSERT INTO escalation_watch(ticket_id, "
+		    "wake) VALUES (?1, ?2) ON CONFLICT(ticket_id) DO UPDATE SET "
+		    "wake=min(wake, ?2)", &st, e);
+		if (rc == 0) {
+			sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 2, o->now);
+			rc = sqlite3_step(st) == SQLITE_DONE ? 0 : svc_db_fail(db,
+			    sqlite3_errcode(db->h), e, "waking svc-escalate");
+			sqlite3_finalize(st);
+		}
+	}
 	snprintf(num, sizeof(num), "%lld", (long long)*id);
 	if (rc == 0)
 		rc = svc_audit(&w.audit, "approval", num, "requested", NULL,

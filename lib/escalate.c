@@ -27,9 +27,10 @@
 /* Clock fields conditions may test, in the order of enum xf. */
 static const char *const extra_names[] = { "metric", "state", "elapsed_pct",
     "elapsed", "remaining", "overdue", "due_at", "breached", "paused",
-    "cycle", "policy", "age", "unassigned_for", NULL };
+    "cycle", "policy", "age", "unassigned_for", "approval_overdue", NULL };
 enum xf { X_METRIC, X_STATE, X_PCT, X_ELAPSED, X_REMAINING, X_OVERDUE,
-    X_DUE, X_BREACHED, X_PAUSED, X_CYCLE, X_POLICY, X_AGE, X_UNASSIGNED };
+    X_DUE, X_BREACHED, X_PAUSED, X_CYCLE, X_POLICY, X_AGE, X_UNASSIGNED,
+    X_APPROVAL, X_LAST = X_APPROVAL };
 static const struct svc_cond_names names = { extra_names };
 
 static const char *const default_reasons[] = { "customer_delay",
@@ -48,7 +49,7 @@ struct rule {
 	long line;
 	int urgent;
 	struct svc_cond *when;
-	struct thr th[X_UNASSIGNED + 1];	/* by enum xf */
+	struct thr th[X_LAST + 1];	/* by enum xf */
 };
 
 /* A clock as escalation sees it, brought forward to now. */
@@ -84,7 +85,7 @@ struct esc {
 	struct svc_calset cals;
 	int cols[SVC_NFIELDS];
 	int ncols, want_attrs;
-	sqlite3_stmt *tk, *clk, *notes, *put, *hist, *lastasg;
+	sqlite3_stmt *tk, *clk, *notes, *put, *hist, *lastasg, *appr;
 	struct svc_audit audit;
 	int tk_rc, clk_rc, notes_rc;
 	int *tk_scan, *clk_scan, *notes_scan;	/* &tk_rc ... when tk, clk and
@@ -99,6 +100,8 @@ struct esc {
 	struct svc_tk *t;
 	const struct clk *cur;
 	int64_t unassigned;	/* -2: not computed yet */
+	int64_t appr_due;	/* oldest due pending approval; -2 not yet,
+				 * -1 none */
 	char num[64];
 	struct svc_esc_result *res;
 	FILE *fp;		/* explain */
@@ -128,7 +131,7 @@ rules_free(struct esc *x)
 		free(x->rules[i].notify);
 		free(x->rules[i].text);
 		svc_cond_free(x->rules[i].when);
-		for (size_t j = 0; j <= X_UNASSIGNED; j++)
+		for (size_t j = 0; j <= X_LAST; j++)
 			free(x->rules[i].th[j].v);
 	}
 	free(x->rules);
@@ -171,6 +174,7 @@ esc_free(struct esc *x)
 	sqlite3_finalize(x->put);
 	sqlite3_finalize(x->hist);
 	sqlite3_finalize(x->lastasg);
+	sqlite3_finalize(x->appr);
 	sqlite3_finalize(x->wput);
 	sqlite3_finalize(x->wdel);
 	svc_batch_free(&x->watch);
@@ -202,7 +206,7 @@ threshold(void *ud, int index, int64_t v)
 	struct rule *r = ud;
 	struct thr *t;
 
-	if (index < 0 || index > X_UNASSIGNED)
+	if (index < 0 || index > X_LAST)
 		return;
 	t = &r->th[index];
 	t->v = svc_xrealloc(t->v, (t->n + 1) * sizeof(*t->v));
@@ -296,6 +300,9 @@ load(struct esc *x, int all, struct svc_err *e)
 	    "(new IS NULL OR new='')), min(at) FILTER (WHERE at>?2) FROM "
 	    "ticket_events WHERE ticket_id=?1 AND field='assignee'",
 	    &x->lastasg, e) != 0 ||
+	    svc_db_prepare(x->db, "SELECT min(due) FROM approvals WHERE "
+	    "subject='ticket:' || ?1 AND due IS NOT NULL AND requested_at<=?2 "
+	    "AND (state='pending' OR decided_at>?2)", &x->appr, e) != 0 ||
 	    svc_db_prepare(x->db, "INSERT OR REPLACE INTO escalation_watch("
 	    "ticket_id, wake) VALUES (?,?)", &x->wput, e) != 0 ||
 	    svc_db_prepare(x->db, "DELETE FROM escalation_watch WHERE "
@@ -460,6 +467,25 @@ plus(int64_t a, int64_t b)
 	return a + b;
 }
 
+/* The due time of the ticket's oldest approval still pending at now
+ * (svc-approve request ticket:ID --due), or -1. */
+static int64_t
+approval_due(struct esc *x)
+{
+	if (x->appr_due != -2)
+		return x->appr_due;
+	x->appr_due = -1;
+	sqlite3_reset(x->appr);
+	sqlite3_bind_text(x->appr, 1, x->t->s[SVC_F_TICKET_ID], -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(x->appr, 2, x->o->now);
+	if (sqlite3_step(x->appr) == SQLITE_ROW &&
+	    sqlite3_column_type(x->appr, 0) != SQLITE_NULL)
+		x->appr_due = sqlite3_column_int64(x->appr, 0);
+	sqlite3_reset(x->appr);
+	return x->appr_due;
+}
+
 /* Since when the ticket has had no assignee (-1: it has one). */
 static int64_t
 unassigned_since(struct esc *x)
@@ -549,6 +575,10 @@ get(void *ud, int kind, int index, const char *key, struct svc_cval *v)
 		if ((since = unassigned_since(x)) >= 0)
 			setnum(v, x->o->now - since);
 		break;
+	case X_APPROVAL:
+		if ((since = approval_due(x)) >= 0)
+			setnum(v, x->o->now > since ? x->o->now - since : 0);
+		break;
 	default: break;
 	}
 }
@@ -616,7 +646,7 @@ after_now(struct esc *x, int64_t from, const struct thr *th)
 
 #define BIT(f) (1UL << (f))
 /* the clock fields that move with time: of any clock, of a running one */
-#define MOVES_ALWAYS (BIT(X_AGE) | BIT(X_UNASSIGNED))
+#define MOVES_ALWAYS (BIT(X_AGE) | BIT(X_UNASSIGNED) | BIT(X_APPROVAL))
 #define MOVES_RUNNING (MOVES_ALWAYS | BIT(X_STATE) | BIT(X_BREACHED) | \
 	BIT(X_PCT) | BIT(X_ELAPSED) | BIT(X_REMAINING) | BIT(X_OVERDUE))
 
@@ -659,6 +689,8 @@ clock_wake(struct esc *x, const struct clk *c)
 			after_now(x, since, &r->th[X_UNASSIGNED]);
 			soon(x, x->asg_next);
 		}
+		if (r->th[X_APPROVAL].n && (since = approval_due(x)) >= 0)
+			after_now(x, since, &r->th[X_APPROVAL]);
 	}
 	if (need == NEVER || (cal = calendar(x, c->calendar)) == NULL)
 		return;
@@ -1502,6 +1534,7 @@ one_ticket(struct esc *x, const char *id, struct svc_err *e)
 		sqlite3_reset(x->tk);
 	x->t = &t;
 	x->unassigned = -2;
+	x->appr_due = -2;
 	x->asg_next = NEVER;
 	x->res->tickets++;
 	rc = 0;

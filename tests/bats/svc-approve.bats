@@ -174,3 +174,26 @@ approval 1: ticket:B1, due 2026-03-03T00:00:00+00:00 (2d ago), owed by fay,finn|
 	[ "$(q "SELECT group_concat(entity || '.' || field || '=' || new, ' ') FROM audit WHERE program='svc-approve'")" = "approval.requested=ticket:B1 approval.vote=approve approval.state=approved delegation.delegate=dora" ]
 	run -0 svc-db verify -q
 }
+
+@test "an escalation rule fires once on an approval past its due time" {
+	setup_approvals
+	svc-import --now 2026-01-01T00:00:00Z -q --kind policies "$FIX/report/sla-policies.csv"
+	printf 'rule,order,when,level,notify,urgent,repeat_every\nwaiting,10,metric=resolution and approval_overdue>=4h,1,finance-lead@example.org,yes,\n' >rules.csv
+	svc-import --now 2026-01-01T00:00:00Z -q --kind escalations rules.csv
+	svc-sla --all -q --now 2026-03-01T00:00:00Z >/dev/null
+	# the first pass remembers when to look again; the request wakes B1
+	svc-escalate --all -q --now 2026-03-01T00:00:00Z -f tsv >/dev/null
+	a request ticket:B1 --approvers finance --due 2026-03-01T08:00:00Z --as olga -q >/dev/null
+	run -0 svc-escalate --all -q --now 2026-03-01T11:00:00Z -f tsv
+	[ "$(echo "$output" | tail -n +2 | cut -f1)" = "" ]
+	run -0 svc-escalate --all -q --now 2026-03-01T12:30:00Z -f tsv
+	[ "$(echo "$output" | tail -n +2 | cut -f1-4)" = "$(printf 'B1\tresolution\t1\twaiting')" ]
+	run -0 svc-escalate --all -q --now 2026-03-01T13:00:00Z -f tsv
+	[ "$(echo "$output" | tail -n +2 | wc -l)" = 0 ]
+	# decided in time, a second ticket's request never fires
+	a request ticket:B2 --approvers finance --due 2026-03-01T14:00:00Z --as olga -q >/dev/null
+	AT=2026-03-01T15:00:00Z a approve 2 --as fay -q
+	run -0 svc-escalate --all -q --now 2026-03-01T20:00:00Z -f tsv
+	[ "$(echo "$output" | tail -n +2 | wc -l)" = 0 ]
+	[ "$(q "SELECT count(*) FROM notifications WHERE rule='waiting'")" = 1 ]
+}

@@ -16,41 +16,21 @@ const char *const svc_approve_cols[] = { "id", "subject", "gate", "rule",
     NULL };
 
 struct wr {
-	struct svc_db *db;
-	const struct svc_aopts *o;
-	struct svc_run run;
-	struct svc_audit audit;
+	struct svc_write w;
 };
 
 static int
 wr_begin(struct wr *w, struct svc_db *db, const struct svc_aopts *o,
     struct svc_err *e)
 {
-	memset(w, 0, sizeof(*w));
-	w->db = db;
-	w->o = o;
-	if (svc_db_begin(db, e) != 0)
-		return -1;
-	svc_run_init(&w->run, o->program, o->args, o->actor, "approval",
-	    o->now);
-	if (svc_db_run_insert(db, &w->run, e) != 0) {
-		svc_db_rollback(db);
-		return -1;
-	}
-	svc_audit_init(&w->audit, db, o->now, o->actor, o->program, w->run.id);
-	return 0;
+	return svc_write_begin(&w->w, db, o->program, o->args, o->actor,
+	    "approval", o->now, o->dry_run, e);
 }
 
 static int
 wr_end(struct wr *w, int rc, struct svc_err *e)
 {
-	if (rc == 0 && svc_audit_flush(&w->audit, e) != 0)
-		rc = -1;
-	svc_audit_free(&w->audit);
-	if (rc == 0 && !w->o->dry_run)
-		return svc_db_commit(w->db, e);
-	svc_db_rollback(w->db);
-	return rc;
+	return svc_write_end(&w->w, rc, e);
 }
 
 /* A text column of one row: sql with ?1 = a. */
@@ -266,7 +246,7 @@ svc_approve_request(struct svc_db *db, const struct svc_aopts *o,
 			sqlite3_bind_null(st, 5);
 		sqlite3_bind_text(st, 6, o->actor, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 7, o->now);
-		sqlite3_bind_int64(st, 8, w.run.id);
+		sqlite3_bind_int64(st, 8, w.w.run.id);
 		if ((rc = sqlite3_step(st)) != SQLITE_DONE)
 			rc = svc_db_fail(db, rc, e, "recording the request");
 		else
@@ -318,7 +298,7 @@ svc_approve_request(struct svc_db *db, const struct svc_aopts *o,
 	}
 	snprintf(num, sizeof(num), "%lld", (long long)*id);
 	if (rc == 0)
-		rc = svc_audit(&w.audit, "approval", num, "requested", NULL,
+		rc = svc_audit(&w.w.audit, "approval", num, "requested", NULL,
 		    subject, approvers, e);
 	rc = wr_end(&w, rc, e);
 	goto out;
@@ -485,7 +465,7 @@ svc_approve_vote(struct svc_db *db, const struct svc_aopts *o, int64_t id,
 		    SQLITE_STATIC);
 		sqlite3_bind_text(st, 6, comment, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 7, o->now);
-		sqlite3_bind_int64(st, 8, w.run.id);
+		sqlite3_bind_int64(st, 8, w.w.run.id);
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 :
 		    svc_db_fail(db, sqlite3_errcode(db->h), e, "recording the vote");
 		sqlite3_finalize(st);
@@ -520,10 +500,10 @@ svc_approve_vote(struct svc_db *db, const struct svc_aopts *o, int64_t id,
 		    strcasecmp(who, o->actor) ? " on behalf of " : "",
 		    strcasecmp(who, o->actor) ? who : "", comment ? ": " : "",
 		    comment ? comment : "");
-		rc = svc_audit(&w.audit, "approval", num, "vote", NULL, yes ?
+		rc = svc_audit(&w.w.audit, "approval", num, "vote", NULL, yes ?
 		    "approve" : "reject", d.s, e);
 		if (rc == 0 && strcmp(state, "pending") != 0)
-			rc = svc_audit(&w.audit, "approval", num, "state",
+			rc = svc_audit(&w.w.audit, "approval", num, "state",
 			    "pending", state, NULL, e);
 		svc_buf_free(&d);
 	}
@@ -588,7 +568,7 @@ svc_approve_delegate(struct svc_db *db, const struct svc_aopts *o,
 	svc_time_format(until, b, sizeof(b));
 	snprintf(span, sizeof(span), "%s to %s", a, b);
 	if (rc == 0)
-		rc = svc_audit(&w.audit, "delegation", user, "delegate", NULL,
+		rc = svc_audit(&w.w.audit, "delegation", user, "delegate", NULL,
 		    delegate, span, e);
 	rc = wr_end(&w, rc, e);
 out:

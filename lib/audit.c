@@ -208,6 +208,37 @@ svc_audit_free(struct svc_audit *a)
 	svc_batch_free(&a->b);
 }
 
+int
+svc_write_begin(struct svc_write *w, struct svc_db *db, const char *program,
+    const char *args, const char *actor, const char *kind, int64_t now,
+    int dry_run, struct svc_err *e)
+{
+	memset(w, 0, sizeof(*w));
+	w->db = db;
+	w->dry_run = dry_run;
+	if (svc_db_begin(db, e) != 0)
+		return -1;
+	svc_run_init(&w->run, program, args, actor, kind, now);
+	if (svc_db_run_insert(db, &w->run, e) != 0) {
+		svc_db_rollback(db);
+		return -1;
+	}
+	svc_audit_init(&w->audit, db, now, actor, program, w->run.id);
+	return 0;
+}
+
+int
+svc_write_end(struct svc_write *w, int rc, struct svc_err *e)
+{
+	if (rc == 0 && svc_audit_flush(&w->audit, e) != 0)
+		rc = -1;
+	svc_audit_free(&w->audit);
+	if (rc == 0 && !w->dry_run)
+		return svc_db_commit(w->db, e);
+	svc_db_rollback(w->db);
+	return rc;
+}
+
 static const char *
 ctext(sqlite3_stmt *st, int i)
 {

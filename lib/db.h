@@ -148,6 +148,23 @@ struct svc_audit {
 /* Each row gets the next id and its hash (audit.h) as it is added, so
  * several writers in one transaction keep one chain. */
 
+/*
+ * A short write of one command (svc-measure, svc-approve): BEGIN
+ * IMMEDIATE, its run row, then audit rows; svc_write_end flushes them and
+ * commits, or rolls back when rc != 0 or dry_run.  Returns rc, or -1 when
+ * the commit failed.
+ */
+struct svc_write {
+	struct svc_db *db;
+	struct svc_run run;
+	struct svc_audit audit;
+	int dry_run;
+};
+int svc_write_begin(struct svc_write *w, struct svc_db *db,
+    const char *program, const char *args, const char *actor,
+    const char *kind, int64_t now, int dry_run, struct svc_err *e);
+int svc_write_end(struct svc_write *w, int rc, struct svc_err *e);
+
 void svc_audit_init(struct svc_audit *a, struct svc_db *db, int64_t at,
     const char *actor, const char *program, int64_t run);
 int svc_audit(struct svc_audit *a, const char *entity, const char *key,

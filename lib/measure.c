@@ -198,43 +198,25 @@ need(struct svc_db *db, const char *id, struct mrec *m, struct svc_err *e)
 /* ---- a write: run, audit, commit ---- */
 
 struct wr {
+	struct svc_write w;
 	struct svc_db *db;
 	const struct svc_mopts *o;
-	struct svc_run run;
-	struct svc_audit audit;
-	int own;		/* began the transaction */
 };
 
 static int
 wr_begin(struct wr *w, struct svc_db *db, const struct svc_mopts *o,
     const char *kind, struct svc_err *e)
 {
-	memset(w, 0, sizeof(*w));
 	w->db = db;
 	w->o = o;
-	if (svc_db_begin(db, e) != 0)
-		return -1;
-	w->own = 1;
-	svc_run_init(&w->run, o->program, o->args, o->actor, kind, o->now);
-	if (svc_db_run_insert(db, &w->run, e) != 0) {
-		svc_db_rollback(db);
-		return -1;
-	}
-	svc_audit_init(&w->audit, db, o->now, o->actor, o->program, w->run.id);
-	return 0;
+	return svc_write_begin(&w->w, db, o->program, o->args, o->actor, kind,
+	    o->now, o->dry_run, e);
 }
 
 static int
 wr_end(struct wr *w, int rc, struct svc_err *e)
 {
-	if (rc == 0 && svc_audit_flush(&w->audit, e) != 0)
-		rc = -1;
-	svc_audit_free(&w->audit);
-	if (rc == 0 && !w->o->dry_run)
-		rc = svc_db_commit(w->db, e);
-	else
-		svc_db_rollback(w->db);
-	return rc;
+	return svc_write_end(&w->w, rc, e);
 }
 
 static int
@@ -442,10 +424,10 @@ set_fields(struct wr *w, const char *id, const char *const *names,
 		sqlite3_bind_text(st, 3, newv[3], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 4, w->o->now);
 		sqlite3_bind_int64(st, 5, w->o->now);
-		sqlite3_bind_int64(st, 6, w->run.id);
+		sqlite3_bind_int64(st, 6, w->w.run.id);
 		if (step_done(db, st, "adding a measure", e) != 0)
 			goto out;
-		if (svc_audit(&w->audit, "measure", id, "created", NULL,
+		if (svc_audit(&w->w.audit, "measure", id, "created", NULL,
 		    level, NULL, e) != 0)
 			goto out;
 	}
@@ -468,11 +450,11 @@ set_fields(struct wr *w, const char *id, const char *const *names,
 		else
 			sqlite3_bind_text(st, 1, newv[f], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, w->o->now);
-		sqlite3_bind_int64(st, 3, w->run.id);
+		sqlite3_bind_int64(st, 3, w->w.run.id);
 		sqlite3_bind_text(st, 4, id, -1, SQLITE_STATIC);
 		if (step_done(db, st, "changing a measure", e) != 0)
 			goto out;
-		if (svc_audit(&w->audit, "measure", id, mf->name, found ?
+		if (svc_audit(&w->w.audit, "measure", id, mf->name, found ?
 		    mget(&m, mf->name) : NULL, newv[f], NULL, e) != 0)
 			goto out;
 		(*changed)++;
@@ -519,10 +501,10 @@ svc_measure_load_row(struct svc_db *db, const struct svc_mopts *o,
 	memset(&w, 0, sizeof(w));
 	w.db = db;
 	w.o = o;
-	w.run.id = run;
-	svc_audit_init(&w.audit, db, o->now, o->actor, o->program, run);
+	w.w.run.id = run;
+	svc_audit_init(&w.w.audit, db, o->now, o->actor, o->program, run);
 	if (v[0] == NULL) {
-		svc_audit_free(&w.audit);
+		svc_audit_free(&w.w.audit);
 		return svc_err_set(e, SVC_EXIT_FATAL, file, line, 0,
 		    "column 'id': a value is required");
 	}
@@ -541,8 +523,8 @@ svc_measure_load_row(struct svc_db *db, const struct svc_mopts *o,
 	}
 	rc = set_fields(&w, v[0], names, vals, n, !found, changed, e);
 	if (rc == 0)
-		rc = svc_audit_flush(&w.audit, e);
-	svc_audit_free(&w.audit);
+		rc = svc_audit_flush(&w.w.audit, e);
+	svc_audit_free(&w.w.audit);
 	mrec_free(&m);
 	if (rc != 0 && e->line == 0) {
 		char msg[sizeof(e->msg)];
@@ -553,7 +535,7 @@ svc_measure_load_row(struct svc_db *db, const struct svc_mopts *o,
 	}
 	return rc;
 fail:
-	svc_audit_free(&w.audit);
+	svc_audit_free(&w.w.audit);
 	mrec_free(&m);
 	return -1;
 }
@@ -640,7 +622,7 @@ store_kpi(struct wr *w, const char *id, int remeasure, double value,
 	sqlite3_bind_text(st, 5, id, -1, SQLITE_STATIC);
 	snprintf(num, sizeof(num), "%.15g", value);
 	return step_done(w->db, st, "storing the KPI", e) != 0 ||
-	    svc_audit(&w->audit, "measure", id, remeasure ? "remeasured" :
+	    svc_audit(&w->w.audit, "measure", id, remeasure ? "remeasured" :
 	    "baseline", old, num, kpi, e) != 0 ? -1 : 0;
 }
 
@@ -820,7 +802,7 @@ svc_measure_from_problem(struct svc_db *db, const struct svc_mopts *o,
 		rc = step_done(db, st, "linking the problem", e);
 	}
 	if (rc == 0)
-		rc = svc_audit(&w.audit, "problem", pnum, "measure", NULL, id,
+		rc = svc_audit(&w.w.audit, "problem", pnum, "measure", NULL, id,
 		    NULL, e);
 	/* a segment without tickets in the window leaves the baseline for
 	 * svc-measure baseline later */
@@ -944,7 +926,7 @@ svc_measure_milestone(struct svc_db *db, const struct svc_mopts *o,
 		snprintf(key, sizeof(key), "%s#%lld", id, (long long)*seq);
 		tstr(ms->planned, t, sizeof(t));
 		if (rc == 0)
-			rc = svc_audit(&w.audit, "milestone", key, "planned", NULL,
+			rc = svc_audit(&w.w.audit, "milestone", key, "planned", NULL,
 			    t, ms->title, e);
 	} else {
 		static const char *const f[] = { "title", "planned", "forecast",
@@ -980,7 +962,7 @@ svc_measure_milestone(struct svc_db *db, const struct svc_mopts *o,
 			sqlite3_bind_int64(st, 3, ms->seq);
 			tstr(tv, t, sizeof(t));
 			rc = step_done(db, st, "changing a milestone", e) != 0 ||
-			    svc_audit(&w.audit, "milestone", key, f[i], NULL,
+			    svc_audit(&w.w.audit, "milestone", key, f[i], NULL,
 			    nv ? nv : t, NULL, e) != 0 ? -1 : 0;
 		}
 	}
@@ -1029,7 +1011,7 @@ svc_measure_effect(struct svc_db *db, const struct svc_mopts *o,
 		sqlite3_bind_int64(st, 6, o->now);
 		snprintf(num, sizeof(num), "%.15g", amount);
 		rc = step_done(db, st, "adding an effect", e) != 0 ||
-		    svc_audit(&w.audit, "effect", id, month, NULL, num, note,
+		    svc_audit(&w.w.audit, "effect", id, month, NULL, num, note,
 		    e) != 0 ? -1 : 0;
 	}
 	rc = wr_end(&w, rc, e);
@@ -1107,7 +1089,7 @@ svc_measure_evidence(struct svc_db *db, const struct svc_mopts *o,
 			sqlite3_bind_text(st, 6, ref, -1, SQLITE_STATIC);
 		}
 		rc = step_done(db, st, "recording evidence", e) != 0 ||
-		    svc_audit(&w.audit, "evidence", id, item, NULL, validate ?
+		    svc_audit(&w.w.audit, "evidence", id, item, NULL, validate ?
 		    "validated" : "submitted", ref, e) != 0 ? -1 : 0;
 	}
 	rc = wr_end(&w, rc, e);
@@ -1309,13 +1291,13 @@ svc_measure_gate(struct svc_db *db, const struct svc_mopts *o,
 			if (rc == 0) {
 				sqlite3_bind_text(st, 1, nv, -1, SQLITE_STATIC);
 				sqlite3_bind_int64(st, 2, o->now);
-				sqlite3_bind_int64(st, 3, w.run.id);
+				sqlite3_bind_int64(st, 3, w.w.run.id);
 				sqlite3_bind_text(st, 4, id, -1, SQLITE_STATIC);
 				rc = step_done(db, st, "moving the measure", e);
 			}
 		}
 		if (rc == 0)
-			rc = svc_audit(&w.audit, "measure", id, "side", cur_side,
+			rc = svc_audit(&w.w.audit, "measure", id, "side", cur_side,
 			    nv, NULL, e);
 		rc = wr_end(&w, rc, e);
 		goto out;
@@ -1426,7 +1408,7 @@ svc_measure_gate(struct svc_db *db, const struct svc_mopts *o,
 	    "UPDATE measures SET doi=5, closed_at=?2, updated_at=?2, run=?3 "
 	    "WHERE id=?1" :
 	    "UPDATE measures SET doi=doi+1, updated_at=?2, run=?3 WHERE id=?1",
-	    id, o->now, w.run.id, e);
+	    id, o->now, w.w.run.id, e);
 	if (rc == 0 && aid > 0) {
 		sqlite3_stmt *st;
 
@@ -1445,7 +1427,7 @@ svc_measure_gate(struct svc_db *db, const struct svc_mopts *o,
 
 		snprintf(why, sizeof(why), aid ? "approval %lld" : "checks met",
 		    (long long)aid);
-		rc = svc_audit(&w.audit, "measure", id, "doi", from, tos, why, e);
+		rc = svc_audit(&w.w.audit, "measure", id, "doi", from, tos, why, e);
 	}
 	rc = wr_end(&w, rc, e);
 out:

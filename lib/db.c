@@ -317,7 +317,7 @@ svc_db_open(const char *path, int mode, struct svc_db **out,
 	} else if (v < SVC_SCHEMA) {
 		svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
 		    "schema version %lld is older than this program (%d); "
-		    "run svc-import once to migrate it", (long long)v,
+		    "run svc-db init (or svc-import) once to migrate it", (long long)v,
 		    SVC_SCHEMA);
 		goto fail;
 	}

@@ -173,3 +173,20 @@ Try 'svc-db --help' for more information." ]
 	run -3 --separate-stderr svc-db --db nope.db verify
 	[ "$stderr" = "svc-db: nope.db: no such database (svc-import creates it; set --db or SVC_DB)" ]
 }
+
+@test "a schema-6 database: readers ask for a migration; init seals its audit rows into the chain" {
+	sqlite3 "$SVC_DB" <"$FIX/audit/schema6.sql"
+	[ "$(q 'SELECT count(*) FROM audit')" = 13 ]
+	run -3 --separate-stderr svc-db verify
+	[ "$stderr" = "svc-db: $SVC_DB: schema version 6 is older than this program (7); run svc-db init (or svc-import) once to migrate it" ]
+	run -0 --separate-stderr svc-db init
+	[ "$stderr" = "svc-db: $SVC_DB: schema 7" ]
+	[ "$(q 'SELECT count(*) FROM audit WHERE hash IS NULL')" = 0 ]
+	run -0 svc-db verify -f tsv
+	[ "$(echo "$output" | tail -1 | cut -f1-3)" = "$(printf 'ok\t13\t13')" ]
+	# the writers go on from the sealed rows
+	svc-import --now "$NOW" -q --kind reasons "$FIX/escalate/reasons.csv"
+	run -0 svc-db verify -f tsv
+	[ "$(echo "$output" | tail -1 | cut -f1-3)" = "$(printf 'ok\t15\t15')" ]
+	run -0 svc-db check -q
+}

@@ -83,16 +83,11 @@ onopt(int id, const char *arg, void *ud, struct svc_err *e)
 	return 0;
 }
 
-static int
-usage(struct svc_err *e, const char *fmt, const char *a)
-{
-	svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0, fmt, a);
-	return svc_err_fail(e, cmd.name);
-}
-
 int
 main(int argc, char **argv)
 {
+	static const char *const subs[] = { "request", "approve", "reject",
+	    "list", "delegate", NULL };
 	struct cfg g;
 	struct svc_err e;
 	struct svc_db *db = NULL;
@@ -106,35 +101,34 @@ main(int argc, char **argv)
 	if (svc_opt_start(argc, argv, &cmd, &g.c, onopt, &g, &first, &status,
 	    &e))
 		return status;
-	if (first >= argc)
-		return usage(&e, "no command given (%s)", "svc-approve --help "
-		    "lists them");
-	sub = argv[first++];
-	if (strcmp(sub, "request") && strcmp(sub, "approve") &&
-	    strcmp(sub, "reject") && strcmp(sub, "list") &&
-	    strcmp(sub, "delegate"))
-		return usage(&e, "unknown command '%s' (svc-approve --help lists "
-		    "them)", sub);
+	if ((sub = svc_opt_subcommand(&cmd, "command", argc, argv, &first, subs,
+	    &status, &e)) == NULL)
+		return status;
 	if (strcmp(sub, "list") != 0) {
 		if (first >= argc)
-			return usage(&e, strcmp(sub, "request") == 0 ?
+			return svc_opt_usage_error(&cmd, &e,
+			    strcmp(sub, "request") == 0 ?
 			    "%s: no SUBJECT given" : strcmp(sub, "delegate") ==
 			    0 ? "%s: no USER given" : "%s: no approval ID given",
 			    sub);
 		arg = argv[first++];
 	}
 	if (first < argc)
-		return usage(&e, "unexpected argument '%s'", argv[first]);
+		return svc_opt_usage_error(&cmd, &e,
+		    "unexpected argument '%s'", argv[first]);
 	if ((g.gate || g.rule || g.approvers || g.due) &&
 	    strcmp(sub, "request") != 0)
-		return usage(&e, "%s takes no --gate, --rule, --approvers or "
+		return svc_opt_usage_error(&cmd, &e,
+		    "%s takes no --gate, --rule, --approvers or "
 		    "--due", sub);
 	if ((g.to || g.from || g.until) && strcmp(sub, "delegate") != 0)
-		return usage(&e, "%s takes no --to, --from or --until", sub);
+		return svc_opt_usage_error(&cmd, &e,
+		    "%s takes no --to, --from or --until", sub);
 	if (strcmp(sub, "delegate") == 0 && (g.to == NULL || g.until == NULL))
-		return usage(&e, "%s: --to and --until are required", sub);
+		return svc_opt_usage_error(&cmd, &e,
+		    "%s: --to and --until are required", sub);
 	if (g.mine && strcmp(sub, "list") != 0)
-		return usage(&e, "%s takes no --mine", sub);
+		return svc_opt_usage_error(&cmd, &e, "%s takes no --mine", sub);
 	memset(&o, 0, sizeof(o));
 	o.now = g.c.now;
 	o.actor = g.c.actor;
@@ -166,7 +160,8 @@ main(int argc, char **argv)
 
 		if (end == arg || *end || id < 1) {
 			svc_db_close(db);
-			return usage(&e, "'%s' is not an approval number", arg);
+			return svc_opt_usage_error(&cmd, &e,
+			    "'%s' is not an approval number", arg);
 		}
 		rc = svc_approve_vote(db, &o, id, sub[0] == 'a', g.comment,
 		    state, sizeof(state), &e);

@@ -67,13 +67,6 @@ found(void *ud, const char *what, const char *msg)
 }
 
 static int
-usage(struct svc_err *e, const char *fmt, const char *a)
-{
-	svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0, fmt, a);
-	return svc_err_fail(e, cmd.name);
-}
-
-static int
 verify(struct cfg *g, struct svc_db *db, struct svc_err *e)
 {
 	static const char *const cols[] = { "result", "rows", "head_row",
@@ -111,6 +104,8 @@ int
 main(int argc, char **argv)
 {
 	static const char *const ccols[] = { "check", "finding" };
+	static const char *const subs[] = { "init", "verify", "check", "backup",
+	    "schema", NULL };
 	struct cfg g;
 	struct svc_err e;
 	struct svc_db *db = NULL;
@@ -123,15 +118,16 @@ main(int argc, char **argv)
 	if (svc_opt_start(argc, argv, &cmd, &g.c, onopt, &g, &first, &status,
 	    &e))
 		return status;
-	if (first >= argc)
-		return usage(&e, "no command given (%s)", "svc-db --help lists "
-		    "them");
-	sub = argv[first++];
+	if ((sub = svc_opt_subcommand(&cmd, "command", argc, argv, &first, subs,
+	    &status, &e)) == NULL)
+		return status;
 	if (strcmp(sub, "backup") == 0 ? argc - first != 1 : first < argc)
-		return usage(&e, strcmp(sub, "backup") == 0 && first >= argc ?
+		return svc_opt_usage_error(&cmd, &e,
+		    strcmp(sub, "backup") == 0 && first >= argc ?
 		    "%s: no FILE given" : "%s: unexpected argument", sub);
 	if (g.head && strcmp(sub, "verify") != 0)
-		return usage(&e, "%s does not take --head", sub);
+		return svc_opt_usage_error(&cmd, &e,
+		    "%s does not take --head", sub);
 	if (strcmp(sub, "init") == 0) {
 		if (svc_db_open(g.c.db, SVC_DB_CREATE, &db, &e) != 0) {
 			svc_err_print(&e);
@@ -143,10 +139,6 @@ main(int argc, char **argv)
 		svc_db_close(db);
 		return svc_exit_flush(SVC_EXIT_OK);
 	}
-	if (strcmp(sub, "verify") != 0 && strcmp(sub, "check") != 0 &&
-	    strcmp(sub, "backup") != 0 && strcmp(sub, "schema") != 0)
-		return usage(&e, "unknown command '%s' (svc-db --help lists "
-		    "them)", sub);
 	if (svc_db_open(g.c.db, SVC_DB_RO, &db, &e) != 0) {
 		svc_err_print(&e);
 		return e.status;

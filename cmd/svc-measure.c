@@ -175,13 +175,6 @@ onopt(int id, const char *arg, void *ud, struct svc_err *e)
 	return 0;
 }
 
-static int
-usage(struct svc_err *e, const char *fmt, const char *a)
-{
-	svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0, fmt, a);
-	return svc_err_fail(e, cmd.name);
-}
-
 static const char *const lcols[] = { "id", "level", "parent", "title",
     "state", "owner", "sponsor", "controller", "implementation",
     "potential", "planned", "forecast", "actual", "kpi", "baseline",
@@ -235,6 +228,9 @@ tree_row(void *ud, const struct svc_mrow *r)
 int
 main(int argc, char **argv)
 {
+	static const char *const subs[] = { "add", "set", "show", "list",
+	    "tree", "from-problem", "baseline", "remeasure", "milestone",
+	    "effect", "evidence", "validate", "gate", NULL };
 	struct cfg g;
 	struct svc_err e;
 	struct svc_db *db = NULL;
@@ -249,43 +245,41 @@ main(int argc, char **argv)
 	if (svc_opt_start(argc, argv, &cmd, &g.c, onopt, &g, &first, &status,
 	    &e))
 		return status;
-	if (first >= argc)
-		return usage(&e, "no command given (%s)", "svc-measure --help "
-		    "lists them");
-	sub = argv[first++];
-	if (strcmp(sub, "add") && strcmp(sub, "set") && strcmp(sub, "show") &&
-	    strcmp(sub, "list") && strcmp(sub, "tree") &&
-	    strcmp(sub, "from-problem") && strcmp(sub, "baseline") &&
-	    strcmp(sub, "remeasure") && strcmp(sub, "milestone") &&
-	    strcmp(sub, "effect") && strcmp(sub, "evidence") &&
-	    strcmp(sub, "validate") && strcmp(sub, "gate"))
-		return usage(&e, "unknown command '%s' (svc-measure --help "
-		    "lists them)", sub);
+	if ((sub = svc_opt_subcommand(&cmd, "command", argc, argv, &first, subs,
+	    &status, &e)) == NULL)
+		return status;
 	if (strcmp(sub, "list") != 0 && strcmp(sub, "tree") != 0) {
 		if (first >= argc)
-			return usage(&e, strcmp(sub, "from-problem") == 0 ?
+			return svc_opt_usage_error(&cmd, &e,
+			    strcmp(sub, "from-problem") == 0 ?
 			    "%s: no PROBLEM given" : "%s: no measure ID given",
 			    sub);
 		id = argv[first++];
 	} else if (strcmp(sub, "tree") == 0 && first < argc)
 		id = argv[first++];
 	if (first < argc)
-		return usage(&e, "unexpected argument '%s'", argv[first]);
+		return svc_opt_usage_error(&cmd, &e,
+		    "unexpected argument '%s'", argv[first]);
 	if (g.nf && strcmp(sub, "add") && strcmp(sub, "set") &&
 	    !(strcmp(sub, "milestone") == 0 && g.nf == 1 && g.ms.title) &&
 	    !(strcmp(sub, "from-problem") == 0))
-		return usage(&e, "%s takes no field options", sub);
+		return svc_opt_usage_error(&cmd, &e,
+		    "%s takes no field options", sub);
 	if (strcmp(sub, "set") == 0 && g.nf == 0)
-		return usage(&e, "%s: nothing to set (give fields as options)",
+		return svc_opt_usage_error(&cmd, &e,
+		    "%s: nothing to set (give fields as options)",
 		    sub);
 	if (strcmp(sub, "gate") == 0 && g.to == NULL)
-		return usage(&e, "%s: --to N (or hold, cancel, resume) is "
+		return svc_opt_usage_error(&cmd, &e,
+		    "%s: --to N (or hold, cancel, resume) is "
 		    "required", sub);
 	if (strcmp(sub, "effect") == 0 && (g.month == NULL || !g.amount_given))
-		return usage(&e, "%s: --month and --amount are required", sub);
+		return svc_opt_usage_error(&cmd, &e,
+		    "%s: --month and --amount are required", sub);
 	if ((strcmp(sub, "evidence") == 0 || strcmp(sub, "validate") == 0) &&
 	    g.item == NULL)
-		return usage(&e, "%s: --item is required", sub);
+		return svc_opt_usage_error(&cmd, &e,
+		    "%s: --item is required", sub);
 	g.o.now = g.c.now;
 	g.o.actor = g.c.actor;
 	g.o.program = cmd.name;
@@ -321,7 +315,8 @@ main(int argc, char **argv)
 
 		if (end == id || *end || pid < 1) {
 			svc_db_close(db);
-			return usage(&e, "from-problem: '%s' is not a problem "
+			return svc_opt_usage_error(&cmd, &e,
+			    "from-problem: '%s' is not a problem "
 			    "number", id);
 		}
 		for (i = 0; i < g.nf; i++) {
@@ -331,7 +326,8 @@ main(int argc, char **argv)
 				win = g.vals[i];
 			else {
 				svc_db_close(db);
-				return usage(&e, "from-problem takes --kpi, "
+				return svc_opt_usage_error(&cmd, &e,
+				    "from-problem takes --kpi, "
 				    "--window and --id, not --%s", g.names[i]);
 			}
 		}
@@ -381,7 +377,8 @@ main(int argc, char **argv)
 			side = g.to;
 		else if (end == g.to || *end || to < 1 || to > 5) {
 			svc_db_close(db);
-			return usage(&e, "--to: '%s' is not a DoI 1 to 5, hold, "
+			return svc_opt_usage_error(&cmd, &e,
+			    "--to: '%s' is not a DoI 1 to 5, hold, "
 			    "cancel or resume", g.to);
 		}
 		rc = svc_measure_gate(db, &g.o, id, (int)to, side, &miss, &e);

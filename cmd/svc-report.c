@@ -96,13 +96,6 @@ report_in(int argc, char **argv)
 	return NULL;
 }
 
-static int
-usage(struct svc_err *e, const char *fmt, const char *a)
-{
-	svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0, fmt, a);
-	return svc_err_fail(e, cmd.name);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -143,22 +136,18 @@ main(int argc, char **argv)
 		return status;
 	}
 	svc_buf_free(&sum);
-	if (first >= argc)
-		return usage(&e, "no report given (%s)", "svc-report --help "
-		    "lists them");
-	name = argv[first];
-	if (first + 1 < argc)
-		return usage(&e, "unexpected argument '%s'", argv[first + 1]);
-	for (i = 0; svc_report_names[i]; i++)
-		if (strcmp(svc_report_names[i], name) == 0)
-			break;
-	if (svc_report_names[i] == NULL)
-		return usage(&e, "unknown report '%s' (svc-report --help lists "
-		    "them)", name);
+	if ((name = svc_opt_subcommand(&cmd, "report", argc, argv, &first,
+	    svc_report_names, &status, &e)) == NULL)
+		return status;
+	if (first < argc)
+		return svc_opt_usage_error(&cmd, &e, "unexpected argument '%s'",
+		    argv[first]);
 	if (g.o.period && !svc_report_takes_period(name))
-		return usage(&e, "report '%s' does not take --period", name);
+		return svc_opt_usage_error(&cmd, &e,
+		    "report '%s' does not take --period", name);
 	if (g.o.by && !svc_report_takes_by(name))
-		return usage(&e, "report '%s' does not take --by", name);
+		return svc_opt_usage_error(&cmd, &e,
+		    "report '%s' does not take --by", name);
 	g.o.now = g.c.now;
 	g.o.until = g.c.now + 1;	/* what happened at --now is in */
 	if (g.until && svc_time_parse_opt("--until", g.until, &g.o.until,
@@ -169,7 +158,8 @@ main(int argc, char **argv)
 	    &e) != 0)
 		return svc_err_fail(&e, cmd.name);
 	if (g.o.since >= g.o.until)
-		return usage(&e, "%s", "--since must be before --until");
+		return svc_opt_usage_error(&cmd, &e,
+		    "%s", "--since must be before --until");
 	g.o.page = g.c.format == SVC_FMT_HTML;
 	if (!g.o.page && g.c.format != SVC_FMT_TABLE &&
 	    g.c.format != SVC_FMT_MD) {

@@ -314,20 +314,35 @@ out:
 	return rc;
 }
 
-/* Is there a delegation from user to actor at now?  1 valid, 0 none,
+/* Who votes: the actor at now, and the statement that finds the newest
+ * delegation of a user to the actor (prepared once per command). */
+struct actor {
+	sqlite3_stmt *dl;
+	const char *actor;
+	int64_t now;
+};
+
+static int
+actor_open(struct actor *a, struct svc_db *db, const struct svc_aopts *o,
+    struct svc_err *e)
+{
+	a->actor = o->actor;
+	a->now = o->now;
+	return svc_db_prepare(db, "SELECT valid_from, valid_until FROM "
+	    "delegations WHERE user=? AND delegate=? ORDER BY valid_from <= ?3 "
+	    "AND valid_until > ?3 DESC, id DESC LIMIT 1", &a->dl, e);
+}
+
+/* Is there a delegation from user to the actor at now?  1 valid, 0 none,
  * 2 one exists but not at now (its dates into span). */
 static int
-delegated(struct svc_db *db, const char *user, const char *actor, int64_t now,
-    char *span, size_t n)
+delegated(struct actor *ac, const char *user, char *span, size_t n)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = ac->dl;
+	const char *actor = ac->actor;
+	int64_t now = ac->now;
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(db->h, "SELECT valid_from, valid_until FROM "
-	    "delegations WHERE user=? AND delegate=? ORDER BY valid_from <= ?3 "
-	    "AND valid_until > ?3 DESC, id DESC LIMIT 1", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return 0;
 	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now);
@@ -345,17 +360,17 @@ delegated(struct svc_db *db, const char *user, const char *actor, int64_t now,
 			snprintf(span, n, "%s to %s", a, b);
 		}
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 
 /* The first user of the comma list users that actor may act for: actor
  * itself, else one who delegated to actor at now.  The user into who. */
 static int
-may_act(struct svc_db *db, const char *users, const char *actor, int64_t now,
-    const char *requester, char *who, size_t wn, char *why, size_t yn)
+may_act(struct actor *ac, const char *users, const char *requester,
+    char *who, size_t wn, char *why, size_t yn)
 {
-	const char *p;
+	const char *p, *actor = ac->actor;
 
 	if (svc_in_list(users, actor)) {
 		snprintf(who, wn, "%s", actor);
@@ -368,7 +383,7 @@ may_act(struct svc_db *db, const char *users, const char *actor, int64_t now,
 
 		snprintf(u, sizeof(u), "%.*s", (int)n, p);
 		p += n + (p[n] == ',');
-		if ((d = delegated(db, u, actor, now, span, sizeof(span))) == 1) {
+		if ((d = delegated(ac, u, span, sizeof(span))) == 1) {
 			if (strcasecmp(u, requester) == 0) {
 				snprintf(why, yn, "%.100s requested it; a "
 				    "delegate of %.100s cannot approve it either",
@@ -391,6 +406,7 @@ svc_approve_vote(struct svc_db *db, const struct svc_aopts *o, int64_t id,
 {
 	sqlite3_stmt *st = NULL;
 	struct wr w;
+	struct actor ac = { 0 };
 	char *req = NULL, *cur = NULL, who[256], why[512], num[32];
 	struct svc_buf all = { 0 };
 	int rc = -1, slot = 0, nslots = 0, need = 0, yes_n = 0, no_n = 0;
@@ -423,6 +439,8 @@ svc_approve_vote(struct svc_db *db, const struct svc_aopts *o, int64_t id,
 		    (long long)id);
 		goto out;
 	}
+	if (actor_open(&ac, db, o, e) != 0)
+		goto out;
 	if (svc_db_prepare(db, "SELECT p.slot, p.token, p.users, v.slot IS NOT "
 	    "NULL FROM approvers p LEFT JOIN votes v ON v.approval_id = "
 	    "p.approval_id AND v.slot = p.slot WHERE p.approval_id=? ORDER BY "
@@ -436,8 +454,7 @@ svc_approve_vote(struct svc_db *db, const struct svc_aopts *o, int64_t id,
 		svc_buf_printf(&all, "%s%s %s", all.len ? "; " : "",
 		    (const char *)sqlite3_column_text(st, 1), users);
 		if (slot == 0 && !sqlite3_column_int(st, 3) &&
-		    may_act(db, users, o->actor, o->now, req, who, sizeof(who),
-		    why, sizeof(why)))
+		    may_act(&ac, users, req, who, sizeof(who), why, sizeof(why)))
 			slot = sqlite3_column_int(st, 0);
 	}
 	sqlite3_finalize(st);
@@ -509,6 +526,7 @@ svc_approve_vote(struct svc_db *db, const struct svc_aopts *o, int64_t id,
 	}
 	rc = wr_end(&w, rc, e);
 out:
+	sqlite3_finalize(ac.dl);
 	svc_buf_free(&all);
 	free(req);
 	free(cur);
@@ -538,7 +556,14 @@ svc_approve_delegate(struct svc_db *db, const struct svc_aopts *o,
 	if (svc_dir_person(&dir, o->actor))
 		pmo = svc_person_has_role(svc_dir_person(&dir, o->actor), "pmo");
 	if (strcasecmp(o->actor, user) != 0 && !pmo) {
-		if (delegated(db, user, o->actor, o->now, span, sizeof(span)))
+		struct actor ac;
+		int d = actor_open(&ac, db, o, e) != 0 ? -1 :
+		    delegated(&ac, user, span, sizeof(span));
+
+		sqlite3_finalize(ac.dl);
+		if (d < 0)
+			goto out;
+		if (d)
 			svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0, "%s acts for "
 			    "%s only as a delegate and cannot delegate further",
 			    o->actor, user);
@@ -581,8 +606,11 @@ svc_approve_list(struct svc_db *db, const struct svc_aopts *o, int mine,
     struct svc_out *out, struct svc_err *e)
 {
 	sqlite3_stmt *st;
+	struct actor ac = { 0 };
 	int rc;
 
+	if (mine && actor_open(&ac, db, o, e) != 0)
+		return -1;
 	if (svc_db_prepare(db, "SELECT a.id, a.subject, a.gate, a.rule, "
 	    "a.state, a.requested_by, a.requested_at, a.due, (SELECT "
 	    "group_concat(p.token || ' ' || p.users, '; ') FROM approvers p "
@@ -595,8 +623,10 @@ svc_approve_list(struct svc_db *db, const struct svc_aopts *o, int mine,
 	    "FROM approvers p WHERE p.approval_id = a.id AND NOT EXISTS(SELECT "
 	    "1 FROM votes v WHERE v.approval_id = a.id AND v.slot = p.slot)) "
 	    "FROM approvals a WHERE a.requested_at <= ? ORDER BY a.id", &st,
-	    e) != 0)
+	    e) != 0) {
+		sqlite3_finalize(ac.dl);
 		return -1;
+	}
 	sqlite3_bind_int64(st, 1, o->now);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *v[SVC_APPROVE_NCOLS];
@@ -610,7 +640,7 @@ svc_approve_list(struct svc_db *db, const struct svc_aopts *o, int mine,
 			if (strcmp((const char *)sqlite3_column_text(st, 4),
 			    "pending") != 0 || open == NULL ||
 			    strcasecmp((const char *)sqlite3_column_text(st, 5),
-			    o->actor) == 0 || !may_act(db, open, o->actor, o->now,
+			    o->actor) == 0 || !may_act(&ac, open,
 			    (const char *)sqlite3_column_text(st, 5), who,
 			    sizeof(who), why, sizeof(why)))
 				continue;
@@ -626,6 +656,7 @@ svc_approve_list(struct svc_db *db, const struct svc_aopts *o, int mine,
 		}
 		svc_out_row(out, v, NULL);
 	}
+	sqlite3_finalize(ac.dl);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return svc_db_fail(db, rc, e, "reading approvals");

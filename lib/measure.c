@@ -1,6 +1,5 @@
 /* measure.c: measures, their hierarchy, gates and lights. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,13 +39,6 @@ const struct svc_mfield svc_mfields[] = {
 };
 const int svc_nmfields = (int)(sizeof(svc_mfields) / sizeof(svc_mfields[0]));
 
-const char *const svc_measure_cols[] = {
-	"id", "level", "parent", "title", "description", "business_unit",
-	"owner", "sponsor", "controller", "kpi", "segment", "window",
-	"baseline", "target", "planned_effect", "one_time_cost", "currency",
-	"forecast_effect", "evidence_required", "risks", "dependencies",
-	"problem", "doi", NULL
-};
 
 static const char *const levels[] = { "organization", "portfolio", "program",
     "project", "package", "measure", NULL };
@@ -546,21 +538,28 @@ svc_measure_export(struct svc_db *db, FILE *fp, int format,
 {
 	sqlite3_stmt *st;
 	struct svc_out *out;
-	const char *v[32];
+	struct svc_buf sql = { 0 };
+	const char *v[32], *cols[32];
 	int i, rc, nc = svc_nmfields + 1;
 
-	/* parents before their children, so the file loads again as it is */
-	if (svc_db_prepare(db, "WITH RECURSIVE t(id, d) AS (SELECT id, 0 FROM "
+	/* the columns of svc_mfields, then doi; parents before their
+	 * children, so the file loads again as it is */
+	svc_buf_adds(&sql, "WITH RECURSIVE t(id, d) AS (SELECT id, 0 FROM "
 	    "measures WHERE parent IS NULL OR parent NOT IN (SELECT id FROM "
 	    "measures) UNION ALL SELECT m.id, t.d + 1 FROM measures m JOIN t ON "
-	    "m.parent = t.id WHERE t.d < 16) SELECT id, level, parent, title, "
-	    "description, business_unit, owner, sponsor, controller, kpi, "
-	    "segment, \"window\", baseline, target, planned_effect, "
-	    "one_time_cost, currency, forecast_effect, evidence_required, "
-	    "risks, dependencies, problem, doi FROM measures JOIN t USING (id) "
-	    "ORDER BY t.d, id", &st, e) != 0)
+	    "m.parent = t.id WHERE t.d < 16) SELECT ");
+	for (i = 0; i < svc_nmfields; i++) {
+		cols[i] = svc_mfields[i].name;
+		svc_buf_printf(&sql, "\"%s\", ", cols[i]);
+	}
+	cols[i] = "doi";
+	svc_buf_adds(&sql, "doi FROM measures JOIN t USING (id) ORDER BY t.d, "
+	    "id");
+	rc = svc_db_prepare(db, sql.s, &st, e);
+	svc_buf_free(&sql);
+	if (rc != 0)
 		return -1;
-	out = svc_out_open(fp, format, (size_t)nc, svc_measure_cols);
+	out = svc_out_open(fp, format, (size_t)nc, cols);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		char nums[32][32];
 
@@ -1101,21 +1100,8 @@ out:
 
 /* ---- gates ---- */
 
-static void
-miss(struct svc_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-miss(struct svc_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char line[512];
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	svc_buf_printf(b, "%s\n", line);
-}
+/* One missing item of a gate: a line of b. */
+#define miss(b, ...) (svc_buf_printf((b), __VA_ARGS__), svc_buf_addc((b), '\n'))
 
 static int64_t
 count_q(struct svc_db *db, const char *sql, const char *id)
@@ -1339,6 +1325,7 @@ svc_measure_gate(struct svc_db *db, const struct svc_mopts *o,
 	}
 	case 5: {
 		const char *req = mget(&m, "evidence_required");
+		sqlite3_stmt *ev;
 		int64_t bw = mtime(&m, "baseline_until") -
 		    mtime(&m, "baseline_from");
 
@@ -1347,29 +1334,28 @@ svc_measure_gate(struct svc_db *db, const struct svc_mopts *o,
 			miss(missing, "only the controller (%s) closes it, not "
 			    "%s", mget(&m, "controller") ? mget(&m,
 			    "controller") : "none", o->actor);
+		if (svc_db_prepare(db, "SELECT count(*) FROM evidence WHERE "
+		    "measure_id=? AND item=? AND validated_by IS NOT NULL AND "
+		    "validated_by <> submitted_by", &ev, e) != 0)
+			goto out;
+		sqlite3_bind_text(ev, 1, id, -1, SQLITE_STATIC);
 		while (req && *req) {
 			size_t n = strcspn(req, ",");
 			char item[256];
-			sqlite3_stmt *st;
-			int ok = 0;
+			int ok;
 
 			snprintf(item, sizeof(item), "%.*s", (int)n, req);
-			if (sqlite3_prepare_v2(db->h, "SELECT count(*) FROM "
-			    "evidence WHERE measure_id=? AND item=? AND "
-			    "validated_by IS NOT NULL AND validated_by <> "
-			    "submitted_by", -1, &st, NULL) == SQLITE_OK) {
-				sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-				sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
-				ok = sqlite3_step(st) == SQLITE_ROW &&
-				    sqlite3_column_int64(st, 0) > 0;
-				sqlite3_finalize(st);
-			}
+			sqlite3_bind_text(ev, 2, item, -1, SQLITE_STATIC);
+			ok = sqlite3_step(ev) == SQLITE_ROW &&
+			    sqlite3_column_int64(ev, 0) > 0;
+			sqlite3_reset(ev);
 			if (!ok)
 				miss(missing, "evidence '%s' not validated by "
 				    "someone other than its submitter", item);
 			req += n;
 			req += *req == ',';
 		}
+		sqlite3_finalize(ev);
 		if (mget(&m, "remeasured") == NULL)
 			miss(missing, "the KPI is not re-measured (svc-measure "
 			    "remeasure %s)", id);
@@ -1437,12 +1423,22 @@ out:
 
 /* ---- lights and listing ---- */
 
+struct each {
+	struct svc_db *db;
+	const struct svc_mopts *o;
+	int (*fn)(void *, const struct svc_mrow *);
+	void *ud;
+	struct svc_err *e;
+	int stop;
+	sqlite3_stmt *late;	/* the latest open milestone's delay */
+	sqlite3_stmt *actual;	/* the actual effect per month */
+};
+
 static void
-lights(struct svc_db *db, const struct svc_mopts *o, const struct mrec *m,
-    struct svc_mrow *r, char *wi, char *wp, size_t wn)
+lights(struct each *x, const struct mrec *m, struct svc_mrow *r, char *wi,
+    char *wp, size_t wn)
 {
-	const char *id = mget(m, "id");
-	sqlite3_stmt *st;
+	const struct svc_mopts *o = x->o;
 	int64_t worst = -1;
 	double fe = mnum(m, "frozen_effect");
 
@@ -1454,21 +1450,12 @@ lights(struct svc_db *db, const struct svc_mopts *o, const struct mrec *m,
 		snprintf(wp, wn, "%s", wi);
 		return;
 	}
-	if (sqlite3_prepare_v2(db->h, "SELECT seq, planned, forecast FROM "
-	    "milestones WHERE measure_id=? AND done IS NULL AND planned IS NOT "
-	    "NULL", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			int64_t p = sqlite3_column_int64(st, 1);
-			int64_t f = sqlite3_column_type(st, 2) == SQLITE_NULL ?
-			    p : sqlite3_column_int64(st, 2);
-			int64_t late = (f > o->now ? f : o->now) - p;
-
-			if (late > worst)
-				worst = late;
-		}
-		sqlite3_finalize(st);
-	}
+	sqlite3_bind_text(x->late, 1, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(x->late, 2, o->now);
+	if (sqlite3_step(x->late) == SQLITE_ROW &&
+	    sqlite3_column_type(x->late, 0) != SQLITE_NULL)
+		worst = sqlite3_column_int64(x->late, 0);
+	sqlite3_reset(x->late);
 	if (r->doi >= 5)
 		r->impl = "green";
 	else
@@ -1487,26 +1474,17 @@ lights(struct svc_db *db, const struct svc_mopts *o, const struct mrec *m,
 		return;
 	}
 	{
-		double x = r->has_actual && r->doi >= 4 ? r->actual :
+		double v = r->has_actual && r->doi >= 4 ? r->actual :
 		    r->has_forecast ? r->forecast : fe;
-		double pct = 100.0 * x / fe;
+		double pct = 100.0 * v / fe;
 
 		r->potential = pct >= o->lights.effect_amber ? "green" :
 		    pct >= o->lights.effect_red ? "amber" : "red";
 		snprintf(wp, wn, "%s %.15g is %.0f%% of the plan %.15g",
 		    r->has_actual && r->doi >= 4 ? "actual" : r->has_forecast ?
-		    "forecast" : "plan", x, pct, fe);
+		    "forecast" : "plan", v, pct, fe);
 	}
 }
-
-struct each {
-	struct svc_db *db;
-	const struct svc_mopts *o;
-	int (*fn)(void *, const struct svc_mrow *);
-	void *ud;
-	struct svc_err *e;
-	int stop;
-};
 
 static int each_under(struct each *x, const char *parent, int depth);
 
@@ -1515,7 +1493,6 @@ each_row(struct each *x, const struct mrec *m, int depth)
 {
 	struct svc_mrow r;
 	char wi[160], wp[160];
-	sqlite3_stmt *st;
 	const char *side = mget(m, "side");
 	char state[48];
 
@@ -1528,6 +1505,7 @@ each_row(struct each *x, const struct mrec *m, int depth)
 	r.sponsor = mget(m, "sponsor");
 	r.controller = mget(m, "controller");
 	r.kpi = mget(m, "kpi");
+	r.side = side;
 	r.doi = atoi(mget(m, "doi"));
 	r.depth = depth;
 	r.baseline = mnum(m, "baseline");
@@ -1539,15 +1517,11 @@ each_row(struct each *x, const struct mrec *m, int depth)
 	r.forecast = mnum(m, "forecast_effect");
 	r.has_forecast = !isnan(r.forecast);
 	r.actual = NAN;
-	if (sqlite3_prepare_v2(x->db->h, "SELECT sum(amount) / count(DISTINCT "
-	    "month) FROM effects WHERE measure_id=?", -1, &st, NULL) ==
-	    SQLITE_OK) {
-		sqlite3_bind_text(st, 1, r.id, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW &&
-		    sqlite3_column_type(st, 0) != SQLITE_NULL)
-			r.actual = sqlite3_column_double(st, 0);
-		sqlite3_finalize(st);
-	}
+	sqlite3_bind_text(x->actual, 1, r.id, -1, SQLITE_STATIC);
+	if (sqlite3_step(x->actual) == SQLITE_ROW &&
+	    sqlite3_column_type(x->actual, 0) != SQLITE_NULL)
+		r.actual = sqlite3_column_double(x->actual, 0);
+	sqlite3_reset(x->actual);
 	r.has_actual = !isnan(r.actual);
 	if (strcmp(r.level, "measure") != 0)
 		snprintf(state, sizeof(state), "%s", r.level);
@@ -1558,7 +1532,7 @@ each_row(struct each *x, const struct mrec *m, int depth)
 		snprintf(state, sizeof(state), "%d %s", r.doi, dois[r.doi]);
 	r.state = state;
 	if (strcmp(r.level, "measure") == 0)
-		lights(x->db, x->o, m, &r, wi, wp, sizeof(wi));
+		lights(x, m, &r, wi, wp, sizeof(wi));
 	else {
 		r.impl = r.potential = "";
 		*wi = *wp = '\0';
@@ -1622,12 +1596,20 @@ svc_measure_each(struct svc_db *db, const struct svc_mopts *o,
 	x.fn = fn;
 	x.ud = ud;
 	x.e = e;
-	if (root == NULL)
-		return each_under(&x, NULL, 0);
-	if (need(db, root, &m, e) != 0)
-		return -1;
-	rc = each_row(&x, &m, 0);
-	mrec_free(&m);
+	if (svc_db_prepare(db, "SELECT max(max(coalesce(forecast, planned), "
+	    "?2) - planned) FROM milestones WHERE measure_id=?1 AND done IS "
+	    "NULL AND planned IS NOT NULL", &x.late, e) != 0 ||
+	    svc_db_prepare(db, "SELECT sum(amount) / count(DISTINCT month) FROM "
+	    "effects WHERE measure_id=?", &x.actual, e) != 0)
+		rc = -1;
+	else if (root == NULL)
+		rc = each_under(&x, NULL, 0);
+	else if ((rc = need(db, root, &m, e)) == 0) {
+		rc = each_row(&x, &m, 0);
+		mrec_free(&m);
+	}
+	sqlite3_finalize(x.late);
+	sqlite3_finalize(x.actual);
 	return rc;
 }
 

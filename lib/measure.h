@@ -71,9 +71,8 @@ int svc_measure_set(struct svc_db *db, const struct svc_mopts *o,
 int svc_measure_load_row(struct svc_db *db, const struct svc_mopts *o,
     int64_t run, const char *const *v, const char *file, long line,
     int *changed, struct svc_err *e);
-/* The columns of --kind measures: svc_mfields then doi. */
-extern const char *const svc_measure_cols[];
-/* Write every measure, by id, in those columns.  0 or -1. */
+/* Write every measure, parents first, in the columns of --kind measures:
+ * svc_mfields, then doi.  0 or -1. */
 int svc_measure_export(struct svc_db *db, FILE *fp, int format,
     struct svc_err *e);
 
@@ -127,6 +126,7 @@ const char *svc_measure_gate_approvers(int gate, const char **rule);
 struct svc_mrow {
 	const char *id, *level, *parent, *title, *owner, *sponsor,
 	    *controller, *state, *impl, *potential, *kpi;
+	const char *side;			/* on_hold, cancelled or NULL */
 	int doi, depth;
 	double planned, forecast, actual;	/* per month; < 0: none */
 	double baseline, target, remeasured;	/* NAN: none */

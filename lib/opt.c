@@ -400,3 +400,35 @@ svc_opt_end(struct svc_db *db, int failed, const struct svc_err *e)
 	svc_db_close(db);
 	return svc_exit_flush(status);
 }
+
+int
+svc_opt_usage_error(const struct svc_cmd *cmd, struct svc_err *e,
+    const char *fmt, const char *a)
+{
+	svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0, fmt, a);
+	return svc_err_fail(e, cmd->name);
+}
+
+const char *
+svc_opt_subcommand(const struct svc_cmd *cmd, const char *noun, int argc,
+    char **argv, int *first, const char *const *subs, int *status,
+    struct svc_err *e)
+{
+	const char *s;
+	size_t i;
+
+	if (*first >= argc) {
+		svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0, "no %s given (%s "
+		    "--help lists them)", noun, cmd->name);
+		*status = svc_err_fail(e, cmd->name);
+		return NULL;
+	}
+	s = argv[(*first)++];
+	for (i = 0; subs[i]; i++)
+		if (strcmp(subs[i], s) == 0)
+			return s;
+	svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0, "unknown %s '%s' (%s --help "
+	    "lists them)", noun, s, cmd->name);
+	*status = svc_err_fail(e, cmd->name);
+	return NULL;
+}

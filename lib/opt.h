@@ -100,6 +100,17 @@ struct svc_db;
 /* End a command: print e when failed, close db, flush standard output;
  * the exit status (e->status when failed). */
 int svc_opt_end(struct svc_db *db, int failed, const struct svc_err *e);
+/* A usage error of cmd: fmt (with one string a) printed, then the
+ * pointer to --help; returns SVC_EXIT_USAGE. */
+int svc_opt_usage_error(const struct svc_cmd *cmd, struct svc_err *e,
+    const char *fmt, const char *a);
+/* The subcommand (a "command", or for svc-report a "report": noun) at
+ * argv[*first], one of subs (NULL-terminated); *first moves past it.
+ * NULL when none is given or it is unknown, the usage error printed and
+ * *status set. */
+const char *svc_opt_subcommand(const struct svc_cmd *cmd, const char *noun,
+    int argc, char **argv, int *first, const char *const *subs, int *status,
+    struct svc_err *e);
 /* The end of a run's summary: ", M not found" when ids were missing,
  * then " (run N)" or " (dry run, nothing committed)". */
 const char *svc_opt_run_tag(const struct svc_common *c, int64_t run,

@@ -1513,18 +1513,26 @@ out:
 	return rc;
 }
 
-/* The measures: the pipeline by DoI, then each measure with its lights. */
+/* The measures: each measure with its lights, then the pipeline by DoI
+ * (0..5, on hold, cancelled) counted as they come. */
+struct mtabs {
+	struct svc_rtab *t;
+	int64_t n[8], light[8][3];	/* measures; green, amber, red */
+	double planned[8];
+	int any[8];
+};
+
 static int
 measure_row(void *ud, const struct svc_mrow *m)
 {
-	struct svc_rtab *t = ud;
-	char **row;
-	char b[64];
-	int j = 0;
+	static const char *const lights[] = { "green", "amber", "red" };
+	struct mtabs *mt = ud;
+	char **row, b[64];
+	int j = 0, d, k;
 
 	if (strcmp(m->level, "measure") != 0)
 		return 0;
-	row = tab_row(t);
+	row = tab_row(mt->t);
 	row[j++] = svc_xstrdup(m->id);
 	row[j++] = svc_xstrdup(m->title);
 	row[j++] = svc_xstrdup(m->state);
@@ -1543,6 +1551,16 @@ measure_row(void *ud, const struct svc_mrow *m)
 #undef NUMCELL
 	row[j++] = svc_xstrdup(m->why_impl);
 	row[j] = svc_xstrdup(m->why_potential);
+	d = m->side == NULL ? m->doi : strcmp(m->side, "on_hold") == 0 ? 6 : 7;
+	mt->n[d]++;
+	if (m->has_planned) {
+		mt->planned[d] += m->planned;
+		mt->any[d] = 1;
+	}
+	for (k = 0; k < 3; k++)
+		if (strcmp(m->impl, lights[k]) == 0 ||
+		    strcmp(m->potential, lights[k]) == 0)
+			mt->light[d][k]++;
 	return 0;
 }
 
@@ -1555,69 +1573,43 @@ r_measures(struct rx *x)
 	    "implementation", "potential", "planned", "forecast", "actual",
 	    "kpi", "baseline", "target", "remeasured", "implementation_why",
 	    "potential_why", NULL };
-	struct svc_rtab *m = tab_new(x, "measures", "Measures and their "
-	    "lights", 0);
 	struct svc_rtab *p;
 	struct svc_mopts mo;
-	size_t i, k;
-	int nby = x->nby, rc, d;
+	struct mtabs mt;
+	int nby = x->nby, rc, d, k;
 
+	memset(&mt, 0, sizeof(mt));
 	x->nby = 0;
-	tab_cols(x, m, 0, mc);
-	x->nby = nby;
+	mt.t = tab_new(x, "measures", "Measures and their lights", 0);
+	tab_cols(x, mt.t, 0, mc);
 	memset(&mo, 0, sizeof(mo));
 	mo.now = x->o->now;
 	svc_lights_defaults(&mo.lights);
-	if (x->o->lights)
-		mo.lights = *x->o->lights;
-	if ((rc = svc_measure_each(x->db, &mo, NULL, measure_row, m,
-	    x->e)) != 0)
-		return rc;
-	/* the pipeline: DoI 0..5, then the side states */
-	x->nby = 0;
-	p = tab_new(x, "measures", "Measures by degree of implementation", 0);
-	tab_cols(x, p, 0, pc);
-	x->nby = nby;
-	m = &x->r->t[x->r->n - 2];
-	for (d = 0; d < 8; d++) {
-		int64_t n = 0, c[3] = { 0, 0, 0 };
-		double pe = 0;
-		int any = 0;
-		char **row = tab_row(p), b[64];
+	rc = svc_measure_each(x->db, &mo, NULL, measure_row, &mt, x->e);
+	if (rc == 0) {
+		p = tab_new(x, "measures", "Measures by degree of "
+		    "implementation", 0);
+		tab_cols(x, p, 0, pc);
+		for (d = 0; d < 8; d++) {
+			char **row = tab_row(p), b[64];
 
-		for (i = 0; i < m->nrows; i++) {
-			char **r = m->cells + i * m->ncols;
-			const char *st = r[2];
-			int side = strstr(st, "on hold") ? 6 :
-			    strstr(st, "cancelled") ? 7 : atoi(st);
-
-			if (side != d)
-				continue;
-			n++;
-			if (r[6]) {
-				pe += strtod(r[6], NULL);
-				any = 1;
+			snprintf(b, sizeof(b), "%d", d);
+			row[0] = d < 6 ? svc_xstrdup(b) : NULL;
+			row[1] = svc_xstrdup(d < 6 ? svc_doi_name(d) : d == 6 ?
+			    "on hold" : "cancelled");
+			snprintf(b, sizeof(b), "%lld", (long long)mt.n[d]);
+			row[2] = svc_xstrdup(b);
+			snprintf(b, sizeof(b), "%.15g", mt.planned[d]);
+			row[3] = mt.any[d] ? svc_xstrdup(b) : NULL;
+			for (k = 0; k < 3; k++) {
+				snprintf(b, sizeof(b), "%lld",
+				    (long long)mt.light[d][k]);
+				row[4 + k] = svc_xstrdup(b);
 			}
-			for (k = 0; k < 3; k++)
-				if (strcmp(r[5], k == 0 ? "green" : k == 1 ?
-				    "amber" : "red") == 0 || strcmp(r[4], k == 0 ?
-				    "green" : k == 1 ? "amber" : "red") == 0)
-					c[k]++;
-		}
-		snprintf(b, sizeof(b), "%d", d);
-		row[0] = d < 6 ? svc_xstrdup(b) : NULL;
-		row[1] = svc_xstrdup(d < 6 ? svc_doi_name(d) : d == 6 ?
-		    "on hold" : "cancelled");
-		snprintf(b, sizeof(b), "%lld", (long long)n);
-		row[2] = svc_xstrdup(b);
-		snprintf(b, sizeof(b), "%.15g", pe);
-		row[3] = any ? svc_xstrdup(b) : NULL;
-		for (k = 0; k < 3; k++) {
-			snprintf(b, sizeof(b), "%lld", (long long)c[k]);
-			row[4 + k] = svc_xstrdup(b);
 		}
 	}
-	return 0;
+	x->nby = nby;
+	return rc;
 }
 
 int

@@ -21,7 +21,6 @@
 #include "err.h"
 
 struct svc_db;
-struct svc_lights;
 
 /* The charts of the HTML page. */
 enum svc_chart {
@@ -58,7 +57,6 @@ struct svc_report_opts {
 	int64_t self_window;		/* self-service agent contact (s) */
 	int page;			/* summary: every table of the page */
 	const char *kpi;		/* kpi: only this KPI (NULL: all) */
-	const struct svc_lights *lights; /* measures: thresholds or NULL */
 	FILE *stream;			/* list reports: write rows here */
 	int stream_fmt;			/* as they come (enum svc_format) */
 };

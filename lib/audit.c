@@ -188,7 +188,7 @@ svc_audit(struct svc_audit *a, const char *entity, const char *key,
 		svc_batch_int(&a->b, r.run);
 	svc_batch_static(&a->b, entity);
 	svc_batch_text(&a->b, key);
-	svc_batch_static(&a->b, field);
+	svc_batch_text(&a->b, field);
 	svc_batch_text(&a->b, old);
 	svc_batch_text(&a->b, new);
 	svc_batch_text(&a->b, detail);

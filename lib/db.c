@@ -369,9 +369,9 @@ svc_db_run_insert(struct svc_db *db, struct svc_run *r, struct svc_err *e)
 	return 0;
 }
 
-/* One audit row per finished run: what it read and changed, so every
- * run (and the history rows it wrote in ticket_events and sla_events)
- * is in the hash chain. */
+/* One audit row per finished run: what it read and changed.  The
+ * changes themselves have their own rows (one per ticket_events and
+ * sla_events row the run wrote; svc-db check counts them). */
 static int
 run_audit(struct svc_db *db, const struct svc_run *r, struct svc_err *e)
 {
@@ -695,6 +695,22 @@ svc_db_check(struct svc_db *db, void (*found)(void *ud, const char *what,
 		  "count(*) FROM rejects j WHERE j.run = r.id) ORDER BY r.id" },
 		{ "audit", "SELECT 'audit row ' || id || ' has no hash' FROM "
 		  "audit WHERE hash IS NULL ORDER BY id LIMIT 10" },
+		/* each history row of a run has its audit row (runs with a
+		 * counts row in the chain: those of schema 7 on) */
+		{ "history", "WITH c(run, tbl, n, m) AS ("
+		  "SELECT run, 'ticket_events', count(*), 0 FROM ticket_events "
+		  "WHERE run IS NOT NULL GROUP BY run UNION ALL "
+		  "SELECT run, 'sla_events', count(*), 0 FROM sla_events "
+		  "WHERE run IS NOT NULL GROUP BY run UNION ALL "
+		  "SELECT run, CASE entity WHEN 'ticket' THEN 'ticket_events' "
+		  "ELSE 'sla_events' END, 0, count(*) FROM audit WHERE "
+		  "run IS NOT NULL AND ((entity = 'ticket' AND field IS NOT "
+		  "NULL) OR (entity = 'clock' AND field <> 'policy')) "
+		  "GROUP BY run, entity) "
+		  "SELECT 'run ' || run || ': ' || sum(n) || ' rows in ' || tbl "
+		  "|| ', ' || sum(m) || ' audit rows for them' FROM c WHERE run "
+		  "IN (SELECT run FROM audit WHERE entity = 'run') "
+		  "GROUP BY run, tbl HAVING sum(n) <> sum(m) ORDER BY run, tbl" },
 	};
 	size_t i;
 	int n = 0, rc;

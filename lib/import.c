@@ -76,6 +76,7 @@ struct imp {
 	uint32_t nstaged;
 	FILE *chg;		/* changes noted for standard output */
 	int chg_err;
+	struct svc_audit aud;	/* the run's changes to tickets */
 };
 
 static void
@@ -856,6 +857,20 @@ add_ev(struct tstate *t, const char *field, int64_t at, const char *old,
 	x->new_ = new_ ? svc_xstrdup(new_) : NULL;
 }
 
+/* The audit row of one change to a ticket: the time it happened (from
+ * the export) is the detail, the audit's own time that of the run. */
+static int
+audit_ticket(struct imp *im, const char *tid, const char *field, int64_t at,
+    const char *old, const char *new_, struct svc_err *e)
+{
+	char when[48];
+
+	if (at >= 0)
+		svc_time_format(at, when, sizeof(when));
+	return svc_audit(&im->aud, "ticket", tid, field, old, new_, at >= 0 ?
+	    when : NULL, e);
+}
+
 static int
 event(struct apply *ap, const char *field, int64_t at, const char *old,
     const char *new_, struct svc_err *e)
@@ -880,7 +895,7 @@ event(struct apply *ap, const char *field, int64_t at, const char *old,
 		return svc_db_fail(ap->im->db, rc, e, "recording history");
 	if (ap->t.ev_loaded)
 		add_ev(&ap->t, field, at, old, new_);
-	return 0;
+	return audit_ticket(ap->im, ap->tid.s, field, at, old, new_, e);
 }
 
 static int
@@ -1487,9 +1502,14 @@ apply_events(struct imp *im, struct svc_err *e)
 		sqlite3_bind_value(prev, 1, tid);
 		sqlite3_bind_value(prev, 2, field);
 		sqlite3_bind_int64(prev, 3, at);
-		if (sqlite3_step(prev) == SQLITE_ROW)
+		svc_buf_reset(&im->tmp);
+		if (sqlite3_step(prev) == SQLITE_ROW &&
+		    sqlite3_column_type(prev, 0) != SQLITE_NULL) {
 			sqlite3_bind_value(ins, 4, sqlite3_column_value(prev, 0));
-		else
+			svc_buf_adds(&im->tmp, (const char *)
+			    sqlite3_column_text(prev, 0));
+			svc_buf_add(&im->tmp, "", 1);
+		} else
 			sqlite3_bind_null(ins, 4);
 		sqlite3_bind_value(ins, 1, tid);
 		sqlite3_bind_int64(ins, 2, at);
@@ -1508,6 +1528,11 @@ apply_events(struct imp *im, struct svc_err *e)
 			goto out;
 		}
 		im->res->changed++;
+		if (audit_ticket(im, (const char *)sqlite3_column_text(scan, 0),
+		    (const char *)sqlite3_column_text(scan, 2), at,
+		    im->tmp.len ? im->tmp.s : NULL,
+		    (const char *)sqlite3_column_text(scan, 3), e) != 0)
+			goto out;
 		if (im->o->changes) {
 			const char *v[2] = { (const char *)sqlite3_column_text(scan,
 			    0), "event" };
@@ -2111,6 +2136,8 @@ run_open(struct imp *im, int kind, struct svc_err *e)
 		return -1;
 	}
 	im->run = im->res->run = run.id;
+	svc_audit_free(&im->aud);
+	svc_audit_init(&im->aud, im->db, o->now, o->actor, o->program, run.id);
 	return 0;
 }
 
@@ -2129,7 +2156,8 @@ run_close(struct imp *im, struct svc_err *e)
 	run.rows_rejected = res->rejected;
 	run.rows_new = res->rows_new;
 	run.rows_changed = res->changed;
-	if (svc_db_run_counts(im->db, &run, e) != 0) {
+	if (svc_audit_flush(&im->aud, e) != 0 ||
+	    svc_db_run_counts(im->db, &run, e) != 0) {
 		svc_db_rollback(im->db);
 		return -1;
 	}
@@ -2264,6 +2292,7 @@ imp_free(struct imp *im)
 	svc_buf_free(&im->blob);
 	svc_buf_free(&im->tmp);
 	svc_keyset_free(&im->seen);
+	svc_audit_free(&im->aud);
 	changes_reset(im);
 }
 

@@ -194,6 +194,9 @@ struct sla {
 					 * NULL (svc_rows_first) */
 	int fresh;			/* the clock being written is new */
 	struct svc_batch bclk, bev;	/* clocks, events of new clocks */
+	struct svc_audit audit;		/* one row per event written */
+	struct evseen { char name[16]; int64_t at; } *seen;
+	size_t nseen, aseen;		/* events of the new clock so far */
 	int64_t run;
 	FILE *fp;			/* explain: write here, change nothing */
 	struct hist *h;
@@ -397,6 +400,8 @@ sla_free(struct sla *x)
 	sqlite3_finalize(x->clk);
 	svc_batch_free(&x->bclk);
 	svc_batch_free(&x->bev);
+	svc_audit_free(&x->audit);
+	free(x->seen);
 	sqlite3_finalize(x->ev_once);
 	sqlite3_finalize(x->ev_at);
 }
@@ -730,6 +735,39 @@ value_at(struct sla *x, const struct svc_tk *t, int k, int f, int64_t at)
 	return seen ? v : t->s[f];
 }
 
+/* A clock's audit key: ticket/metric/cycle (per event: no printf). */
+static void
+clock_key(char *key, size_t n, const char *id, const struct clock *c)
+{
+	const char *m = metric_names[c->metric];
+	size_t li = strlen(id), lm = strlen(m);
+
+	if (li + lm + 24 > n || c->cycle < 1 || c->cycle > 9) {
+		snprintf(key, n, "%s/%s/%lld", id, m, (long long)c->cycle);
+		return;
+	}
+	memcpy(key, id, li);
+	key[li] = '/';
+	memcpy(key + li + 1, m, lm);
+	key[li + 1 + lm] = '/';
+	key[li + 2 + lm] = (char)('0' + c->cycle);
+	key[li + 3 + lm] = '\0';
+}
+
+/* The audit row of an event written: key ticket/metric/cycle, field the
+ * event, new its time, detail the policy. */
+static int
+audit_event(struct sla *x, const char *id, const struct clock *c,
+    const char *name, int64_t at, struct svc_err *e)
+{
+	char key[512], when[48];
+
+	clock_key(key, sizeof(key), id, c);
+	svc_time_format(at, when, sizeof(when));
+	return svc_audit(&x->audit, "clock", key, name, NULL, when, c->policy,
+	    e);
+}
+
 /* Record an event once: pause and resume once per time, the others once
  * per clock. */
 static int
@@ -745,10 +783,24 @@ event(struct sla *x, const char *id, const struct clock *c,
 		fprintf(x->fp, "    %-9s %s\n", name, a);
 		return 0;
 	}
-	/* a clock seen for the first time has no events yet */
+	/* a clock seen for the first time has no events yet, but for those
+	 * of this computation */
 	if (x->fresh) {
 		struct svc_batch *b = &x->bev;
+		size_t i;
 
+		for (i = 0; i < x->nseen; i++)
+			if (strcmp(x->seen[i].name, name) == 0 &&
+			    (once || x->seen[i].at == at))
+				return 0;
+		if (x->nseen == x->aseen) {
+			x->aseen = x->aseen ? 2 * x->aseen : 8;
+			x->seen = svc_xrealloc(x->seen, x->aseen *
+			    sizeof(*x->seen));
+		}
+		snprintf(x->seen[x->nseen].name, sizeof(x->seen->name), "%s",
+		    name);
+		x->seen[x->nseen++].at = at;
 		svc_batch_text(b, id);
 		svc_batch_static(b, metric_names[c->metric]);
 		svc_batch_int(b, c->cycle);
@@ -756,7 +808,8 @@ event(struct sla *x, const char *id, const struct clock *c,
 		svc_batch_int(b, at);
 		svc_batch_text(b, c->policy);
 		svc_batch_int(b, x->run);
-		return svc_batch_row(b, e);
+		return svc_batch_row(b, e) != 0 ? -1 :
+		    audit_event(x, id, c, name, at, e);
 	}
 	st = once ? x->ev_once : x->ev_at;
 	sqlite3_reset(st);
@@ -769,8 +822,10 @@ event(struct sla *x, const char *id, const struct clock *c,
 	sqlite3_bind_int64(st, 7, x->run);
 	if ((rc = sqlite3_step(st)) != SQLITE_DONE)
 		return svc_db_fail(x->db, rc, e, "recording an SLA event");
-	x->res->events += sqlite3_changes(x->db->h);
-	return 0;
+	if (sqlite3_changes(x->db->h) == 0)
+		return 0;
+	x->res->events++;
+	return audit_event(x, id, c, name, at, e);
 }
 
 /* Compute the clock of cycle cy under p into c, and its events. */
@@ -879,6 +934,19 @@ static int
 str_eq(const char *a, const char *b)
 {
 	return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
+}
+
+/* A clock now judged by another policy: the audit row (field policy). */
+static int
+audit_policy(struct sla *x, const char *id, const struct clock *old,
+    const struct clock *c, struct svc_err *e)
+{
+	char key[512], ver[32];
+
+	clock_key(key, sizeof(key), id, c);
+	snprintf(ver, sizeof(ver), "version %lld", (long long)c->pver);
+	return svc_audit(&x->audit, "clock", key, "policy", old->policy,
+	    c->policy, ver, e);
 }
 
 static int
@@ -1150,6 +1218,12 @@ ticket(struct sla *x, struct svc_tk *t, struct svc_err *e)
 				explain_outcome(x, &c);
 			} else if (old == NULL || !same(old, &c)) {
 				x->fresh = old == NULL;
+				x->nseen = 0;
+				if (old && p && !str_eq(old->policy, c.policy) &&
+				    audit_policy(x, id, old, &c, e) != 0) {
+					clock_free(&c);
+					return -1;
+				}
 				if (put(x, id, &c, e) != 0 || (p && events(x, id, p,
 				    &c, e) != 0)) {
 					clock_free(&c);
@@ -1220,6 +1294,7 @@ svc_sla_run(struct svc_db *db, const struct svc_sla_opts *o,
 	    prepare(&x, ids == NULL, e) != 0)
 		goto out;
 	x.run = res->run = run.id;
+	svc_audit_init(&x.audit, db, o->now, o->actor, o->program, run.id);
 	if (ids == NULL) {
 		while ((rc = sqlite3_step(x.tk)) == SQLITE_ROW) {
 			struct svc_tk t;
@@ -1244,7 +1319,8 @@ svc_sla_run(struct svc_db *db, const struct svc_sla_opts *o,
 				res->missing++;
 		}
 	if ((rc = svc_batch_flush(&x.bclk, e)) != 0 ||
-	    (rc = svc_batch_flush(&x.bev, e)) != 0)
+	    (rc = svc_batch_flush(&x.bev, e)) != 0 ||
+	    (rc = svc_audit_flush(&x.audit, e)) != 0)
 		goto out;
 	res->events += x.bev.changes;
 	run.rows_in = run.rows_loaded = res->tickets;

@@ -431,6 +431,13 @@ svc_time_parse_opt(const char *opt, const char *s, int64_t *out,
 	    "option '%s': cannot read '%s' as a time: %s", opt, s, why);
 }
 
+static void
+put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10 % 10);
+	p[1] = (char)('0' + v % 10);
+}
+
 void
 svc_time_format(int64_t t, char *buf, size_t n)
 {
@@ -449,9 +456,30 @@ svc_time_format(int64_t t, char *buf, size_t n)
 	sign = off < 0 ? '-' : '+';
 	if (off < 0)
 		off = -off;
-	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, sign, off / 3600, off / 60 % 60);
+	if (n < 26 || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) {
+		snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, sign, off / 3600, off / 60 % 60);
+		return;
+	}
+	/* the common case without printf: this is written per row */
+	put2(buf, (tm.tm_year + 1900) / 100);
+	put2(buf + 2, (tm.tm_year + 1900) % 100);
+	buf[4] = '-';
+	put2(buf + 5, tm.tm_mon + 1);
+	buf[7] = '-';
+	put2(buf + 8, tm.tm_mday);
+	buf[10] = 'T';
+	put2(buf + 11, tm.tm_hour);
+	buf[13] = ':';
+	put2(buf + 14, tm.tm_min);
+	buf[16] = ':';
+	put2(buf + 17, tm.tm_sec);
+	buf[19] = sign;
+	put2(buf + 20, (int)(off / 3600 % 100));
+	buf[22] = ':';
+	put2(buf + 23, (int)(off / 60 % 60));
+	buf[25] = '\0';
 }
 
 int

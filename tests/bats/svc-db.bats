@@ -144,6 +144,48 @@ setup_audit() {
 	[ "$stderr" = "svc-db: 1 findings" ]
 }
 
+@test "audit: each ticket change of an import is a row; check counts them against the history" {
+	F="$FIX/sla"
+	svc-import --now 2026-03-13T09:00:00Z -q "$F/tickets.csv" >/dev/null
+	# a first import creates tickets: no change rows, only the run's own
+	[ "$(q "SELECT count(*) FROM audit WHERE entity = 'ticket'")" = 0 ]
+	svc-import --now 2026-03-13T09:00:00Z -q --kind events "$F/events.csv" >/dev/null
+	sed 's/^W1,Pause over a weekend,3,New,\(.*\),2026-03-13T10:00:00+01:00$/W1,Pause over a weekend,2,Resolved,\1,2026-03-17T09:30:00+01:00/' "$F/tickets.csv" > t2.csv
+	svc-import --now 2026-03-17T09:00:00Z -q t2.csv >/dev/null
+	# what changed, its old and new value, when it happened (detail) and
+	# the run, from the events file (run 2) and the changed export (run 3)
+	[ "$(q "SELECT group_concat(run || ' ' || key || ' ' || field || ' ' || coalesce(old, '-') || ' > ' || new || ' ' || detail, char(10)) FROM audit WHERE entity = 'ticket'")" = "2 R1 reply - > Looking into it 2026-03-09T09:00:00+00:00
+2 R1 status - > Resolved 2026-03-09T10:00:00+00:00
+2 R1 status Resolved > In Progress 2026-03-10T08:00:00+00:00
+2 R1 status In Progress > Resolved 2026-03-10T11:00:00+00:00
+2 W1 status - > Pending 2026-03-13T13:00:00+00:00
+2 W1 status Pending > In Progress 2026-03-16T10:00:00+00:00
+3 W1 priority 3 > 2 2026-03-17T08:30:00+00:00
+3 W1 status New > Resolved 2026-03-17T08:30:00+00:00
+3 R1 status - > New 2026-03-09T08:00:00+00:00" ]
+	[ "$(q "SELECT count(*) FROM ticket_events")" = 9 ]
+	run -0 svc-db check
+	# a history row removed behind the tools' backs no longer has the
+	# count of its run's audit rows
+	sqlite3 "$SVC_DB" "DELETE FROM ticket_events WHERE ticket_id = 'W1' AND run = 3 AND field = 'priority'"
+	run -1 --separate-stderr svc-db check -f tsv
+	[ "$output" = "$(printf 'check\tfinding\nhistory\trun 3: 2 rows in ticket_events, 3 audit rows for them')" ]
+	[ "$stderr" = "svc-db: 1 findings" ]
+}
+
+@test "check: a clock event removed from the history is found" {
+	F="$FIX/sla"
+	for k in calendars holidays policies; do
+		svc-import --now 2026-03-01T00:00:00Z -q --kind "$k" "$F/$k.csv"
+	done
+	svc-import --now 2026-03-13T09:00:00Z -q "$F/tickets.csv" >/dev/null
+	svc-sla --now 2026-03-16T11:00:00Z -q --all >/dev/null
+	run -0 svc-db check
+	sqlite3 "$SVC_DB" "DELETE FROM sla_events WHERE ticket_id = 'H1' AND event = 'breach' AND metric = 'resolution'"
+	run -1 --separate-stderr svc-db check -f tsv
+	[ "$output" = "$(printf 'check\tfinding\nhistory\trun 5: 20 rows in sla_events, 21 audit rows for them')" ]
+}
+
 @test "backup: a consistent copy, 0600, never over a file" {
 	svc-import --now "$NOW" -q "$FIX/import/good.csv" >/dev/null
 	run -0 --separate-stderr svc-db backup copy.db

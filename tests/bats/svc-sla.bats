@@ -187,6 +187,31 @@ H1	resolution	urgent	breached	2026-03-09T16:00:00+00:00	-3600	112" ]
 	[ "$(q "SELECT policy_version, state FROM sla_clocks WHERE ticket_id='R1' AND metric='first_response'")" = "2|breached" ]
 }
 
+@test "audit: one row per clock event written, and per clock moved to another policy" {
+	setup_clocks
+	svc-sla --now 2026-03-16T11:00:00Z -q --all >/dev/null
+	[ "$(q "SELECT group_concat(key || ' ' || field || ' ' || new || ' ' || detail || ' ' || run, char(10)) FROM audit WHERE entity = 'clock' AND key LIKE 'W1/%'")" = "W1/first_response/1 warn_50 2026-03-13T11:00:00+00:00 standard 6
+W1/first_response/1 warn_75 2026-03-13T12:00:00+00:00 standard 6
+W1/first_response/1 warn_90 2026-03-13T12:36:00+00:00 standard 6
+W1/first_response/1 breach 2026-03-13T13:00:00+00:00 standard 6
+W1/resolution/1 pause 2026-03-13T13:00:00+00:00 standard 6
+W1/resolution/1 resume 2026-03-16T10:00:00+00:00 standard 6" ]
+	# every event, no more: the same rows as sla_events
+	[ "$(q "SELECT count(*) FROM audit WHERE entity = 'clock'")" = 17 ]
+	[ "$(q "SELECT count(*) FROM sla_events e WHERE NOT EXISTS (SELECT 1 FROM audit a WHERE a.entity = 'clock' AND a.run = e.run AND a.key = e.ticket_id || '/' || e.metric || '/' || e.cycle AND a.field = e.event AND a.new = strftime('%Y-%m-%dT%H:%M:%S+00:00', e.at, 'unixepoch') AND a.detail = e.policy)")" = 0 ]
+	# a run that writes no event writes no clock row
+	svc-sla --now 2026-03-16T11:00:00Z -q --all >/dev/null
+	[ "$(q "SELECT count(*) FROM audit WHERE entity = 'clock'")" = 17 ]
+	# the running clocks of W1 move to a renamed policy
+	sed 's/^standard,/normal,/' "$(SF policies.csv)" > p2.csv
+	svc-import --now 2026-03-16T11:00:00Z -q --kind policies p2.csv
+	svc-sla --now 2026-03-16T12:00:00Z -q --all >/dev/null
+	[ "$(q "SELECT group_concat(key || ' ' || field || ' ' || old || ' ' || new || ' ' || detail, char(10)) FROM audit WHERE entity = 'clock' AND field = 'policy'")" = "W1/first_response/1 policy standard normal version 2
+W1/resolution/1 policy standard normal version 2" ]
+	run -0 svc-db check
+	run -0 svc-db verify
+}
+
 @test "--explain prints the policy, each stretch and the outcome" {
 	setup_clocks
 	run -0 --separate-stderr svc-sla --now 2026-03-16T11:00:00Z --tz Europe/Berlin --explain W1

@@ -25,6 +25,9 @@ LIBOBJ  = $(LIBSRC:lib/%.c=$(BUILD)/obj/%.o)
 BINS    = $(PROGS:%=$(BUILD)/bin/%)
 UNITSRC = $(wildcard tests/unit/t_*.c)
 UNITS   = $(UNITSRC:tests/unit/%.c=$(BUILD)/unit/%)
+FUZZERS = reader time cond tsv
+REPLAYS = $(FUZZERS:%=$(BUILD)/fuzz/replay-%)
+FUZZ_SECONDS = 60
 MANS    = $(PROGS:%=man/%.1) man/svc.7
 STAMP   = $(BUILD)/.deps
 
@@ -48,10 +51,29 @@ $(BUILD)/bin/%: cmd/%.c $(BUILD)/libsvc.a $(STAMP)
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libsvc.a $(STAMP)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libsvc.a $(LDSAN) $(LDLIBS)
 
-# make check: C unit tests and the Bats suite, one summary line at the end.
-check: $(BINS) $(UNITS)
+# the fuzz harnesses over their committed seed corpus, without libFuzzer
+$(BUILD)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libsvc.a $(STAMP)
+	@mkdir -p $(BUILD)/fuzz
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libsvc.a $(LDSAN) $(LDLIBS)
+
+# make check: C unit tests, the fuzz corpus replayed, the reliability
+# harnesses' short profile and the Bats suite, one summary line at the end.
+check: $(BINS) $(UNITS) $(REPLAYS)
 	@SVC_BIN=$(CURDIR)/$(BUILD)/bin SVC_UNIT=$(CURDIR)/$(BUILD)/unit \
-	    scripts/run-tests $(UNITS)
+	    SVC_FUZZ=$(CURDIR)/$(BUILD)/fuzz scripts/run-tests $(UNITS)
+
+# make check-long: the long reliability profile (200k-row crash tests,
+# 60 s of concurrency, ...) and the Bats subset under valgrind memcheck.
+check-long: $(BINS)
+	@scripts/install-deps --long
+	@SVC_BIN=$(CURDIR)/$(BUILD)/bin tests/reliability/run long
+	@SVC_BIN=$(CURDIR)/$(BUILD)/bin tests/reliability/valgrind
+
+# make fuzz: each libFuzzer harness (clang) for FUZZ_SECONDS, from the seed
+# corpus; a crash, leak or timeout stops it with the input saved.
+fuzz:
+	@scripts/install-deps --fuzz
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz $(FUZZERS)
 
 unit: $(UNITS)
 	@for t in $(UNITS); do $$t || exit 1; done
@@ -82,5 +104,5 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all check unit lint-man demo bench install uninstall clean
+.PHONY: all check check-long fuzz unit lint-man demo bench install uninstall clean
 .PRECIOUS: $(BUILD)/obj/%.o

@@ -70,13 +70,21 @@ svc_cond_number(const char *s, size_t n, int64_t *v)
 		/* a duration: digits and one unit */
 		if (end != buf && end[1] == '\0' && buf[0] != '-' &&
 		    buf[0] != '+') {
+			int64_t unit = 0;
+
 			switch (*end) {
-			case 's': *v = x; return 0;
-			case 'm': *v = x * 60; return 0;
-			case 'h': *v = x * 3600; return 0;
-			case 'd': *v = x * 86400; return 0;
-			case 'w': *v = x * 7 * 86400; return 0;
+			case 's': unit = 1; break;
+			case 'm': unit = 60; break;
+			case 'h': unit = 3600; break;
+			case 'd': unit = 86400; break;
+			case 'w': unit = 7 * 86400; break;
 			default: break;
+			}
+			/* a duration past a hundred million years is not
+			 * a number */
+			if (unit && x <= INT64_C(3155760000000000) / unit) {
+				*v = x * unit;
+				return 0;
 			}
 		}
 	}

@@ -375,7 +375,7 @@ svc_time_parse(const char *s, size_t n, struct svc_time_ctx *ctx,
 				c.p++;
 			} else if (c.p < c.end && (*c.p == '+' || *c.p == '-')) {
 				int neg = *c.p == '-';
-				long oh = 0, om = 0;
+				long oh = 0, om = 0, os = 0;
 
 				c.p++;
 				if (digits(&c, 2, &oh) != 2)
@@ -384,9 +384,17 @@ svc_time_parse(const char *s, size_t n, struct svc_time_ctx *ctx,
 					c.p++;
 				if (c.p < c.end && digits(&c, 2, &om) != 2)
 					return fail(why, whyn, "bad offset");
-				if (oh > 18 || om > 59)
+				/* seconds, as written for a local mean time
+				 * (+05:53:28) */
+				if (c.p < c.end && *c.p == ':') {
+					c.p++;
+					if (digits(&c, 2, &os) != 2)
+						return fail(why, whyn,
+						    "bad offset");
+				}
+				if (oh > 18 || om > 59 || os > 59)
 					return fail(why, whyn, "bad offset");
-				off = (oh * 3600 + om * 60) * (neg ? -1 : 1);
+				off = (oh * 3600 + om * 60 + os) * (neg ? -1 : 1);
 				off_given = 1;
 			}
 		}
@@ -456,10 +464,25 @@ svc_time_format(int64_t t, char *buf, size_t n)
 	sign = off < 0 ? '-' : '+';
 	if (off < 0)
 		off = -off;
-	if (n < 26 || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) {
-		snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld",
-		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		    tm.tm_min, tm.tm_sec, sign, off / 3600, off / 60 % 60);
+	/* an offset with seconds (a local mean time before standard
+	 * time) keeps them, so that the time reads back the same */
+	if (n < 26 || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999 ||
+	    off % 60 != 0) {
+		char tmp[96];
+		size_t k;
+
+		snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d%c"
+		    "%02ld:%02ld", tm.tm_year + 1900, tm.tm_mon + 1,
+		    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, sign,
+		    off / 3600, off / 60 % 60);
+		k = strlen(tmp);
+		if (off % 60 != 0)
+			snprintf(tmp + k, sizeof(tmp) - k, ":%02ld", off % 60);
+		if (n == 0)
+			return;
+		k = strlen(tmp) < n ? strlen(tmp) : n - 1;
+		memcpy(buf, tmp, k);
+		buf[k] = '\0';
 		return;
 	}
 	/* the common case without printf: this is written per row */

@@ -214,6 +214,16 @@ main(void)
 	    "fixed: not of unknown is unknown");
 	is_int(fixed("age>=1 and not elapsed_pct<10 and priority=9"), 0,
 	    "fixed: a fixed no decides an and");
+	/* durations that would overflow are not numbers (found by
+	 * fuzz_cond) */
+	{
+		int64_t v;
+
+		ok(svc_cond_number("40000000000000000h", 18, &v) != 0,
+		    "an overflowing duration is not a number");
+		ok(svc_cond_number("36500000d", 9, &v) == 0 &&
+		    v == INT64_C(36500000) * 86400, "a long duration is");
+	}
 	svc_buf_free(&b);
 	return tap_done();
 }

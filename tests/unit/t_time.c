@@ -59,6 +59,13 @@ main(void)
 	ok(svc_time_set_zone("Asia/Kolkata", &e) == 0, "half-hour zone");
 	svc_time_format(1767603600, buf, sizeof(buf));
 	is_str(buf, "2026-01-05T14:30:00+05:30", "format +05:30");
+	/* before 1942 Kolkata kept an offset of +05:21:10 (found by
+	 * fuzz_time): the seconds are written and read back */
+	svc_time_format(-2208988800, buf, sizeof(buf));
+	is_str(buf, "1900-01-01T05:21:10+05:21:10", "an offset with seconds");
+	is_int(p(buf, 0, &rc), -2208988800, "read back with its seconds");
+	p("2026-01-05T10:00:00+01:00:60", 0, &rc);
+	is_int(rc, SVC_TIME_BAD, "offset seconds over 59 refused");
 	ok(svc_time_set_zone("Mars/Olympus", &e) != 0, "unknown zone refused");
 	is_int(e.status, SVC_EXIT_USAGE, "unknown zone is a usage error");
 

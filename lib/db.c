@@ -23,6 +23,16 @@ svc_db_fail(struct svc_db *db, int rc, struct svc_err *e, const char *what)
 		    "database is busy%s%s; nothing was committed, safe to "
 		    "retry (SVC_BUSY_TIMEOUT sets the wait)", what ? " while " : "",
 		    what ? what : "");
+	/* an I/O error or a full disk says what the system said (file too
+	 * large under ulimit -f, no space left, ...) and that nothing was
+	 * committed */
+	if ((prim == SQLITE_IOERR || prim == SQLITE_FULL) && db && db->h)
+		return svc_err_set(e, SVC_EXIT_FATAL, db->path, 0, 0,
+		    "%s%s%s (%s); nothing was committed", what ? what : "",
+		    what ? ": " : "", sqlite3_errmsg(db->h),
+		    sqlite3_system_errno(db->h) != 0 ?
+		    strerror(sqlite3_system_errno(db->h)) :
+		    "disk full, a file size limit or a failing disk");
 	return svc_err_set(e, SVC_EXIT_FATAL, db ? db->path : NULL, 0, 0,
 	    "%s%s%s", what ? what : "", what ? ": " : "",
 	    db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));

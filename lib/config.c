@@ -12,11 +12,11 @@
 #include "sla.h"
 
 static const struct svc_ccol people_cols[] = {
-	{ "user", SVC_CT_TEXT, 1 }, { "name", SVC_CT_TEXT, 0 },
+	{ "user", SVC_CT_NAME, 1 }, { "name", SVC_CT_TEXT, 0 },
 	{ "email", SVC_CT_TEXT, 0 }, { "roles", SVC_CT_LIST, 0 },
 	{ "groups", SVC_CT_LIST, 0 }, { "manager", SVC_CT_TEXT, 0 },
 	{ "skills", SVC_CT_LIST, 0 }, { "capacity", SVC_CT_INT, 0 },
-	{ "calendar", SVC_CT_TEXT, 0 }, { "active", SVC_CT_BOOL, 0 },
+	{ "calendar", SVC_CT_NAME, 0 }, { "active", SVC_CT_BOOL, 0 },
 };
 
 static const struct svc_ccol catalog_cols[] = {
@@ -65,7 +65,7 @@ priority_check(const char *const *v, char *msg, size_t size, int *col)
 
 static const struct svc_ccol routing_cols[] = {
 	{ "order", SVC_CT_INT, 1 }, { "when", SVC_CT_COND, 0 },
-	{ "group", SVC_CT_TEXT, 0 }, { "assignee", SVC_CT_TEXT, 0 },
+	{ "group", SVC_CT_NAME, 0 }, { "assignee", SVC_CT_TEXT, 0 },
 	{ "strategy", SVC_CT_TEXT, 0 }, { "skills", SVC_CT_LIST, 0 },
 };
 
@@ -127,7 +127,7 @@ classify_check(const char *const *v, char *msg, size_t size, int *col)
 }
 
 static const struct svc_ccol calendars_cols[] = {
-	{ "calendar", SVC_CT_TEXT, 1 }, { "tz", SVC_CT_TEXT, 1 },
+	{ "calendar", SVC_CT_NAME, 1 }, { "tz", SVC_CT_TEXT, 1 },
 	{ "day", SVC_CT_TEXT, 1 }, { "start", SVC_CT_TEXT, 1 },
 	{ "end", SVC_CT_TEXT, 1 },
 };
@@ -178,7 +178,7 @@ calendars_check(const char *const *v, char *msg, size_t size, int *col)
 }
 
 static const struct svc_ccol holidays_cols[] = {
-	{ "calendar", SVC_CT_TEXT, 1 }, { "date", SVC_CT_TEXT, 1 },
+	{ "calendar", SVC_CT_NAME, 1 }, { "date", SVC_CT_TEXT, 1 },
 	{ "name", SVC_CT_TEXT, 0 }, { "start", SVC_CT_TEXT, 0 },
 	{ "end", SVC_CT_TEXT, 0 },
 };
@@ -216,10 +216,10 @@ holidays_check(const char *const *v, char *msg, size_t size, int *col)
 }
 
 static const struct svc_ccol policies_cols[] = {
-	{ "policy", SVC_CT_TEXT, 1 }, { "order", SVC_CT_INT, 1 },
+	{ "policy", SVC_CT_NAME, 1 }, { "order", SVC_CT_INT, 1 },
 	{ "when", SVC_CT_COND, 0 }, { "metric", SVC_CT_TEXT, 1 },
 	{ "target", SVC_CT_TEXT, 1 }, { "unit", SVC_CT_TEXT, 0 },
-	{ "calendar", SVC_CT_TEXT, 0 }, { "pause_on", SVC_CT_LIST, 0 },
+	{ "calendar", SVC_CT_NAME, 0 }, { "pause_on", SVC_CT_LIST, 0 },
 	{ "warn_at", SVC_CT_LIST, 0 },
 };
 
@@ -259,7 +259,7 @@ policies_check(const char *const *v, char *msg, size_t size, int *col)
 }
 
 static const struct svc_ccol escalations_cols[] = {
-	{ "rule", SVC_CT_TEXT, 1 }, { "order", SVC_CT_INT, 1 },
+	{ "rule", SVC_CT_NAME, 1 }, { "order", SVC_CT_INT, 1 },
 	{ "when", SVC_CT_COND, 0 }, { "level", SVC_CT_INT, 1 },
 	{ "notify", SVC_CT_TEXT, 1 }, { "urgent", SVC_CT_BOOL, 0 },
 	{ "repeat_every", SVC_CT_TEXT, 0 },
@@ -293,7 +293,7 @@ escalations_check(const char *const *v, char *msg, size_t size, int *col)
 }
 
 static const struct svc_ccol reasons_cols[] = {
-	{ "reason", SVC_CT_TEXT, 1 }, { "description", SVC_CT_TEXT, 0 },
+	{ "reason", SVC_CT_NAME, 1 }, { "description", SVC_CT_TEXT, 0 },
 };
 
 static int

@@ -14,9 +14,12 @@
 
 #include "db.h"
 
-/* SVC_CT_COND: a condition (cond.h), checked when loaded. */
+/* SVC_CT_COND: a condition (cond.h), checked when loaded.  SVC_CT_NAME:
+ * a name other rows and commands refer to (user, calendar, policy, rule,
+ * reason, group): at most SVC_NAME_MAX bytes, no control characters. */
 enum svc_ctype { SVC_CT_TEXT, SVC_CT_INT, SVC_CT_BOOL, SVC_CT_LIST,
-    SVC_CT_COND };
+    SVC_CT_COND, SVC_CT_NAME };
+#define SVC_NAME_MAX	200	/* said as 200 in import.c's message */
 
 struct svc_ccol {
 	const char *name;

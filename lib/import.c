@@ -1649,6 +1649,24 @@ type_config(struct imp *im, const struct svc_ckind *k, const int *col,
 			}
 			svc_buf_adds(&im->tmp, b ? "1" : "0");
 			break;
+		case SVC_CT_NAME: {
+			size_t i;
+
+			for (i = 0; i < n && (unsigned char)s[i] >= 0x20 &&
+			    s[i] != 0x7f; i++)
+				;
+			if (n > SVC_NAME_MAX || i < n) {
+				te->type = "bad_name";
+				te->col = col[c];
+				snprintf(te->msg, sizeof(te->msg), "column '%s': "
+				    "a name %s", k->cols[c].name, n > SVC_NAME_MAX ?
+				    "longer than 200 bytes" :
+				    "with a control character");
+				return -1;
+			}
+			svc_buf_add(&im->tmp, s, n);
+			break;
+		}
 		case SVC_CT_COND: {
 			struct svc_err ce;
 			struct svc_cond *cond;

@@ -10,7 +10,7 @@ export PATH="$bin:$PATH" TZ=UTC LC_ALL=C SVC_USER=reliability
 unset SVC_NOW SVC_TZ SVC_DB SVC_BUSY_TIMEOUT
 NOW=2026-07-01T12:00:00Z
 work=$(mktemp -d "${TMPDIR:-/tmp}/svc-rel.XXXXXX") || exit 3
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 checks=0 failed=0
 
 # check WHAT CMD...: run CMD, count it, print ok/not ok

@@ -8,18 +8,20 @@
 #include "opt.h"
 #include "out.h"
 
-enum { O_HEAD = 1 };
+enum { O_HEAD = 1, O_GROUP };
 
 static const struct svc_opt opts[] = {
 	{ "head", 0, 1, "HASH", "verify: also require this earlier head hash in the chain", O_HEAD },
+	{ "group", 0, 1, "GROUP", "init: create the database 0660, owned by GROUP (default 0600)", O_GROUP },
 	{ NULL, 0, 0, NULL, NULL, 0 }
 };
 
 static const struct svc_cmd cmd = {
 	"svc-db",
-	"init | verify [--head HASH] | check | backup FILE | schema",
+	"init [--group GROUP] | verify [--head HASH] | check | backup FILE | schema",
 	"Look after the svc database.\n"
-	"  init         create the database (as svc-import would) or migrate it\n"
+	"  init         create the database (as svc-import would) or migrate it;\n"
+	"               0600, or 0660 owned by --group GROUP for a team\n"
 	"  verify       recompute the audit log's SHA-256 hash chain; print the\n"
 	"               rows and the head hash, or name the first row that does\n"
 	"               not match (exit 1); --head HASH, a head printed before,\n"
@@ -37,7 +39,7 @@ static const struct svc_cmd cmd = {
 
 struct cfg {
 	struct svc_common c;
-	const char *head;
+	const char *head, *group;
 	struct svc_out *out;
 };
 
@@ -46,9 +48,12 @@ onopt(int id, const char *arg, void *ud, struct svc_err *e)
 {
 	struct cfg *g = ud;
 
-	(void)e;
 	if (id == O_HEAD)
 		g->head = arg;
+	if (id == O_GROUP) {
+		g->group = arg;
+		return svc_db_set_group(arg, e);
+	}
 	return 0;
 }
 
@@ -128,6 +133,9 @@ main(int argc, char **argv)
 	if (g.head && strcmp(sub, "verify") != 0)
 		return svc_opt_usage_error(&cmd, &e,
 		    "%s does not take --head", sub);
+	if (g.group && strcmp(sub, "init") != 0)
+		return svc_opt_usage_error(&cmd, &e,
+		    "%s does not take --group", sub);
 	if (strcmp(sub, "init") == 0) {
 		if (svc_db_open(g.c.db, SVC_DB_CREATE, &db, &e) != 0) {
 			svc_err_print(&e);

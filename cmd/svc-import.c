@@ -15,7 +15,7 @@
 
 enum {
 	O_KIND = 1, O_MAP, O_MAPFILE, O_PROFILE, O_NULL, O_DATEORDER,
-	O_ENCODING, O_MAXREJ, O_REJECTS, O_PREVIEW, O_LIMIT, O_RAW, O_EXPORT,
+	O_ENCODING, O_MAXREJ, O_REJECTS, O_PREVIEW, O_LIMIT, O_RAW, O_EXPORT, O_GROUP,
 	O_VALIDFROM
 };
 
@@ -34,6 +34,7 @@ static const struct svc_opt opts[] = {
 	{ "raw", 0, 0, NULL, "with --preview: records keyed by the file's own header", O_RAW },
 	{ "export", 0, 1, "KIND", "write the configuration KIND valid at --now as CSV", O_EXPORT },
 	{ "valid-from", 0, 1, "TIME", "configuration kinds: version valid from TIME (default --now)", O_VALIDFROM },
+	{ "group", 0, 1, "GROUP", "a database created now is 0660, owned by GROUP (default 0600)", O_GROUP },
 	{ NULL, 0, 0, NULL, NULL, 0 }
 };
 
@@ -184,6 +185,8 @@ onopt(int id, const char *arg, void *ud, struct svc_err *e)
 			    "unknown encoding '%s' (use utf-8, windows-1252 or "
 			    "latin1)", arg);
 		break;
+	case O_GROUP:
+		return svc_db_set_group(arg, e);
 	case O_MAXREJ:
 		v = strtoll(arg, &end, 10);
 		if (end == arg || v < 0 || (*end && strcmp(end, "%") != 0) ||

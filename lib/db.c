@@ -1,6 +1,7 @@
 /* db.c: open, create, migrate, transactions, runs. */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,6 +202,29 @@ configure(struct svc_db *db, struct svc_err *e)
 	    "PRAGMA journal_size_limit=67108864;", e);
 }
 
+/* The group of databases created (svc_db_set_group); -1: none, 0600. */
+static gid_t create_gid = (gid_t)-1;
+
+int
+svc_db_set_group(const char *group, struct svc_err *e)
+{
+	struct group *gr;
+	char *end;
+	long v;
+
+	if ((gr = getgrnam(group)) != NULL) {
+		create_gid = gr->gr_gid;
+		return 0;
+	}
+	v = strtol(group, &end, 10);
+	if (*group && *end == '\0' && v >= 0) {
+		create_gid = (gid_t)v;
+		return 0;
+	}
+	return svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0, "--group: no group "
+	    "'%s'", group);
+}
+
 /* Build a new database at <path>.init.<pid>, then publish it with link():
  * nobody ever opens a half-built file, and a racing creator simply finds
  * the winner's file. */
@@ -215,10 +239,28 @@ create(const char *path, struct svc_err *e)
 	snprintf(tmp, sizeof(tmp), "%s.init.%ld", path, (long)getpid());
 	snprintf(t.path, sizeof(t.path), "%s", path);
 	unlink(tmp);
+	/* the file is created empty, given its group and mode, and only then
+	 * opened: SQLite gives the -wal and -shm files the same mode */
 	old = umask(077);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	umask(old);
+	if (fd < 0)
+		return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
+		    "cannot create database: %s", strerror(errno));
+	if (create_gid != (gid_t)-1 && (fchown(fd, (uid_t)-1, create_gid) != 0 ||
+	    fchmod(fd, 0660) != 0)) {
+		int err = errno;
+
+		close(fd);
+		unlink(tmp);
+		return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
+		    "cannot give the database group %ld: %s", (long)create_gid,
+		    strerror(err));
+	}
+	close(fd);
 	rc = sqlite3_open_v2(tmp, &t.h, SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL);
-	umask(old);
 	if (rc != SQLITE_OK) {
 		svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
 		    "cannot create database: %s", t.h ? sqlite3_errmsg(t.h) :

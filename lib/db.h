@@ -43,6 +43,10 @@ struct svc_flusher *svc_db_flusher_start(struct svc_db *db);
 void svc_db_flusher_stop(struct svc_flusher *f);
 
 /* Open (and with SVC_DB_CREATE create) the database at path. */
+/* A database created from now on is mode 0660 and owned by group (a
+ * name or number) instead of 0600: for a team that shares the file
+ * through a group.  Returns 0, or -1 with e set (usage: no such group). */
+int svc_db_set_group(const char *group, struct svc_err *e);
 int svc_db_open(const char *path, int mode, struct svc_db **out,
     struct svc_err *e);
 void svc_db_close(struct svc_db *db);

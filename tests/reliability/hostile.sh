@@ -9,7 +9,7 @@
 big=${BIG:-1073741824}
 line=${LINE:-104857600}
 cols=${COLS:-1000000}
-limit_kb=131072
+limit_kb=${LIMIT_KB:-131072}
 db=$work/h.db
 
 # everything but the tickets (and the runs and rejects and audit rows a

@@ -149,11 +149,15 @@ busy_ms(void)
 	double v;
 	char *end;
 
+	/* long enough for the longest write another cron job may hold (a
+	 * first SLA pass over a million tickets takes about half a minute)
+	 * while several wait their turn; SQLite's waiters are not served in
+	 * order, so one may wait for several others */
 	if (s == NULL || *s == '\0')
-		return 10000;
+		return 300000;
 	v = strtod(s, &end);
 	if (*end != '\0' || v < 0 || v > 86400)
-		return 10000;
+		return 300000;
 	return (int)(v * 1000);
 }
 

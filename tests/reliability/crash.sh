@@ -50,7 +50,7 @@ killtest() {
 	ref=$(digest "$stage" "$work/ref.db")
 	before=$(q "$base" "SELECT count(*) FROM tickets")
 	after=$(q "$work/ref.db" "SELECT count(*) FROM tickets")
-	i=0 bad=0 mid=0
+	i=0 bad=0 mid=0 nb=0 na=0
 	while [ "$i" -lt "$n" ]; do
 		i=$((i + 1))
 		db=$work/k.db
@@ -68,6 +68,8 @@ killtest() {
 		svc-db --db "$db" -q verify >/dev/null 2>&1 ||
 		    { bad=1; echo "# $stage kill $i at ${at} ms: svc-db verify fails"; }
 		c=$(q "$db" "SELECT count(*) FROM tickets")
+		[ "$c" != "$before" ] || nb=$((nb + 1))
+		[ "$c" != "$after" ] || na=$((na + 1))
 		[ "$c" = "$before" ] || [ "$c" = "$after" ] ||
 		    { bad=1; echo "# $stage kill $i at ${at} ms: $c tickets, neither $before nor $after"; }
 		(run_stage "$stage" "$db") ||
@@ -77,7 +79,7 @@ killtest() {
 		    { bad=1; echo "# $stage kill $i at ${at} ms: state after the run again differs from an uninterrupted run"; }
 	done
 	if [ "$bad" -eq 0 ]; then
-		pass "$stage: $n kills ($mid while running; a run takes ${ms} ms): integrity ok, audit verifies, tickets $before or $after, the run again gives the uninterrupted state"
+		pass "$stage: $n kills ($mid while running; a run takes ${ms} ms): integrity ok, audit verifies, tickets $before ($nb) or $after ($na), the run again gives the uninterrupted state"
 	else
 		fail "$stage: $n kills"
 	fi

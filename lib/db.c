@@ -229,40 +229,77 @@ svc_db_set_group(const char *group, struct svc_err *e)
 	    "'%s'", group);
 }
 
-/* Build a new database at <path>.init.<pid>, then publish it with link():
- * nobody ever opens a half-built file, and a racing creator simply finds
- * the winner's file. */
+/* An empty file at tmp (removed first), 0600 whatever the umask, or 0660
+ * in group gid unless gid is -1.  Returns 0, or -1 with errno set. */
 static int
-create(const char *path, struct svc_err *e)
+new_file(const char *tmp, gid_t gid)
 {
-	char tmp[4200], sql[64];
-	struct svc_db t = { 0 };
 	mode_t old;
-	int rc, fd;
+	int fd, err;
 
-	snprintf(tmp, sizeof(tmp), "%s.init.%ld", path, (long)getpid());
-	snprintf(t.path, sizeof(t.path), "%s", path);
 	unlink(tmp);
-	/* the file is created empty, given its group and mode, and only then
-	 * opened: SQLite gives the -wal and -shm files the same mode */
 	old = umask(077);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0600);
 	umask(old);
 	if (fd < 0)
-		return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
-		    "cannot create database: %s", strerror(errno));
-	if (create_gid != (gid_t)-1 && (fchown(fd, (uid_t)-1, create_gid) != 0 ||
+		return -1;
+	if (gid != (gid_t)-1 && (fchown(fd, (uid_t)-1, gid) != 0 ||
 	    fchmod(fd, 0660) != 0)) {
-		int err = errno;
-
+		err = errno;
 		close(fd);
 		unlink(tmp);
-		return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
-		    "cannot give the database group %ld: %s", (long)create_gid,
-		    strerror(err));
+		errno = err;
+		return -1;
 	}
 	close(fd);
+	return 0;
+}
+
+/* Make the finished file tmp durable and give it its name with link(),
+ * so nobody ever opens it half-built; tmp is removed either way.  With
+ * exist_ok a file already at path (a racing creator's) counts as done.
+ * Returns 0, or -1 with errno set. */
+static int
+publish(const char *tmp, const char *path, int exist_ok)
+{
+	int fd, err;
+
+	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	if (link(tmp, path) != 0 && !(exist_ok && errno == EEXIST)) {
+		err = errno;
+		unlink(tmp);
+		errno = err;
+		return -1;
+	}
+	unlink(tmp);
+	return 0;
+}
+
+/* Build a new database at <path>.init.<pid>, then publish it: a racing
+ * creator simply finds the winner's file.  The file exists, with its
+ * group and mode, before SQLite opens it, so its -wal and -shm files get
+ * the same mode. */
+static int
+create(const char *path, struct svc_err *e)
+{
+	char tmp[4200], sql[64];
+	struct svc_db t = { 0 };
+	int rc;
+
+	snprintf(tmp, sizeof(tmp), "%s.init.%ld", path, (long)getpid());
+	snprintf(t.path, sizeof(t.path), "%s", path);
+	if (new_file(tmp, create_gid) != 0) {
+		if (create_gid != (gid_t)-1)
+			return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
+			    "cannot create the database in group %ld: %s",
+			    (long)create_gid, strerror(errno));
+		return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
+		    "cannot create database: %s", strerror(errno));
+	}
 	rc = sqlite3_open_v2(tmp, &t.h, SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL);
 	if (rc != SQLITE_OK) {
@@ -288,18 +325,9 @@ create(const char *path, struct svc_err *e)
 		return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
 		    "cannot close new database");
 	}
-	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	if (link(tmp, path) != 0 && errno != EEXIST) {
-		int err = errno;
-
-		unlink(tmp);
+	if (publish(tmp, path, 1) != 0)
 		return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
-		    "cannot create database: %s", strerror(err));
-	}
-	unlink(tmp);
+		    "cannot create database: %s", strerror(errno));
 	return 0;
 }
 
@@ -797,18 +825,17 @@ svc_db_backup(struct svc_db *db, const char *path, struct svc_err *e)
 	char tmp[4200];
 	sqlite3 *to = NULL;
 	sqlite3_backup *b;
-	mode_t old;
-	int rc, fd;
+	int rc;
 
 	if (access(path, F_OK) == 0)
 		return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
 		    "exists already; give a new file");
 	snprintf(tmp, sizeof(tmp), "%s.part.%ld", path, (long)getpid());
-	unlink(tmp);
-	old = umask(077);
+	if (new_file(tmp, (gid_t)-1) != 0)
+		return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
+		    "cannot create the backup: %s", strerror(errno));
 	rc = sqlite3_open_v2(tmp, &to, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL);
-	umask(old);
+	    SQLITE_OPEN_NOFOLLOW, NULL);
 	if (rc != SQLITE_OK)
 		goto fail;
 	if ((b = sqlite3_backup_init(to, "main", db->h, "main")) == NULL) {
@@ -834,18 +861,9 @@ svc_db_backup(struct svc_db *db, const char *path, struct svc_err *e)
 		goto fail;
 	}
 	to = NULL;
-	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	if (link(tmp, path) != 0) {
-		int err = errno;
-
-		unlink(tmp);
+	if (publish(tmp, path, 0) != 0)
 		return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
-		    "cannot create the backup: %s", strerror(err));
-	}
-	unlink(tmp);
+		    "cannot create the backup: %s", strerror(errno));
 	return 0;
 fail:
 	svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0, "backup failed: %s",

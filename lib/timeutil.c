@@ -452,7 +452,8 @@ svc_time_format(int64_t t, char *buf, size_t n)
 	struct tm tm;
 	time_t tt = (time_t)t;
 	long off;
-	char sign;
+	char sign, tmp[96];
+	size_t k;
 
 	if (zone_is_utc)
 		gmtime_r(&tt, &tm);
@@ -464,45 +465,45 @@ svc_time_format(int64_t t, char *buf, size_t n)
 	sign = off < 0 ? '-' : '+';
 	if (off < 0)
 		off = -off;
-	/* an offset with seconds (a local mean time before standard
-	 * time) keeps them, so that the time reads back the same */
-	if (n < 26 || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999 ||
-	    off % 60 != 0) {
-		char tmp[96];
-		size_t k;
-
+	if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) {
 		snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d%c"
 		    "%02ld:%02ld", tm.tm_year + 1900, tm.tm_mon + 1,
 		    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, sign,
 		    off / 3600, off / 60 % 60);
 		k = strlen(tmp);
-		if (off % 60 != 0)
-			snprintf(tmp + k, sizeof(tmp) - k, ":%02ld", off % 60);
-		if (n == 0)
-			return;
-		k = strlen(tmp) < n ? strlen(tmp) : n - 1;
-		memcpy(buf, tmp, k);
-		buf[k] = '\0';
-		return;
+	} else {
+		/* without printf: this is written per row */
+		put2(tmp, (tm.tm_year + 1900) / 100);
+		put2(tmp + 2, (tm.tm_year + 1900) % 100);
+		tmp[4] = '-';
+		put2(tmp + 5, tm.tm_mon + 1);
+		tmp[7] = '-';
+		put2(tmp + 8, tm.tm_mday);
+		tmp[10] = 'T';
+		put2(tmp + 11, tm.tm_hour);
+		tmp[13] = ':';
+		put2(tmp + 14, tm.tm_min);
+		tmp[16] = ':';
+		put2(tmp + 17, tm.tm_sec);
+		tmp[19] = sign;
+		put2(tmp + 20, (int)(off / 3600 % 100));
+		tmp[22] = ':';
+		put2(tmp + 23, (int)(off / 60 % 60));
+		k = 25;
 	}
-	/* the common case without printf: this is written per row */
-	put2(buf, (tm.tm_year + 1900) / 100);
-	put2(buf + 2, (tm.tm_year + 1900) % 100);
-	buf[4] = '-';
-	put2(buf + 5, tm.tm_mon + 1);
-	buf[7] = '-';
-	put2(buf + 8, tm.tm_mday);
-	buf[10] = 'T';
-	put2(buf + 11, tm.tm_hour);
-	buf[13] = ':';
-	put2(buf + 14, tm.tm_min);
-	buf[16] = ':';
-	put2(buf + 17, tm.tm_sec);
-	buf[19] = sign;
-	put2(buf + 20, (int)(off / 3600 % 100));
-	buf[22] = ':';
-	put2(buf + 23, (int)(off / 60 % 60));
-	buf[25] = '\0';
+	/* an offset with seconds (a local mean time before standard time)
+	 * keeps them, so that the time reads back the same */
+	if (off % 60 != 0) {
+		tmp[k++] = ':';
+		put2(tmp + k, (int)(off % 60));
+		k += 2;
+	}
+	if (n == 0)
+		return;
+	if (k >= n)
+		k = n - 1;
+	memcpy(buf, tmp, k);
+	buf[k] = '\0';
 }
 
 int

@@ -8,18 +8,13 @@
 rows=${ROWS:-20000}
 db=$work/d.db
 
-# every table's rows, in a stable order
-digest() {
-	sqlite3 "$1" .dump | sort | sha256sum | cut -c1-64
-}
-
 "$root/scripts/gen-sample" -n 5000 -s 31 -c "$work/cfg" > "$work/a.csv" || exit 3
 "$root/scripts/gen-sample" -n "$rows" -s 32 | sed '2,$s/^SVC-/B-/' > "$work/b.csv" || exit 3
 svc-db --db "$db" -q init || exit 3
 load_config "$db" "$work/cfg" || exit 3
 svc-import --db "$db" -q --now "$NOW" "$work/a.csv" >/dev/null || exit 3
 settle "$db"
-before=$(digest "$db")
+before=$(dump_digest "$db")
 size=$(( $(wc -c < "$db") / 1024 ))
 # the database once the import is in (a limit under it fails before the
 # commit; one above it may fail only in the checkpoint after the commit)
@@ -32,7 +27,7 @@ for limit in 64 $((size / 2)) $((size + 64)) $(((size + need) / 2)); do
 	(cd "$work" && bash -c "trap '' XFSZ; ulimit -f $limit; exec svc-import --db d.db -q --now $NOW b.csv" >/dev/null 2>"$work/err")
 	rc=$?
 	err=$(cat "$work/err")
-	after=$(digest "$db")
+	after=$(dump_digest "$db")
 	ic=$(q "$db" "PRAGMA integrity_check")
 	if [ "$rc" -eq 3 ] && [ "$after" = "$before" ] && [ "$ic" = ok ] &&
 	    { [ "$err" = "$msg" ] || case $err in "svc-import: d.db: "*"nothing was committed"*) true ;; *) false ;; esac; }; then

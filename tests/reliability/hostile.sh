@@ -15,9 +15,7 @@ db=$work/h.db
 # everything but the tickets (and the runs and rejects and audit rows a
 # run adds)
 others() {
-	sqlite3 "$db" .dump | grep -v -e '^INSERT INTO tickets' -e '^INSERT INTO runs' \
-	    -e '^INSERT INTO rejects' -e '^INSERT INTO audit' -e '^INSERT INTO ticket_events' |
-	    sort | sha256sum | cut -c1-64
+	dump_digest "$db" tickets runs rejects audit ticket_events
 }
 
 # hostile WHAT RC STDERR TICKETS CMD...: run CMD (a shell line) reading
@@ -57,7 +55,7 @@ cd "$work" || exit 3
 # at 8 MiB and rejected, the good rows around it load
 hostile "a $((big >> 20)) MiB field" 1 \
     "svc-import: <stdin>:3: record longer than 8388608 bytes" "A1 A2" \
-    "{ printf 'ticket_id,title\nA1,ok\nA0,\"'; head -c $big /dev/zero | tr '\\\\0' a; printf '\"\nA2,ok\n'; } | $imp --max-rejects 100% -"
+    "{ printf 'ticket_id,title\nA1,ok\nA0,\"'; head -c $big /dev/zero | tr '\\0' a; printf '\"\nA2,ok\n'; } | $imp --max-rejects 100% -"
 
 # a header of COLS columns
 awk -v n="$cols" 'BEGIN { printf "ticket_id"; for (i = 1; i < n; i++) printf ",c%d", i; printf "\nB1"; for (i = 1; i < n; i++) printf ",v"; printf "\n" }' > wide.csv

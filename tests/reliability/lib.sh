@@ -57,6 +57,19 @@ rnd() {
 	    'BEGIN { srand(s * 7919 + k); for (i = 0; i < k % 7; i++) rand(); printf "%d\n", rand() * n }'
 }
 
+# dump_digest DB [TABLE...]: a digest of every row of DB but those of the
+# TABLEs named, in a stable order
+dump_digest() {
+	dd_db=$1
+	shift
+	: > "$work/.skip"
+	for t in "$@"; do
+		echo "^INSERT INTO \"\\?$t\"\\? " >> "$work/.skip"
+	done
+	echo '^$' >> "$work/.skip"
+	sqlite3 "$dd_db" .dump | grep -v -f "$work/.skip" | sort | sha256sum | cut -c1-64
+}
+
 # a ready database: no WAL left beside it, so one cp copies it whole
 settle() {
 	sqlite3 "$1" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null

@@ -18,7 +18,7 @@
 #include "err.h"
 
 #define SVC_APP_ID	0x53564344	/* "SVCD" */
-#define SVC_SCHEMA	7
+#define SVC_SCHEMA	8
 
 enum { SVC_DB_RW = 0, SVC_DB_CREATE = 1, SVC_DB_RO = 2 };
 

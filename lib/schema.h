@@ -260,6 +260,18 @@ static const char *const svc_migrations[] = {
 	"  SELECT RAISE(ABORT, 'audit rows are append-only'); END;"
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
 	"  SELECT RAISE(ABORT, 'audit rows are append-only'); END;",
+	/* 7 -> 8: status categories, and what issue 19's stages record.
+	 * Each section below belongs to one concern; add to yours only. */
+	/* statuses: a versioned kind, status -> category */
+	"CREATE TABLE statuses("
+	"  version INTEGER NOT NULL, rowno INTEGER NOT NULL, line INTEGER,"
+	"  status TEXT NOT NULL, category TEXT NOT NULL,"
+	"  PRIMARY KEY (version, rowno)"
+	") STRICT;"
+	/* import: placeholder and implausible times */
+	/* escalation: go-live and withdrawn notifications */
+	/* configuration */
+	"",
 };
 
 #define SVC_NMIGRATIONS (sizeof(svc_migrations) / sizeof(svc_migrations[0]))

@@ -16,7 +16,7 @@ setup_audit() {
 
 @test "init creates a current database; verify on an empty audit" {
 	run -0 --separate-stderr svc-db init
-	[ "$stderr" = "svc-db: $SVC_DB: schema 7" ]
+	[ "$stderr" = "svc-db: $SVC_DB: schema 8" ]
 	[ "$(stat -c %a "$SVC_DB")" = 600 ]
 	run -0 --separate-stderr svc-db verify -f tsv
 	[ "$output" = "$(printf 'result\trows\thead_row\thead\tproblem\nok\t0\t0\t\t')" ]
@@ -200,7 +200,7 @@ setup_audit() {
 @test "schema, usage errors, no database" {
 	svc-db -q init
 	run -0 svc-db schema
-	[ "${lines[0]}" = "-- svc schema 7 (application_id 1398162244)" ]
+	[ "${lines[0]}" = "-- svc schema 8 (application_id 1398162244)" ]
 	[[ "$output" = *"CREATE TABLE audit("* ]]
 	[[ "$output" = *"CREATE TABLE measures("* ]]
 	run -2 --separate-stderr svc-db
@@ -222,7 +222,7 @@ Try 'svc-db --help' for more information." ]
 	run -3 --separate-stderr svc-db verify
 	[ "$stderr" = "svc-db: $SVC_DB: schema version 6 is older than this program (7); run svc-db init (or svc-import) once to migrate it" ]
 	run -0 --separate-stderr svc-db init
-	[ "$stderr" = "svc-db: $SVC_DB: schema 7" ]
+	[ "$stderr" = "svc-db: $SVC_DB: schema 8" ]
 	[ "$(q 'SELECT count(*) FROM audit WHERE hash IS NULL')" = 0 ]
 	run -0 svc-db verify -f tsv
 	[ "$(echo "$output" | tail -1 | cut -f1-3)" = "$(printf 'ok\t13\t13')" ]

@@ -25,7 +25,7 @@ T3	new" ]
 	[ "$(stat -c %a "$SVC_DB")" = 600 ]
 	[ "$(q 'PRAGMA journal_mode')" = wal ]
 	[ "$(q 'PRAGMA application_id')" = 1398162244 ]
-	[ "$(q 'PRAGMA user_version')" = 7 ]
+	[ "$(q 'PRAGMA user_version')" = 8 ]
 }
 
 @test "re-importing the same file changes nothing and adds no events" {

@@ -220,7 +220,7 @@ Try 'svc-db --help' for more information." ]
 	sqlite3 "$SVC_DB" <"$FIX/audit/schema6.sql"
 	[ "$(q 'SELECT count(*) FROM audit')" = 13 ]
 	run -3 --separate-stderr svc-db verify
-	[ "$stderr" = "svc-db: $SVC_DB: schema version 6 is older than this program (7); run svc-db init (or svc-import) once to migrate it" ]
+	[ "$stderr" = "svc-db: $SVC_DB: schema version 6 is older than this program (8); run svc-db init (or svc-import) once to migrate it" ]
 	run -0 --separate-stderr svc-db init
 	[ "$stderr" = "svc-db: $SVC_DB: schema 8" ]
 	[ "$(q 'SELECT count(*) FROM audit WHERE hash IS NULL')" = 0 ]

@@ -353,7 +353,7 @@ svc-import: p.csv: 1 of 2 rows rejected; a people file loads whole or not at all
 	svc-import --now "$NOW" "$FIX/import/good.csv" >/dev/null 2>&1
 	q 'PRAGMA user_version=99'
 	run -3 --separate-stderr svc-import --now "$NOW" "$FIX/import/good.csv"
-	[ "$stderr" = "svc-import: $SVC_DB: schema version 99 is newer than this program (7); upgrade svc" ]
+	[ "$stderr" = "svc-import: $SVC_DB: schema version 99 is newer than this program (8); upgrade svc" ]
 }
 
 @test "a file that is not a svc database is refused" {

@@ -821,8 +821,9 @@ pass_row(struct rt *r, const char *id, const char *reason)
 
 enum { TK_MISSING, TK_OPEN, TK_DONE, TK_LATER };
 
-/* Load ticket id into t: TK_OPEN when it is routed, TK_DONE when it is
- * resolved, closed or cancelled, TK_LATER when created after now,
+/* Load ticket id into t: TK_OPEN when it is routed, TK_LATER when it was
+ * created after now (not known yet), else TK_DONE when it is resolved,
+ * closed or cancelled,
  * TK_MISSING when there is no such ticket; -1 with e filled. */
 static int
 load_ticket(struct rt *r, const char *id, struct svc_tk *t, struct svc_err *e)
@@ -834,8 +835,8 @@ load_ticket(struct rt *r, const char *id, struct svc_tk *t, struct svc_err *e)
 	rc = sqlite3_step(r->sel);
 	if (rc == SQLITE_ROW) {
 		svc_tk_load(t, r->sel, r->cols, r->ncols, r->want_attrs, 1);
-		st = !sqlite3_column_int(r->sel, k) ? TK_DONE :
-		    !sqlite3_column_int(r->sel, k + 1) ? TK_LATER : TK_OPEN;
+		st = !sqlite3_column_int(r->sel, k + 1) ? TK_LATER :
+		    !sqlite3_column_int(r->sel, k) ? TK_DONE : TK_OPEN;
 	}
 	sqlite3_reset(r->sel);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)

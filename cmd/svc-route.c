@@ -76,7 +76,7 @@ main(int argc, char **argv)
 	struct svc_out *out;
 	char **ids = NULL, tag[64], left[96];
 	size_t nids = 0;
-	int first, rc, none, status = SVC_EXIT_OK;
+	int first, rc, none = 0, status = SVC_EXIT_OK;
 
 	svc_err_progname(argv[0]);
 	svc_err_clear(&e);
@@ -97,8 +97,14 @@ main(int argc, char **argv)
 	if (g.lint && first < argc)
 		return svc_opt_lint_status(&g.c, svc_route_lint(NULL, g.c.now,
 		    argv + first, (size_t)(argc - first), stdout, &e), &e);
+	/* the tickets first: in svc-import FILE | svc-route the database
+	 * may exist only once the import is done */
+	if (!g.lint && !g.explain && svc_read_ids_stdin(g.all, g.c.stdin_tty,
+	    &ids, &nids, &none, &e) != 0)
+		return svc_opt_end(NULL, 1, &e);
 	if (svc_db_open(g.c.db, SVC_DB_RW, &db, &e) != 0) {
 		svc_err_print(&e);
+		svc_ids_free(ids, nids);
 		return e.status;
 	}
 	memset(&ro, 0, sizeof(ro));
@@ -118,9 +124,6 @@ main(int argc, char **argv)
 	if (g.explain)
 		return svc_opt_end(db, svc_route_explain(db, &ro, g.explain, stdout,
 		    &e) != 0, &e);
-	if (svc_read_ids_stdin(g.all, g.c.stdin_tty, &ids, &nids, &none,
-	    &e) != 0)
-		return svc_opt_end(db, 1, &e);
 	if (none) {
 		status = svc_opt_nothing(&g.c, 7, cols);
 		svc_db_close(db);

@@ -823,8 +823,8 @@ enum { TK_MISSING, TK_OPEN, TK_DONE, TK_LATER };
 
 /* Load ticket id into t: TK_OPEN when it is routed, TK_LATER when it was
  * created after now (not known yet), else TK_DONE when it is resolved,
- * closed or cancelled,
- * TK_MISSING when there is no such ticket; -1 with e filled. */
+ * closed or cancelled, TK_MISSING when there is no such ticket; -1 with
+ * e filled. */
 static int
 load_ticket(struct rt *r, const char *id, struct svc_tk *t, struct svc_err *e)
 {

@@ -182,7 +182,7 @@ main(int argc, char **argv)
 	struct svc_esc_result res;
 	char **ids = NULL, tag[64];
 	size_t nids = 0;
-	int first, status = SVC_EXIT_OK, rc;
+	int first, status = SVC_EXIT_OK, rc, none;
 	int64_t n;
 
 	svc_err_progname(argv[0]);
@@ -254,9 +254,15 @@ main(int argc, char **argv)
 		svc_db_close(db);
 		return svc_exit_flush(status);
 	}
-	if (svc_read_ids_stdin(g.all, g.c.stdin_tty, &ids, &nids, &e) != 0)
+	if (svc_read_ids_stdin(g.all, g.c.stdin_tty, &ids, &nids, &none,
+	    &e) != 0)
 		return svc_opt_end(db, 1, &e);
 	g.eo.with_body = g.c.format == SVC_FMT_JSON;
+	if (none) {
+		status = svc_opt_nothing(&g.c, g.eo.with_body ? 7 : 6, cols);
+		svc_db_close(db);
+		return svc_exit_flush(status);
+	}
 	g.eo.out = svc_opt_out(&g.c, g.eo.with_body ? 7 : 6, cols);
 	if ((rc = svc_esc_run(db, &g.eo, ids, nids, &res, &e)) < 0) {
 		svc_err_print(&e);

@@ -165,7 +165,7 @@ main(int argc, char **argv)
 	struct svc_out *out;
 	char **ids = NULL, tag[64];
 	size_t nids = 0;
-	int first, status = SVC_EXIT_OK;
+	int first, none, status = SVC_EXIT_OK;
 
 	svc_err_progname(argv[0]);
 	svc_err_clear(&e);
@@ -202,8 +202,14 @@ main(int argc, char **argv)
 	if (g.explain)
 		return svc_opt_end(db, svc_sla_explain(db, &so, g.explain, stdout,
 		    &e) != 0, &e);
-	if (svc_read_ids_stdin(g.all, g.c.stdin_tty, &ids, &nids, &e) != 0)
+	if (svc_read_ids_stdin(g.all, g.c.stdin_tty, &ids, &nids, &none,
+	    &e) != 0)
 		return svc_opt_end(db, 1, &e);
+	if (none) {
+		status = svc_opt_nothing(&g.c, 7, cols);
+		svc_db_close(db);
+		return svc_exit_flush(status);
+	}
 	so.out = out = svc_opt_out(&g.c, 7, cols);
 	if (svc_sla_run(db, &so, ids, nids, &res, &e) != 0) {
 		svc_err_print(&e);

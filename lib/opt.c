@@ -373,6 +373,18 @@ svc_opt_out_close(struct svc_out *out, int status)
 	return status;
 }
 
+int
+svc_opt_nothing(const struct svc_common *c, size_t ncols,
+    const char *const *cols)
+{
+	struct svc_out *out = svc_opt_out(c, ncols, cols);
+
+	if (!c->quiet)
+		svc_warn("no tickets on standard input (a header alone): "
+		    "nothing to do");
+	return svc_opt_out_close(out, SVC_EXIT_OK);
+}
+
 const char *
 svc_opt_run_tag(const struct svc_common *c, int64_t run, int64_t missing,
     char *buf, size_t n)

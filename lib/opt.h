@@ -93,6 +93,11 @@ int svc_opt_lint_status(const struct svc_common *c, int rc,
  * and no --format was given (the summary on stderr says enough). */
 struct svc_out *svc_opt_out(const struct svc_common *c, size_t ncols,
     const char *const *cols);
+/* A stage given a header alone on standard input (nothing to do): write
+ * the header of its ncols columns cols alone, and unless quiet say so on
+ * standard error.  Returns the exit status. */
+int svc_opt_nothing(const struct svc_common *c, size_t ncols,
+    const char *const *cols);
 /* Close out (NULL is fine): status, or SVC_EXIT_FATAL with a message when
  * writing failed. */
 int svc_opt_out_close(struct svc_out *out, int status);

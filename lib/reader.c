@@ -757,21 +757,19 @@ svc_ids_free(char **ids, size_t n)
 }
 
 int
-svc_read_ids_stdin(int all, int tty, char ***ids, size_t *n,
+svc_read_ids_stdin(int all, int tty, char ***ids, size_t *n, int *none,
     struct svc_err *e)
 {
 	int empty = 0;
 
 	*ids = NULL;
 	*n = 0;
+	*none = 0;
 	if (all || tty)
 		return 0;
 	if (svc_read_ids(stdin, "<stdin>", ids, n, &empty, e) != 0)
 		return -1;
-	if (empty) {
-		svc_ids_free(*ids, *n);
-		*ids = NULL;
-		*n = 0;
-	}
+	if (!empty && *n == 0)
+		*none = 1;
 	return 0;
 }

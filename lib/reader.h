@@ -87,10 +87,13 @@ int svc_read_ids(FILE *fp, const char *name, char ***ids, size_t *n,
 void svc_ids_free(char **ids, size_t n);
 /* Append id (taken over) to *ids of *n, *cap allocated. */
 void svc_ids_add(char ***ids, size_t *n, size_t *cap, char *id);
-/* The tickets a command works on: the ids on standard input, or *ids NULL
- * (all tickets) with all, when standard input is a terminal (tty) or
- * when it is empty. */
-int svc_read_ids_stdin(int all, int tty, char ***ids, size_t *n,
+/* The tickets a command works on (the pipeline contract).  *ids NULL:
+ * all tickets, with all, when standard input is a terminal (tty) or when
+ * it has no bytes at all (as cron gives a job).  Else the ids on
+ * standard input in input order; *none is set when it holds no id (a
+ * header alone, or rows with an empty ticket_id): nothing to do, and the
+ * caller writes a header alone.  Returns 0, or -1 with e filled. */
+int svc_read_ids_stdin(int all, int tty, char ***ids, size_t *n, int *none,
     struct svc_err *e);
 
 #endif

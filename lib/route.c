@@ -48,6 +48,7 @@ struct rt {
 	struct cell *cells;
 	size_t ncells;
 	int64_t pmin, pmax;
+	int64_t pversion;		/* the priority table valid at now, or 0 */
 	struct rule *mods;
 	size_t nmods;
 	struct svc_dir dir;		/* people (load: open tickets; off:
@@ -71,6 +72,9 @@ struct rr {
 	int64_t turn;
 	int dirty;
 };
+
+/* A ticket known at now: created at or before it (or when, unknown). */
+#define KNOWN_SQL "(created_at IS NULL OR created_at <= :now)"
 
 static const int64_t dflt[3][3] = { { 1, 2, 3 }, { 2, 3, 4 }, { 3, 4, 5 } };
 
@@ -153,6 +157,13 @@ load(struct rt *r, struct svc_err *e)
 
 	r->pmin = 1;
 	r->pmax = 5;
+	if (svc_config_version(r->db, r->o->now, "priority", &r->pversion,
+	    e) != 0)
+		return -1;
+	if (r->o->recompute_priority && r->pversion == 0)
+		return svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0,
+		    "--recompute-priority: no priority table valid at --now "
+		    "(load one with svc-import --kind priority)");
 	if (load_rules(r, "routing", "\"order\", line, \"when\", \"group\", "
 	    "assignee, strategy, skills", 4, "1", &r->rules, &r->nrules, e) != 0 ||
 	    load_rules(r, "classify", "\"order\", line, \"when\", category, "
@@ -200,9 +211,11 @@ load(struct rt *r, struct svc_err *e)
 		size_t i;
 
 		if (svc_db_prepare(r->db, "SELECT assignee, count(*) FROM tickets "
-		    "WHERE assignee IS NOT NULL AND " SVC_OPEN_SQL " GROUP BY assignee",
-		    &st, e) != 0)
+		    "WHERE assignee IS NOT NULL AND " SVC_OPEN_SQL " AND "
+		    KNOWN_SQL " GROUP BY assignee", &st, e) != 0)
 			return -1;
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st,
+		    ":now"), r->o->now);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *u = (const char *)sqlite3_column_text(st, 0);
 
@@ -315,9 +328,12 @@ prioritise(struct rt *r, struct svc_tk *t, struct decision *d, struct svc_buf *e
 			    "urgency)\n");
 		return;
 	}
-	if (r->o->keep_priority && t->v[SVC_F_PRIORITY].present) {
+	/* the priority of the system of record stands unless asked */
+	if (!r->o->recompute_priority && t->v[SVC_F_PRIORITY].present) {
 		if (ex)
-			svc_buf_adds(ex, "priority: kept (--keep-priority)\n");
+			svc_buf_adds(ex, "priority: kept, the ticket has one "
+			    "(--recompute-priority computes it from the "
+			    "priority table)\n");
 		return;
 	}
 	im = t->v[SVC_F_IMPACT].i;
@@ -663,14 +679,22 @@ prepare(struct rt *r, struct svc_err *e)
 	svc_buf_adds(&sql, "SELECT rowid");
 	for (k = 0; k < r->ncols; k++)
 		svc_buf_printf(&sql, ",%s", svc_tfields[r->cols[k]].name);
-	svc_buf_adds(&sql, r->want_attrs ? ",attrs FROM tickets WHERE " :
+	if (r->want_attrs)
+		svc_buf_adds(&sql, ",attrs");
+	/* then: is it open, is it known at now */
+	svc_buf_adds(&sql, ",(" SVC_OPEN_SQL ")," KNOWN_SQL
 	    " FROM tickets WHERE ");
-	/* one ticket by id, and all open tickets in the order they came */
+	/* one ticket by id, and all open tickets known at now in the order
+	 * they came */
 	svc_buf_adds(&r->open_sql, sql.s);
-	svc_buf_adds(&r->open_sql, SVC_OPEN_SQL " ORDER BY rowid");
-	svc_buf_adds(&sql, "ticket_id=?");
+	svc_buf_adds(&r->open_sql, SVC_OPEN_SQL " AND " KNOWN_SQL
+	    " ORDER BY rowid");
+	svc_buf_adds(&sql, "ticket_id=:id");
 	rc = svc_db_prepare(r->db, sql.s, &r->sel, e);
 	svc_buf_free(&sql);
+	if (rc == 0)
+		sqlite3_bind_int64(r->sel, sqlite3_bind_parameter_index(r->sel,
+		    ":now"), r->o->now);
 	svc_batch_init(&r->ev, r->db, "INSERT OR FAIL INTO ticket_events("
 	    "ticket_id, at, field, old, new, actor, run, source) VALUES ",
 	    "(?,?,?,?,?,?,?,'route')", "recording history");
@@ -769,7 +793,7 @@ route_one(struct rt *r, const char *id, struct svc_tk *t, struct svc_buf *ex,
 		if (d.reason && strcmp(d.reason, "no_rule") == 0)
 			res->unrouted++;
 	}
-	if (rc == 0 && ex == NULL && r->o->out && (any || d.reason)) {
+	if (rc == 0 && ex == NULL && r->o->out) {
 		char n1[32];
 		const char *v[7];
 
@@ -785,19 +809,39 @@ route_one(struct rt *r, const char *id, struct svc_tk *t, struct svc_buf *ex,
 	return rc;
 }
 
+/* The row of a ticket route leaves alone: why in the reason column. */
+static void
+pass_row(struct rt *r, const char *id, const char *reason)
+{
+	const char *v[7] = { id, NULL, NULL, NULL, NULL, NULL, reason };
+
+	if (r->o->out)
+		svc_out_row(r->o->out, v, NULL);
+}
+
+enum { TK_MISSING, TK_OPEN, TK_DONE, TK_LATER };
+
+/* Load ticket id into t: TK_OPEN when it is routed, TK_LATER when it was
+ * created after now (not known yet), else TK_DONE when it is resolved,
+ * closed or cancelled, TK_MISSING when there is no such ticket; -1 with
+ * e filled. */
 static int
 load_ticket(struct rt *r, const char *id, struct svc_tk *t, struct svc_err *e)
 {
-	int rc;
+	int rc, st = TK_MISSING, k = 1 + r->ncols + r->want_attrs;
 
-	sqlite3_bind_text(r->sel, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(r->sel, sqlite3_bind_parameter_index(r->sel, ":id"),
+	    id, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(r->sel);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
 		svc_tk_load(t, r->sel, r->cols, r->ncols, r->want_attrs, 1);
+		st = !sqlite3_column_int(r->sel, k + 1) ? TK_LATER :
+		    !sqlite3_column_int(r->sel, k) ? TK_DONE : TK_OPEN;
+	}
 	sqlite3_reset(r->sel);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return svc_db_fail(r->db, rc, e, "reading a ticket");
-	return rc == SQLITE_ROW;
+	return st;
 }
 
 int
@@ -831,6 +875,8 @@ svc_route_run(struct svc_db *db, const struct svc_route_opts *o,
 		/* updates leave rowid, the order of the scan, alone */
 		if (svc_db_prepare(db, r.open_sql.s, &all, e) != 0)
 			goto out;
+		sqlite3_bind_int64(all, sqlite3_bind_parameter_index(all,
+		    ":now"), o->now);
 		while ((rc = sqlite3_step(all)) == SQLITE_ROW) {
 			struct svc_tk t;
 
@@ -853,9 +899,19 @@ svc_route_run(struct svc_db *db, const struct svc_route_opts *o,
 
 			memset(&t, 0, sizeof(t));
 			rc = load_ticket(&r, ids[i], &t, e);
-			if (rc == 0)
+			if (rc == TK_MISSING) {
 				res->missing++;
-			else if (rc > 0) {
+				pass_row(&r, ids[i], "not_found");
+			} else if (rc == TK_DONE || rc == TK_LATER) {
+				res->seen++;
+				if (rc == TK_DONE)
+					res->done++;
+				else
+					res->later++;
+				pass_row(&r, ids[i], rc == TK_DONE ? "done" :
+				    "not_yet_created");
+				rc = 0;
+			} else if (rc == TK_OPEN) {
 				res->seen++;
 				rc = route_one(&r, ids[i], &t, NULL, res, e);
 			}
@@ -906,12 +962,18 @@ svc_route_explain(struct svc_db *db, const struct svc_route_opts *o,
 	if (load(&r, e) != 0 || prepare(&r, e) != 0)
 		goto out;
 	rc = load_ticket(&r, id, &t, e);
-	if (rc == 0) {
+	if (rc == TK_MISSING) {
 		svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0, "no ticket '%s'", id);
 		rc = -1;
 	}
 	if (rc < 0)
 		goto out;
+	if (rc == TK_DONE || rc == TK_LATER) {
+		fprintf(fp, "ticket %s\n%s: not routed\n", id, rc == TK_DONE ?
+		    "resolved, closed or cancelled" : "created after --now");
+		rc = 0;
+		goto out;
+	}
 	svc_buf_printf(&ex, "ticket %s\n", id);
 	rc = route_one(&r, id, &t, &ex, NULL, e);
 	if (rc == 0) {

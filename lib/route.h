@@ -1,11 +1,15 @@
 /* route.h: svc-route's engine: classification, priority and ownership.
  *
- * For each ticket, in this order: classify rules fill a missing category,
- * subcategory or service (a value set by a person is never replaced); the
- * priority is computed from impact x urgency (the priority table, else the
- * ServiceNow default) plus the modifiers that match, bounded by the lowest
- * and highest priority of the table, unless a person set it (a priority
- * with no impact or urgency, or --keep-priority); a ticket without an
+ * Only open tickets known at now are routed: a resolved, closed or
+ * cancelled ticket (SVC_OPEN_SQL) or one created after now is left
+ * alone, so no change is dated before its ticket existed.  For each
+ * ticket routed, in this order: classify rules fill a missing category,
+ * subcategory or service (a value set by a person is never replaced); a
+ * ticket without a priority gets one from impact x urgency (the priority
+ * table, else the ServiceNow default) plus the modifiers that match,
+ * bounded by the lowest and highest priority of the table; a priority the
+ * ticket has (the system of record's) is kept unless recompute_priority,
+ * which needs a priority table valid at now; a ticket without an
  * assignee (any ticket with --reassign) gets an owner from the first
  * routing rule that matches, by its strategy, else from the catalog's
  * default group and owner, else it is reported unrouted.  A group on the
@@ -24,18 +28,24 @@
 struct svc_route_opts {
 	int64_t now;
 	const char *actor, *program, *args;
-	int keep_priority, reassign, dry_run;
+	int recompute_priority, reassign, dry_run;
 	struct svc_out *out;	/* ticket_id,priority,group,assignee,rule,
-				 * change,reason rows, or NULL */
+				 * change,reason: one row per ticket id
+				 * given, in their order (per ticket
+				 * routed with ids NULL), or NULL */
 };
 
 struct svc_route_result {
 	int64_t seen, changed, unrouted, missing;
+	int64_t done, later;	/* left alone: resolved, closed or cancelled;
+				 * created after now */
 	int64_t run;
 };
 
-/* Route the tickets ids[0..n) (all open tickets when ids is NULL) in one
- * transaction.  Returns 0 or -1 with e filled. */
+/* Route the tickets ids[0..n) (all open tickets known at now when ids is
+ * NULL) in one transaction, writing a row to o->out for each.  Returns 0
+ * or -1 with e filled (SVC_EXIT_USAGE: recompute_priority without a
+ * priority table). */
 int svc_route_run(struct svc_db *db, const struct svc_route_opts *o,
     char *const *ids, size_t n, struct svc_route_result *res,
     struct svc_err *e);

@@ -105,3 +105,43 @@ Try 'svc-import --help' for more information." ]
 	run -0 make -s -C "$root" uninstall DESTDIR="$BATS_TEST_TMPDIR/dest" PREFIX=/opt/svc
 	[ -z "$(find dest -type f)" ]
 }
+
+# rows of every table route, sla and escalate write, as one line
+stage_counts() {
+	q "SELECT (SELECT count(*) FROM runs WHERE program<>'svc-import') || ' ' || (SELECT count(*) FROM ticket_events) || ' ' || (SELECT count(*) FROM audit WHERE program<>'svc-import') || ' ' || (SELECT count(*) FROM sla_clocks) || ' ' || (SELECT count(*) FROM sla_events) || ' ' || (SELECT count(*) FROM notifications) || ' ' || (SELECT count(*) FROM route_state)"
+}
+
+@test "a header alone on standard input is nothing to do: route, sla and escalate write a header alone and change nothing" {
+	E="$FIX/escalate"
+	for k in calendars policies people catalog escalations; do
+		svc-import --now 2026-03-01T00:00:00Z -q --kind "$k" "$E/$k.csv"
+	done
+	svc-import --now 2026-03-09T08:00:00Z -q "$E/tickets.csv" >/dev/null
+	# what an import that loaded nothing passes on
+	printf 'ticket_id,status\n' > empty.csv
+	svc-import --now 2026-03-09T08:00:00Z -q empty.csv > hdr.tsv
+	[ "$(cat hdr.tsv)" = "ticket_id	change" ]
+	before=$(stage_counts)
+	# late enough that a pass over all tickets would route, start clocks
+	# and send
+	T=2026-03-09T14:00:00Z
+	run -0 --separate-stderr svc-route --now "$T" < hdr.tsv
+	[ "$output" = "ticket_id	priority	group	assignee	rule	change	reason" ]
+	[ "$stderr" = "svc-route: no tickets on standard input (a header alone): nothing to do" ]
+	run -0 --separate-stderr svc-sla --now "$T" < hdr.tsv
+	[ "$output" = "ticket_id	metric	policy	state	due_at	remaining	elapsed_pct" ]
+	[ "$stderr" = "svc-sla: no tickets on standard input (a header alone): nothing to do" ]
+	run -0 --separate-stderr svc-escalate --now "$T" < hdr.tsv
+	[ "$output" = "ticket_id	metric	level	rule	to	subject" ]
+	[ "$stderr" = "svc-escalate: no tickets on standard input (a header alone): nothing to do" ]
+	# the whole pipe, csv, quiet; rows whose ticket_id is empty are no tickets
+	run -0 --separate-stderr bash -c "svc-import --now $T -q empty.csv | svc-route --now $T -q -f csv | svc-sla --now $T -q | svc-escalate --now $T -q -f csv"
+	[ "$output" = "ticket_id,metric,level,rule,to,subject" ]
+	[ -z "$stderr" ]
+	run -0 --separate-stderr bash -c "printf 'ticket_id,x\n,1\n' | svc-sla --now $T -q -f json"
+	[ "$output" = "[]" ]
+	[ "$(stage_counts)" = "$before" ]
+	# zero bytes (cron) still means every open ticket
+	run -0 --separate-stderr svc-sla --now "$T" -q < /dev/null
+	[ "$(q 'SELECT count(DISTINCT ticket_id) FROM sla_clocks')" = 3 ]
+}

@@ -46,20 +46,66 @@ R7	5	Laptop Desk	lena	catalog	changed	" ]
 	n=$(q 'SELECT count(*) FROM ticket_events')
 	run -0 --separate-stderr svc-route --now "$NOW" -f tsv --all
 	[ "$output" = "ticket_id	priority	group	assignee	rule	change	reason
-R4					unchanged	no_rule" ]
+R1	1	Billing Team	alice		unchanged	
+R2	1	Network Ops	carol		unchanged	
+R3	5	Field Services	hugo		unchanged	
+R4					unchanged	no_rule
+R5	2	Network Ops	dan		unchanged	
+R6	3	Network Ops	erin		unchanged	
+R7	5	Laptop Desk	lena		unchanged	" ]
 	[ "$stderr" = "svc-route: 7 tickets, 0 changed, 1 unrouted (run 8)" ]
 	[ "$(q 'SELECT count(*) FROM ticket_events')" = "$n" ]
 }
 
-@test "a priority set by a person is kept; --keep-priority keeps every priority" {
+@test "a priority a ticket has is kept (--keep-priority, the default); --recompute-priority recomputes it from the table" {
 	setup_rules
 	svc-route --now "$NOW" --all >/dev/null 2>&1
 	[ "$(q "SELECT priority FROM tickets WHERE ticket_id='R5'")" = 2 ]
 	sqlite3 "$SVC_DB" "UPDATE tickets SET priority=4 WHERE ticket_id='R2'"
+	run -0 --separate-stderr svc-route --now "$NOW" -f tsv --all
+	[ "$(q "SELECT priority FROM tickets WHERE ticket_id='R2'")" = 4 ]
 	run -0 --separate-stderr svc-route --now "$NOW" -f tsv --keep-priority --all
 	[ "$(q "SELECT priority FROM tickets WHERE ticket_id='R2'")" = 4 ]
-	run -0 --separate-stderr svc-route --now "$NOW" -f tsv --all
+	run -0 --separate-stderr svc-route --now "$NOW" -f tsv --recompute-priority --all
+	[ "${lines[2]}" = "R2	1	Network Ops	carol		changed	" ]
 	[ "$(q "SELECT priority FROM tickets WHERE ticket_id='R2'")" = 1 ]
+	# a priority set by a person, with no impact or urgency, stays
+	[ "$(q "SELECT priority FROM tickets WHERE ticket_id='R5'")" = 2 ]
+	run -2 --separate-stderr svc-route --now "$NOW" --keep-priority --recompute-priority --all
+	[ "${stderr_lines[0]}" = "svc-route: --keep-priority and --recompute-priority cannot be given together" ]
+}
+
+@test "a priority the export carries is the system of record's: kept without a table, missing ones from the default matrix" {
+	# the default matrix says (3,3)=5 and (1,2)=2; the export says 4 and 1
+	printf 'ticket_id,status,impact,urgency,priority
+P1,New,3,3,4
+P2,New,1,2,1
+P3,New,3,3,
+P4,New,2,3,
+' > p.csv
+	svc-import --now "$NOW" -q p.csv > p.tsv
+	run -0 --separate-stderr svc-route --now "$NOW" -f tsv < p.tsv
+	[ "$output" = "ticket_id	priority	group	assignee	rule	change	reason
+P1	4				unchanged	no_rule
+P2	1				unchanged	no_rule
+P3	5				changed	no_rule
+P4	4				changed	no_rule" ]
+	[ "$(q "SELECT group_concat(ticket_id || '=' || priority, ' ') FROM tickets")" = "P1=4 P2=1 P3=5 P4=4" ]
+	run -0 --separate-stderr svc-route --now "$NOW" --explain P1
+	[ "${lines[2]}" = "priority: kept, the ticket has one (--recompute-priority computes it from the priority table)" ]
+	# recomputing needs a table: refused, nothing done
+	n=$(q 'SELECT count(*) FROM runs')
+	run -2 --separate-stderr svc-route --now "$NOW" --recompute-priority < p.tsv
+	[ "$output" = "ticket_id	priority	group	assignee	rule	change	reason" ]
+	[ "$stderr" = "svc-route: --recompute-priority: no priority table valid at --now (load one with svc-import --kind priority)" ]
+	[ "$(q 'SELECT count(*) FROM runs')" = "$n" ]
+	[ "$(q "SELECT group_concat(ticket_id || '=' || priority, ' ') FROM tickets")" = "P1=4 P2=1 P3=5 P4=4" ]
+	# with a table, it is done
+	printf 'impact,urgency,priority\n3,3,3\n1,2,2\n' > t.csv
+	svc-import --now "$NOW" -q --kind priority t.csv
+	run -0 --separate-stderr svc-route --now "$NOW" -f tsv --recompute-priority < p.tsv
+	[ "$(q "SELECT group_concat(ticket_id || '=' || priority, ' ') FROM tickets")" = "P1=3 P2=2 P3=3 P4=4" ]
+	[ "$(q "SELECT detail FROM audit WHERE key='P1' AND field='priority'")" = "priority table (3,3)=3" ]
 }
 
 @test "a priority table replaces the default matrix; modifiers are bounded by it" {
@@ -113,11 +159,67 @@ T2,,Desk,,routing:20,changed,no_one_available" ]
 	run -0 --separate-stderr svc-route --now "$NOW" -f tsv < ids.tsv
 	[ "${lines[1]}" = "R6	3	Network Ops	erin		changed	" ]
 	[ "${lines[2]}" = "R2	1	Network Ops	carol	routing:30	changed	" ]
+	[ "${lines[3]}" = "NOPE						not_found" ]
+	[ "${#lines[@]}" = 4 ]
 	[ "$stderr" = "svc-route: 2 tickets, 2 changed, 0 unrouted, 1 not found (run 7)" ]
 	[ "$(q "SELECT count(*) FROM tickets WHERE assignee IS NOT NULL")" = 2 ]
 	run -0 --separate-stderr bash -c "printf 'ticket_id\nR6\n' | svc-route --now $NOW -f tsv --reassign"
 	[ "${lines[1]}" = "R6	3	Network Ops	dan	routing:30	changed	" ]
 	[ "$(q "SELECT old || '>' || new FROM ticket_events WHERE ticket_id='R6' AND field='assignee' AND source='route'")" = "erin>dan" ]
+}
+
+# open O1, done D1-D4, F1 created after $NOW; a rule that routes anything
+setup_life() {
+	printf 'order,when,group,assignee,strategy,skills\n10,,Desk,zed,fixed,\n' > r.csv
+	svc-import --now "$NOW" -q --kind routing r.csv
+	printf 'ticket_id,status,impact,urgency,created_at,resolved_at\nO1,New,3,3,2026-01-05T09:00:00Z,\nD1,Resolved,1,1,2026-01-05T09:00:00Z,\nD2,Closed,1,1,2026-01-05T09:00:00Z,\nD3,Cancelled,1,1,2026-01-05T09:00:00Z,\nD4,New,1,1,2026-01-05T09:00:00Z,2026-01-06T09:00:00Z\n' > t.csv
+	svc-import --now "$NOW" -q t.csv > t.tsv
+	printf 'ticket_id,status,impact,urgency,created_at\nF1,New,1,1,2026-02-01T00:00:00Z\n' > f.csv
+	svc-import --now 2026-03-01T00:00:00Z -q f.csv > f.tsv
+}
+
+@test "every ticket row read is passed on, in input order; done, not yet created and unknown tickets are left alone with a reason" {
+	setup_life
+	printf 'ticket_id,x\nD1,a\nF1,b\nO1,c\nNOPE,d\nD2,e\nO1,f\nD3,g\nD4,h\n' > in.csv
+	run -0 --separate-stderr svc-route --now "$NOW" -f tsv < in.csv
+	[ "$output" = "ticket_id	priority	group	assignee	rule	change	reason
+D1						done
+F1						not_yet_created
+O1	5	Desk	zed	routing:10	changed	
+NOPE						not_found
+D2						done
+O1	5	Desk	zed		unchanged	
+D3						done
+D4						done" ]
+	[ "$stderr" = "svc-route: 7 tickets, 1 changed, 0 unrouted, 5 left alone (4 done, 1 created after --now), 1 not found (run 4)" ]
+	# nothing but O1 was touched
+	[ "$(q "SELECT group_concat(DISTINCT ticket_id) FROM ticket_events WHERE source='route'")" = O1 ]
+	[ "$(q "SELECT count(*) FROM tickets WHERE assignee IS NOT NULL OR priority IS NOT NULL")" = 1 ]
+	run -0 --separate-stderr svc-route --now "$NOW" --explain D1
+	[ "$output" = "ticket D1
+resolved, closed or cancelled: not routed" ]
+	run -0 --separate-stderr svc-route --now "$NOW" --explain F1
+	[ "$output" = "ticket F1
+created after --now: not routed" ]
+}
+
+@test "done tickets are never routed and no change is dated before its ticket was created" {
+	setup_life
+	# the import's rows piped on, and every ticket again with --all
+	cat t.tsv f.tsv | awk 'NR == 1 || $1 != "ticket_id"' > both.tsv
+	run -0 --separate-stderr svc-route --now "$NOW" -q -f tsv < both.tsv
+	[ "${#lines[@]}" = 7 ]
+	run -0 --separate-stderr svc-route --now "$NOW" -f tsv --reassign --all
+	[ "$output" = "ticket_id	priority	group	assignee	rule	change	reason
+O1	5	Desk	zed	routing:10	unchanged	" ]
+	[ "$stderr" = "svc-route: 1 tickets, 0 changed, 0 unrouted (run 5)" ]
+	[ "$(q "SELECT count(*) FROM tickets WHERE ticket_id<>'O1' AND (assignee IS NOT NULL OR group_name IS NOT NULL OR priority IS NOT NULL)")" = 0 ]
+	[ "$(q "SELECT count(*) FROM ticket_events e JOIN tickets t USING (ticket_id) WHERE e.source='route' AND e.at < t.created_at")" = 0 ]
+	[ "$(q "SELECT count(*) FROM ticket_events WHERE source='route'")" = 3 ]
+	# once --now reaches F1's creation, it is routed
+	run -0 --separate-stderr svc-route --now 2026-02-01T00:00:00Z -f tsv < f.tsv
+	[ "${lines[1]}" = "F1	1	Desk	zed	routing:10	changed	" ]
+	[ "$(q "SELECT min(at) FROM ticket_events WHERE ticket_id='F1' AND source='route'")" = "$(q "SELECT created_at FROM tickets WHERE ticket_id='F1'")" ]
 }
 
 @test "empty standard input, as cron gives, works on all open tickets" {
@@ -230,12 +332,49 @@ $f:8: never reached: the rule at line 7 (order 60) matches first" ]
 	sqlite3 -csv "$SVC_DB" "SELECT DISTINCT impact, urgency, priority FROM tickets WHERE impact IS NOT NULL AND urgency IS NOT NULL" > triples.csv
 	{ echo impact,urgency,priority; cat triples.csv; } > prio.csv
 	svc-import --now "$NOW" -q --kind priority prio.csv
-	# forget the log's priority, then compute it for every ticket
-	sqlite3 "$SVC_DB" "CREATE TABLE want AS SELECT ticket_id, priority FROM tickets; UPDATE tickets SET priority=NULL"
+	# forget the log's priority and that its incidents are closed (done
+	# tickets are not routed), then compute it for every ticket
+	sqlite3 "$SVC_DB" "CREATE TABLE want AS SELECT ticket_id, priority FROM tickets; UPDATE tickets SET priority=NULL, status='New', resolved_at=NULL, closed_at=NULL"
 	sqlite3 -header -csv "$SVC_DB" "SELECT ticket_id FROM tickets" > ids.csv
-	run -0 --separate-stderr svc-route --now "$NOW" --keep-priority < ids.csv
+	run -0 --separate-stderr svc-route --now "$NOW" < ids.csv
+	[ "${#lines[@]}" = 24919 ]
 	[ "$(q 'SELECT count(*) FROM tickets t JOIN want w USING (ticket_id) WHERE t.priority IS NOT w.priority')" = 0 ]
 	[ "$(q 'SELECT count(*) FROM tickets WHERE priority IS NOT NULL')" = 24918 ]
+}
+
+@test "real data: import | route passes on every ServiceNow ticket and keeps the export's priorities" {
+	need_data
+	unzip -o -q "$DATA/uci-incident-event-log/incident_event_log.csv.zip" incident_event_log.csv
+	T=2016-06-01T00:00:00Z
+	run -0 --separate-stderr bash -c "svc-import --now $T -q --profile servicenow --null '?' --date-order dmy incident_event_log.csv | tee imp.tsv | svc-route --now $T > route.tsv"
+	[ "$(wc -l < route.tsv)" = "$(wc -l < imp.tsv)" ]
+	[ "$(wc -l < route.tsv)" = 24919 ]
+	# the same tickets in the same order
+	cut -f1 imp.tsv > a
+	cut -f1 route.tsv > b
+	cmp a b
+	# every incident ends closed: none is routed; those opened after
+	# --now are not known yet
+	[ "$(q "SELECT count(*) FROM ticket_events WHERE source='route'")" = 0 ]
+	[ "$(grep -c '	not_yet_created$' route.tsv)" = "$(q "SELECT count(*) FROM tickets WHERE created_at > unixepoch('$T')")" ]
+	# each incident's last priority in the export, read independently
+	python3 - incident_event_log.csv > want.csv <<'PY'
+import csv, sys
+last = {}
+with open(sys.argv[1], newline='') as f:
+    for row in csv.DictReader(f):
+        p = row['priority']
+        last[row['number']] = '' if p == '?' else p.split(' - ')[0]
+for k in sorted(last):
+    print(k + ',' + last[k])
+PY
+	sqlite3 -csv "$SVC_DB" "SELECT ticket_id, ifnull(priority, '') FROM tickets ORDER BY ticket_id" > got.csv
+	[ "$(wc -l < want.csv)" = 24918 ]
+	diff want.csv got.csv
+	# the same through routing over every open ticket
+	run -0 --separate-stderr svc-route --now "$T" --all
+	sqlite3 -csv "$SVC_DB" "SELECT ticket_id, ifnull(priority, '') FROM tickets ORDER BY ticket_id" > got.csv
+	diff want.csv got.csv
 }
 
 @test "conditions read attrs keys, also after a repeated column kept as an array" {

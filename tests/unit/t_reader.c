@@ -1,6 +1,7 @@
 /* Unit tests: the CSV/TSV reader. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "reader.h"
 #include "tap.h"
@@ -16,6 +17,29 @@ open_str(const char *s, size_t n, FILE **fp, int delim)
 	o.max_lines = 5;
 	*fp = fmemopen((void *)s, n, "rb");
 	return svc_reader_open(*fp, "t.csv", &o);
+}
+
+/* svc_read_ids_stdin on standard input holding s: *none, or -2 when it
+ * failed; the ids found in *n, ids NULL in *all. */
+static int
+ids_of(const char *s, size_t *n, int *all)
+{
+	FILE *fp = tmpfile();
+	char **ids;
+	struct svc_err e;
+	int none = -1;
+
+	if (fp == NULL || fwrite(s, 1, strlen(s), fp) != strlen(s) ||
+	    fflush(fp) != 0 || dup2(fileno(fp), 0) < 0)
+		return -2;
+	fclose(fp);
+	lseek(0, 0, SEEK_SET);
+	clearerr(stdin);
+	if (svc_read_ids_stdin(0, 0, &ids, n, &none, &e) != 0)
+		return -2;
+	*all = ids == NULL;
+	svc_ids_free(ids, *n);
+	return none;
 }
 
 int
@@ -85,6 +109,24 @@ main(void)
 	is_str(bad.type, "invalid_utf8", "invalid_utf8");
 	svc_reader_close(rd);
 	fclose(fp);
+
+	/* the pipeline contract: no bytes is all, a header alone none */
+	{
+		size_t n = 9;
+		int all = -1;
+
+		is_int(ids_of("", &n, &all), 0, "no bytes: something to do");
+		ok(all == 1 && n == 0, "no bytes: all tickets");
+		is_int(ids_of("ticket_id,change\n", &n, &all), 1,
+		    "a header alone: nothing to do");
+		ok(all == 1 && n == 0, "a header alone: no ids");
+		is_int(ids_of("ticket_id\n\n", &n, &all), 1,
+		    "a header and a blank line: nothing to do");
+		is_int(ids_of("x,ticket_id\n1,\n", &n, &all), 1,
+		    "rows with an empty ticket_id: nothing to do");
+		is_int(ids_of("ticket_id\nA\nB\n", &n, &all), 0, "ids given");
+		ok(all == 0 && n == 2, "ids given: two");
+	}
 
 	ok(svc_utf8_invalid("\xc3\xa9", 2) == (size_t)-1, "é is valid");
 	ok(svc_utf8_invalid("\xed\xa0\x80", 3) == 0, "surrogate refused");

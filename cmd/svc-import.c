@@ -33,7 +33,7 @@ static const struct svc_opt opts[] = {
 	{ "limit", 0, 1, "N", "with --preview: stop after N records", O_LIMIT },
 	{ "raw", 0, 0, NULL, "with --preview: records keyed by the file's own header", O_RAW },
 	{ "export", 0, 1, "KIND", "write the configuration KIND valid at --now as CSV", O_EXPORT },
-	{ "valid-from", 0, 1, "TIME", "configuration kinds: version valid from TIME (default --now)", O_VALIDFROM },
+	{ "valid-from", 0, 1, "TIME", "configuration kinds: version valid from TIME (default: the first from always, later ones from --now)", O_VALIDFROM },
 	{ "group", 0, 1, "GROUP", "a database created now is 0660, owned by GROUP (default 0600)", O_GROUP },
 	{ NULL, 0, 0, NULL, NULL, 0 }
 };

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "db.h"
 #include "escalate.h"
 #include "opt.h"
@@ -167,6 +168,11 @@ ack(int argc, char **argv)
 	return svc_exit_flush(status);
 }
 
+/* The configuration escalation reads, said when none is valid at --now
+ * (escalations first: without them the run itself fails and says so). */
+static const char *const kinds[] = { "escalations", "people", "catalog",
+    "calendars", "holidays", NULL };
+
 int
 main(int argc, char **argv)
 {
@@ -211,11 +217,15 @@ main(int argc, char **argv)
 	}
 	common(&g, cmd.name);
 	if (g.lint) {
-		status = svc_opt_lint_status(&g.c, svc_esc_lint(db, g.c.now,
-		    stdout, &e), &e);
+		int k = svc_config_check(db, g.c.now, kinds, stdout, 0, &e);
+
+		rc = k < 0 ? -1 : svc_esc_lint(db, g.c.now, stdout, &e);
+		status = svc_opt_lint_status(&g.c, rc < 0 ? -1 : rc + k, &e);
 		svc_db_close(db);
 		return status;
 	}
+	if (svc_config_check(db, g.c.now, kinds + 1, stderr, 1, &e) < 0)
+		return svc_opt_end(db, 1, &e);
 	if (g.explain)
 		return svc_opt_end(db, svc_esc_explain(db, &g.eo, g.explain, stdout,
 		    &e) != 0, &e);

@@ -33,7 +33,7 @@ static const struct svc_opt opts[] = {
 	{ "limit", 0, 1, "N", "with --preview: stop after N records", O_LIMIT },
 	{ "raw", 0, 0, NULL, "with --preview: records keyed by the file's own header", O_RAW },
 	{ "export", 0, 1, "KIND", "write the configuration KIND valid at --now as CSV", O_EXPORT },
-	{ "valid-from", 0, 1, "TIME", "configuration kinds: version valid from TIME (default --now)", O_VALIDFROM },
+	{ "valid-from", 0, 1, "TIME", "configuration kinds: version valid from TIME (default: the first from always, later ones from --now)", O_VALIDFROM },
 	{ "group", 0, 1, "GROUP", "a database created now is 0660, owned by GROUP (default 0600)", O_GROUP },
 	{ NULL, 0, 0, NULL, NULL, 0 }
 };
@@ -311,6 +311,7 @@ main(int argc, char **argv)
 	if (g.valid_from && svc_time_parse_opt("--valid-from", g.valid_from,
 	    &g.io.valid_from, &e) != 0)
 		goto usage;
+	g.io.valid_from_given = g.valid_from != NULL;
 	if ((g.io.limit || g.io.raw) && !g.io.preview) {
 		svc_err_set(&e, SVC_EXIT_USAGE, NULL, 0, 0,
 		    "--limit and --raw go with --preview");
@@ -418,7 +419,17 @@ main(int argc, char **argv)
 			    (long long)res.rows_in, (long long)res.changed,
 			    (long long)res.unchanged, g.c.dry_run ?
 			    " (dry run, nothing committed)" : "");
-		else
+		else if (res.config_same) {
+			char from[64], was[64];
+
+			svc_time_format(g.io.valid_from, from, sizeof(from));
+			svc_time_format(res.config_from, was, sizeof(was));
+			svc_warn("%s: %s: %lld rows, new version with the same rows, "
+			    "valid from %s (the newest was valid from %s)%s", name,
+			    svc_import_kind_name(g.io.kind),
+			    (long long)res.rows_in, from, was, g.c.dry_run ?
+			    " (dry run, nothing committed)" : "");
+		} else
 			svc_warn("%s: %s: %lld rows, %s%s", name,
 			    svc_import_kind_name(g.io.kind),
 			    (long long)res.rows_in, res.config_unchanged ?

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "config.h"
 #include "db.h"
 #include "opt.h"
 #include "reader.h"
@@ -63,6 +64,10 @@ onopt(int id, const char *arg, void *ud, struct svc_err *e)
 	return 0;
 }
 
+/* The configuration routing reads, said when none is valid at --now. */
+static const char *const kinds[] = { "routing", "classify", "priority",
+    "people", "catalog", "calendars", "holidays", NULL };
+
 int
 main(int argc, char **argv)
 {
@@ -116,11 +121,15 @@ main(int argc, char **argv)
 	ro.reassign = g.reassign;
 	ro.dry_run = g.c.dry_run;
 	if (g.lint) {
-		status = svc_opt_lint_status(&g.c, svc_route_lint(db, g.c.now,
-		    NULL, 0, stdout, &e), &e);
+		int k = svc_config_check(db, g.c.now, kinds, stdout, 0, &e);
+
+		rc = k < 0 ? -1 : svc_route_lint(db, g.c.now, NULL, 0, stdout, &e);
+		status = svc_opt_lint_status(&g.c, rc < 0 ? -1 : rc + k, &e);
 		svc_db_close(db);
 		return status;
 	}
+	if (svc_config_check(db, g.c.now, kinds, stderr, 1, &e) < 0)
+		return svc_opt_end(db, 1, &e);
 	if (g.explain)
 		return svc_opt_end(db, svc_route_explain(db, &ro, g.explain, stdout,
 		    &e) != 0, &e);

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "calendar.h"
+#include "config.h"
 #include "db.h"
 #include "opt.h"
 #include "reader.h"
@@ -152,6 +153,11 @@ calc(int argc, char **argv)
 	return svc_exit_flush(status);
 }
 
+/* The configuration SLA clocks read, said when none is valid at --now
+ * (policies first: without them the run itself fails and says so). */
+static const char *const kinds[] = { "policies", "calendars", "holidays",
+    NULL };
+
 int
 main(int argc, char **argv)
 {
@@ -194,11 +200,15 @@ main(int argc, char **argv)
 	so.dry_run = g.c.dry_run;
 	so.recompute = g.recompute;
 	if (g.lint) {
-		status = svc_opt_lint_status(&g.c, svc_sla_lint(db, g.c.now,
-		    stdout, &e), &e);
+		int k = svc_config_check(db, g.c.now, kinds, stdout, 0, &e);
+		int rc = k < 0 ? -1 : svc_sla_lint(db, g.c.now, stdout, &e);
+
+		status = svc_opt_lint_status(&g.c, rc < 0 ? -1 : rc + k, &e);
 		svc_db_close(db);
 		return status;
 	}
+	if (svc_config_check(db, g.c.now, kinds + 1, stderr, 1, &e) < 0)
+		return svc_opt_end(db, 1, &e);
 	if (g.explain)
 		return svc_opt_end(db, svc_sla_explain(db, &so, g.explain, stdout,
 		    &e) != 0, &e);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "calendar.h"
@@ -9,6 +10,7 @@
 #include "measure.h"
 #include "timeutil.h"
 #include "import.h"
+#include "rulelint.h"
 #include "sla.h"
 
 static const struct svc_ccol people_cols[] = {
@@ -366,7 +368,7 @@ static const struct svc_ccol measures_cols[] = {
 	{ "baseline", SVC_CT_TEXT, 0 }, { "target", SVC_CT_TEXT, 0 },
 	{ "planned_effect", SVC_CT_TEXT, 0 }, { "one_time_cost", SVC_CT_TEXT, 0 },
 	{ "currency", SVC_CT_TEXT, 0 }, { "forecast_effect", SVC_CT_TEXT, 0 },
-	{ "evidence_required", SVC_CT_TEXT, 0 }, { "risks", SVC_CT_TEXT, 0 },
+	{ "evidence_required", SVC_CT_LIST, 0 }, { "risks", SVC_CT_TEXT, 0 },
 	{ "dependencies", SVC_CT_TEXT, 0 }, { "problem", SVC_CT_INT, 0 },
 	{ "doi", SVC_CT_INT, 0 },
 };
@@ -433,4 +435,406 @@ svc_config_kind(int kind)
 		if (kinds[i].kind == kind)
 			return &kinds[i];
 	return 0;
+}
+
+/* ---- versions valid at a time ---- */
+
+int
+svc_config_unvalid(struct svc_db *db, int64_t now, const char *kind,
+    struct svc_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	char at[64], first[64];
+	int64_t n = 0, valid = 0, from = 0;
+	int rc;
+
+	if (svc_db_prepare(db, "SELECT count(*), min(valid_from), "
+	    "total(valid_from<=?2) FROM config_versions WHERE kind=?1", &st,
+	    e) != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n = sqlite3_column_int64(st, 0);
+		from = sqlite3_column_int64(st, 1);
+		valid = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return svc_db_fail(db, rc, e, "reading configuration versions");
+	if (n == 0 || valid > 0)
+		return 0;
+	svc_time_format(now, at, sizeof(at));
+	svc_time_format(from, first, sizeof(first));
+	svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0, "%s: loaded, but no version "
+	    "is valid at %s (the first is valid from %s); load it with "
+	    "svc-import --kind %s --valid-from %s FILE", kind, at, first, kind,
+	    at);
+	return 1;
+}
+
+/* The list cells of the version of kind k valid at now that are not in
+ * the list syntax, one finding each on fp ("FILE:LINE: ..." or "FILE: row
+ * N: ..." for a kind that keeps no line numbers).  The number, or -1. */
+static int
+lint_lists(struct svc_db *db, int64_t now, const struct svc_ckind *k,
+    FILE *fp, struct svc_err *e)
+{
+	struct svc_buf cols = { 0 };
+	struct svc_lists l;
+	sqlite3_stmt *st = NULL;
+	char file[300], msg[1024];
+	size_t c, idx[32], nl = 0, col;
+	long line;
+	int n = 0, rc, step;
+
+	svc_buf_adds(&cols, k->has_line ? "line" : "rowno");
+	for (c = 0; c < k->ncols; c++)
+		if (k->cols[c].type == SVC_CT_LIST) {
+			svc_buf_printf(&cols, ", \"%s\"", k->cols[c].name);
+			idx[nl++] = c;
+		}
+	if (nl == 0) {
+		svc_buf_free(&cols);
+		return 0;
+	}
+	svc_lists_init(&l, k);
+	step = SQLITE_DONE;
+	rc = svc_lint_source(db, now, k->name, file, sizeof(file), e) != 0 ||
+	    svc_config_select(db, now, k->name, cols.s, "1", "rowno", &st,
+	    e) != 0;
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+		for (c = 0; c < nl; c++) {
+			const char *v = (const char *)sqlite3_column_text(st,
+			    (int)c + 1);
+
+			if (v)
+				svc_lists_add(&l, idx[c], v, strlen(v),
+				    (long)sqlite3_column_int64(st, 0));
+		}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = svc_db_fail(db, step, e, "reading configuration") != 0;
+	while (rc == 0 && svc_lists_check(&l, &line, &col, msg,
+	    sizeof(msg)) != 0) {
+		if (k->has_line)
+			fprintf(fp, "%s:%ld: %s\n", file, line, msg);
+		else
+			fprintf(fp, "%s: row %ld: %s\n", file, line, msg);
+		n++;
+	}
+	sqlite3_finalize(st);
+	svc_lists_free(&l);
+	svc_buf_free(&cols);
+	return rc ? -1 : n;
+}
+
+int
+svc_config_check(struct svc_db *db, int64_t now, const char *const *names,
+    FILE *fp, int warn, struct svc_err *e)
+{
+	struct svc_err m;
+	size_t i;
+	int n = 0, rc;
+
+	for (; *names; names++) {
+		svc_err_clear(&m);
+		if ((rc = svc_config_unvalid(db, now, *names, &m)) < 0) {
+			*e = m;
+			return -1;
+		}
+		if (rc == 0 && !warn) {
+			/* a lint: the stored lists too */
+			for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+				if (strcmp(kinds[i].name, *names) == 0 &&
+				    !kinds[i].load)
+					break;
+			if (i < sizeof(kinds) / sizeof(kinds[0]) &&
+			    (rc = lint_lists(db, now, &kinds[i], fp, e)) < 0)
+				return -1;
+			if (i < sizeof(kinds) / sizeof(kinds[0]))
+				n += rc;
+			continue;
+		}
+		if (rc == 0)
+			continue;
+		if (warn)
+			fprintf(fp, "%s: ", svc_progname());
+		fprintf(fp, "%s\n", m.msg);
+		n++;
+	}
+	return n;
+}
+
+/* ---- the list syntax ---- */
+
+#define LIST_SEP	'\037'	/* between a column's index and an item */
+
+void
+svc_lists_init(struct svc_lists *l, const struct svc_ckind *k)
+{
+	memset(l, 0, sizeof(*l));
+	l->k = k;
+}
+
+void
+svc_lists_free(struct svc_lists *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->ncells; i++)
+		free(l->cells[i].s);
+	for (i = 0; i < l->nitems; i++)
+		free(l->items[i]);
+	free(l->cells);
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+void
+svc_lists_add(struct svc_lists *l, size_t col, const char *s, size_t n,
+    long line)
+{
+	struct svc_lcell *c;
+
+	if (col >= l->k->ncols || l->k->cols[col].type != SVC_CT_LIST)
+		return;
+	l->cells = svc_xrealloc(l->cells, (l->ncells + 1) * sizeof(*l->cells));
+	c = &l->cells[l->ncells++];
+	c->col = col;
+	c->line = line;
+	c->s = svc_xmalloc(n + 1);
+	memcpy(c->s, s, n);
+	c->s[n] = '\0';
+}
+
+/* The next item of the cell at *p: its text unescaped (item) and the same
+ * with each escaped space written as '\001' (words), so that only the
+ * spaces written as such separate words.  0 at the end. */
+static int
+cell_item(const char **p, struct svc_buf *item, struct svc_buf *words)
+{
+	const char *s = *p;
+	size_t keep = 0;
+
+	while (*s == ' ' || *s == ',')
+		s++;
+	if (*s == '\0') {
+		*p = s;
+		return 0;
+	}
+	svc_buf_reset(item);
+	svc_buf_reset(words);
+	while (*s && *s != ',') {
+		int esc = *s == '\\' && s[1];
+
+		s += esc;
+		svc_buf_addc(item, *s);
+		svc_buf_addc(words, esc && *s == ' ' ? '\001' : *s);
+		if (esc || *s != ' ')
+			keep = item->len;
+		s++;
+	}
+	item->len = words->len = keep;
+	item->s[keep] = words->s[keep] = '\0';
+	*p = s;
+	return 1;
+}
+
+/* "COL\037text" in lower case into key. */
+static void
+item_key(struct svc_buf *key, size_t col, const char *s, size_t n)
+{
+	size_t i;
+
+	svc_buf_reset(key);
+	svc_buf_printf(key, "%zu%c", col, LIST_SEP);
+	for (i = 0; i < n; i++)
+		svc_buf_addc(key, s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' :
+		    s[i]);
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Is word (n bytes) known in column col: an item of the column in the
+ * file, a built-in word of the column, or a number? */
+static int
+known_word(const struct svc_lists *l, size_t col, const char *w, size_t n,
+    struct svc_buf *key)
+{
+	static const char *const roles[] = { "agent", "lead", "group_lead",
+	    "manager", "automation", "bot", "pmo", NULL };
+	static const char *const categories[] = { "new", "open", "pending",
+	    "resolved", "closed", "cancelled", NULL };
+	const char *name = l->k->cols[col].name;
+	const char *const *b = strcmp(name, "roles") == 0 ? roles :
+	    strcmp(name, "pause_on") == 0 ? categories : NULL;
+	char *k;
+	size_t i;
+
+	for (i = 0; i < n && ((w[i] >= '0' && w[i] <= '9') ||
+	    (i > 0 && i == n - 1 && w[i] == '%')); i++)
+		;
+	if (i == n)
+		return 1;
+	for (; b && *b; b++)
+		if (strlen(*b) == n && strncasecmp(*b, w, n) == 0)
+			return 1;
+	item_key(key, col, w, n);
+	k = key->s;
+	return l->nitems && bsearch(&k, l->items, l->nitems, sizeof(*l->items),
+	    str_cmp) != NULL;
+}
+
+/* Append an item (as cell_item's words) to out as a list writes it: a
+ * backslash before , ; | and \ and before an escaped space; with how 1,
+ * each word of it an item of its own; with how 2, every space escaped. */
+static void
+put_item(struct svc_buf *out, const char *w, int how)
+{
+	for (; *w; w++) {
+		if (*w == ' ' && how == 1) {
+			while (w[1] == ' ')
+				w++;
+			svc_buf_adds(out, ", ");
+		} else if (*w == '\001' || (*w == ' ' && how == 2))
+			svc_buf_adds(out, "\\ ");
+		else {
+			if (strchr(",;|\\", *w))
+				svc_buf_addc(out, '\\');
+			svc_buf_addc(out, *w);
+		}
+	}
+}
+
+/* The cell s with every unescaped ',', ';' and '|' written as ", " (items
+ * as written, spaces around them dropped) into out. */
+static void
+put_commas(struct svc_buf *out, const char *s)
+{
+	int need = 0;
+
+	svc_buf_reset(out);
+	while (*s) {
+		const char *w;
+		size_t keep = 0, n;
+
+		while (*s == ' ' || *s == ',' || *s == ';' || *s == '|')
+			s++;
+		for (w = s; *s && !strchr(",;|", *s); s++) {
+			int esc = *s == '\\' && s[1];
+
+			s += esc;
+			if (esc || *s != ' ')
+				keep = (size_t)(s - w) + 1;
+		}
+		n = keep;
+		if (n == 0)
+			continue;
+		if (need)
+			svc_buf_adds(out, ", ");
+		svc_buf_add(out, w, n);
+		need = 1;
+	}
+	if (out->s == NULL)
+		svc_buf_adds(out, "");
+}
+
+int
+svc_lists_check(struct svc_lists *l, long *line, size_t *col, char *msg,
+    size_t size)
+{
+	struct svc_buf item = { 0 }, words = { 0 }, key = { 0 }, sug = { 0 };
+	struct svc_buf one = { 0 };
+	size_t i;
+	int rc = 0;
+
+	/* every item of every list column, for "known" */
+	for (i = l->built ? l->ncells : 0; i < l->ncells; i++) {
+		const char *p = l->cells[i].s;
+
+		while (cell_item(&p, &item, &words)) {
+			item_key(&key, l->cells[i].col, item.s, item.len);
+			l->items = svc_xrealloc(l->items, (l->nitems + 1) *
+			    sizeof(*l->items));
+			l->items[l->nitems++] = svc_xstrdup(key.s);
+		}
+	}
+	if (!l->built && l->nitems > 1)
+		qsort(l->items, l->nitems, sizeof(*l->items), str_cmp);
+	l->built = 1;
+	for (i = l->next; i < l->ncells && rc == 0; i++) {
+		const struct svc_lcell *c = &l->cells[i];
+		const char *cname = l->k->cols[c->col].name, *p = c->s, *q;
+		int bad = 0;
+
+		for (q = c->s; *q && !bad; q++) {
+			if (*q == '\\' && q[1])
+				q++;
+			else if (*q == ';' || *q == '|')
+				bad = *q;
+		}
+		if (bad) {
+			put_commas(&sug, c->s);
+			snprintf(msg, size, "column '%s': '%.60s' looks like a list "
+			    "separated by '%c'; separate items with commas, as in "
+			    "'%.60s' (or write '\\%c' for a '%c' in an item)",
+			    cname, c->s, bad, sug.s, bad, bad);
+			rc = -1;
+			break;
+		}
+		svc_buf_reset(&sug);
+		svc_buf_reset(&one);
+		while (cell_item(&p, &item, &words)) {
+			const char *w = words.s;
+			size_t nw = 0, nknown = 0;
+
+			while (*w) {
+				size_t n = strcspn(w, " ");
+
+				if (n > 0) {
+					char wd[SVC_NAME_MAX + 1];
+					size_t j;
+
+					nw++;
+					for (j = 0; j < n && j < SVC_NAME_MAX; j++)
+						wd[j] = w[j] == '\001' ? ' ' : w[j];
+					nknown += known_word(l, c->col, wd, j, &key);
+				}
+				w += n;
+				while (*w == ' ')
+					w++;
+			}
+			if (sug.len) {
+				svc_buf_adds(&sug, ", ");
+				svc_buf_adds(&one, ", ");
+			}
+			put_item(&sug, words.s, nw > 1 && nknown == nw);
+			put_item(&one, words.s, nw > 1 && nknown == nw ? 2 : 0);
+			if (nw > 1 && nknown == nw)
+				bad = 1;
+		}
+		if (bad) {
+			snprintf(msg, size, "column '%s': '%.60s' looks like a list "
+			    "separated by spaces; separate items with commas, as in "
+			    "'%.60s' (or write '%.60s' for one item)", cname, c->s,
+			    sug.s, one.s);
+			rc = -1;
+			break;
+		}
+	}
+	l->next = i + (rc != 0);
+	if (rc != 0) {
+		*line = l->cells[i].line;
+		*col = l->cells[i].col;
+	}
+	svc_buf_free(&item);
+	svc_buf_free(&words);
+	svc_buf_free(&key);
+	svc_buf_free(&sug);
+	svc_buf_free(&one);
+	return rc;
 }

@@ -65,4 +65,60 @@ int svc_config_version(struct svc_db *db, int64_t now, const char *kind,
 /* The descriptor of kind, or NULL when kind is not a configuration kind. */
 const struct svc_ckind *svc_config_kind(int kind);
 
+/* valid_from of the first version of a kind loaded without --valid-from:
+ * 0001-01-01T00:00:00Z, before any ticket, so the past is covered. */
+#define SVC_CONFIG_ALWAYS	INT64_C(-62135596800)
+
+/* When kind has versions but none is valid at now (every version is
+ * valid from later), fill e (SVC_EXIT_FATAL) with "KIND: loaded, but no
+ * version is valid at NOW (the first is valid from T); load it with
+ * svc-import --kind KIND --valid-from NOW FILE" and return 1.  0 when a
+ * version is valid at now or none was ever loaded; -1 with e filled on a
+ * database error. */
+int svc_config_unvalid(struct svc_db *db, int64_t now, const char *kind,
+    struct svc_err *e);
+
+/* svc_config_unvalid for each kind of the NULL-terminated names, writing
+ * each message as a line to fp: "PROGRAM: message" when warn (a stage
+ * telling stderr), the message alone otherwise (a --lint finding).  A
+ * lint (warn 0) also reports each list cell of the versions valid at now
+ * that is not in the list syntax (stored before it was enforced), as
+ * "FILE:LINE: column ..." ("FILE: row N: ..." for people).  Returns the
+ * number of messages, or -1 with e filled. */
+int svc_config_check(struct svc_db *db, int64_t now,
+    const char *const *names, FILE *fp, int warn, struct svc_err *e);
+
+/*
+ * The list cells of one configuration file (svc(7), LISTS), checked
+ * together once every row is read: a cell whose items are separated by
+ * ';' or '|', or an item made of words separated by spaces each of which
+ * is a known item (another item of the same column in the file, a
+ * built-in role for roles, a status category for pause_on, a number), is
+ * refused with the line, the column and the list written with commas.
+ */
+struct svc_lists {
+	const struct svc_ckind *k;
+	struct svc_lcell {
+		size_t col;		/* index into k->cols */
+		long line;
+		char *s;
+	} *cells;
+	size_t ncells;
+	char **items;		/* "COL\037item" in lower case, sorted */
+	size_t nitems;
+	int built;		/* items is complete */
+	size_t next;		/* the cell svc_lists_check looks at next */
+};
+
+void svc_lists_init(struct svc_lists *l, const struct svc_ckind *k);
+/* Add the cell of column col (an SVC_CT_LIST column of k; others are
+ * ignored), n bytes of s, read on line. */
+void svc_lists_add(struct svc_lists *l, size_t col, const char *s,
+    size_t n, long line);
+/* Check every cell added: 0, or -1 with *line, *col (index into k->cols)
+ * and msg ("column 'roles': ...") of the first refused cell. */
+int svc_lists_check(struct svc_lists *l, long *line, size_t *col,
+    char *msg, size_t size);
+void svc_lists_free(struct svc_lists *l);
+
 #endif

@@ -2209,6 +2209,9 @@ svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
 	}
 	if (load(&x, all && x.full, e) != 0)
 		goto out;
+	if (x.nrules == 0 && !o->problems_only &&
+	    svc_config_unvalid(db, o->now, "escalations", e) != 0)
+		goto out;
 	if (x.nrules == 0 && !o->problems_only) {
 		svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0, "no escalation rules "
 		    "valid at --now (load them with svc-import --kind "

@@ -1718,6 +1718,42 @@ type_config(struct imp *im, const struct svc_ckind *k, const int *col,
 	return 0;
 }
 
+/* Every list cell of the staged file in the syntax of svc(7), LISTS. */
+static int
+check_lists(struct imp *im, const struct svc_ckind *k, struct svc_err *e)
+{
+	struct svc_lists ls;
+	sqlite3_stmt *scan = NULL;
+	char msg[sizeof(e->msg)];
+	long line;
+	size_t c;
+	int rc = -1, step;
+
+	svc_lists_init(&ls, k);
+	if (svc_db_prepare(im->db, "SELECT v, line FROM temp.stage_cfg ORDER "
+	    "BY seq", &scan, e) != 0)
+		goto out;
+	while ((step = sqlite3_step(scan)) == SQLITE_ROW) {
+		const unsigned char *p = sqlite3_column_blob(scan, 0);
+		struct val v;
+
+		for (c = 0; c < k->ncols; c++)
+			if ((p = get_val(p, &v)) && v.tag == V_TEXT)
+				svc_lists_add(&ls, c, v.s, v.n,
+				    (long)sqlite3_column_int64(scan, 1));
+	}
+	if (step != SQLITE_DONE)
+		svc_db_fail(im->db, step, e, "reading staged rows");
+	else if (svc_lists_check(&ls, &line, &c, msg, sizeof(msg)) != 0)
+		svc_err_set(e, SVC_EXIT_FATAL, im->file, line, 0, "%s", msg);
+	else
+		rc = 0;
+out:
+	sqlite3_finalize(scan);
+	svc_lists_free(&ls);
+	return rc;
+}
+
 static int
 apply_config(struct imp *im, const struct svc_ckind *k, struct svc_err *e)
 {
@@ -1727,6 +1763,8 @@ apply_config(struct imp *im, const struct svc_ckind *k, struct svc_err *e)
 	int rc = -1, step, differ = 0;
 	size_t c;
 
+	if (check_lists(im, k, e) != 0)
+		goto out;
 	if (k->load) {
 		/* not versioned: each row is loaded on its own */
 		if (svc_db_prepare(im->db, "SELECT v, line FROM temp.stage_cfg "
@@ -1770,12 +1808,15 @@ apply_config(struct imp *im, const struct svc_ckind *k, struct svc_err *e)
 		goto out;
 	}
 	version = 0;
-	if (svc_db_prepare(im->db, "SELECT max(version) FROM config_versions "
-	    "WHERE kind=?", &ver, e) != 0)
+	if (svc_db_prepare(im->db, "SELECT version, valid_from FROM "
+	    "config_versions WHERE kind=? ORDER BY version DESC LIMIT 1", &ver,
+	    e) != 0)
 		goto out;
 	sqlite3_bind_text(ver, 1, k->name, -1, SQLITE_STATIC);
-	if (sqlite3_step(ver) == SQLITE_ROW)
+	if (sqlite3_step(ver) == SQLITE_ROW) {
 		version = sqlite3_column_int64(ver, 0);
+		im->res->config_from = sqlite3_column_int64(ver, 1);
+	}
 	sqlite3_finalize(ver);
 	ver = NULL;
 	svc_buf_adds(&sql, "SELECT ");
@@ -1811,7 +1852,11 @@ apply_config(struct imp *im, const struct svc_ckind *k, struct svc_err *e)
 		}
 	}
 	sqlite3_reset(scan);
-	if (!differ && version > 0) {
+	/* the same rows from an earlier time are a new version of them */
+	if (!differ && version > 0 && im->o->valid_from_given &&
+	    im->o->valid_from < im->res->config_from)
+		im->res->config_same = 1;
+	else if (!differ && version > 0) {
 		im->res->config_unchanged = 1;
 		im->res->unchanged = im->res->rows_in - im->res->rejected;
 		rc = 0;
@@ -1892,7 +1937,8 @@ apply_config(struct imp *im, const struct svc_ckind *k, struct svc_err *e)
 		goto out;
 	sqlite3_bind_text(ver, 1, k->name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(ver, 2, version);
-	sqlite3_bind_int64(ver, 3, im->o->valid_from);
+	sqlite3_bind_int64(ver, 3, version == 1 && !im->o->valid_from_given ?
+	    SVC_CONFIG_ALWAYS : im->o->valid_from);
 	sqlite3_bind_int64(ver, 4, im->run);
 	sqlite3_bind_int64(ver, 5, rows);
 	if ((step = sqlite3_step(ver)) != SQLITE_DONE) {

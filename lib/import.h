@@ -45,7 +45,11 @@ struct svc_import_opts {
 	int64_t limit;			/* preview rows, 0: all */
 	int dry_run;
 	int64_t now;
-	int64_t valid_from;		/* config kinds */
+	/* config kinds: the new version's valid_from when valid_from_given;
+	 * else the first version of a kind is valid from SVC_CONFIG_ALWAYS
+	 * and a later one from now */
+	int64_t valid_from;
+	int valid_from_given;
 	const char *actor, *program, *args;
 	int format;			/* preview output format */
 	FILE *out;			/* preview output */
@@ -63,6 +67,10 @@ struct svc_import_result {
 	int64_t tickets_new, tickets_changed;
 	int64_t run;
 	int config_unchanged;		/* config kinds: same as current */
+	/* config kinds: a new version with the rows of the newest, because
+	 * valid_from is earlier than the newest's (config_from) */
+	int config_same;
+	int64_t config_from;		/* valid_from of the newest version */
 	char mapping[2048];		/* field=Column, ... */
 };
 

@@ -227,6 +227,9 @@ load(struct sla *x, struct svc_err *e)
 	if (svc_config_version(x->db, x->o->now, "policies", &x->version, e)
 	    != 0)
 		return -1;
+	if (x->version == 0 &&
+	    svc_config_unvalid(x->db, x->o->now, "policies", e) != 0)
+		return -1;
 	if (x->version == 0)
 		return svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0, "no SLA "
 		    "policies valid at --now (load them with svc-import --kind "

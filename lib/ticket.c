@@ -30,33 +30,82 @@ svc_col_dup(sqlite3_stmt *st, int i)
 	return s ? svc_xstrdup((const char *)s) : NULL;
 }
 
-/* The next word of a list separated by , ; | (spaces around it do not
- * count); NULL at the end.  *n is its length. */
+/*
+ * Lists (svc(7), LISTS): items separated by commas; spaces around an item
+ * are not part of it; a backslash makes the next character part of the
+ * item, so "R\, D" is the one item "R, D".  Empty items are skipped.
+ */
+
+/* The next item of the list at *s, as written (escapes kept); NULL at the
+ * end.  *n is its length, spaces around it left out. */
 static const char *
 next_word(const char **s, size_t *n)
 {
-	const char *w;
+	const char *w, *p, *end;
 
-	while (**s && strchr(",;| ", **s))
+	for (;;) {
+		while (**s == ' ')
+			(*s)++;
+		if (**s == '\0')
+			return NULL;
+		if (**s != ',')
+			break;
 		(*s)++;
-	if (**s == '\0')
-		return NULL;
-	w = *s;
-	*n = strcspn(w, ",;|");
-	*s = w + *n;
-	while (*n > 0 && w[*n - 1] == ' ')
-		(*n)--;
+	}
+	w = p = end = *s;
+	while (*p && *p != ',') {
+		int esc = *p == '\\' && p[1];
+
+		p += esc;
+		if (esc || *p != ' ')
+			end = p + 1;
+		p++;
+	}
+	*s = p;
+	*n = (size_t)(end - w);
 	return w;
 }
 
+/* The next character of an item as written (w, *i of n), unescaped and
+ * folded to lower case; -1 past its end. */
 static int
-in_list_n(const char *s, const char *word, size_t n)
+item_char(const char *w, size_t n, size_t *i, int escaped)
+{
+	unsigned char c;
+
+	if (*i >= n)
+		return -1;
+	c = (unsigned char)w[(*i)++];
+	if (escaped && c == '\\' && *i < n)
+		c = (unsigned char)w[(*i)++];
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* Is the item a (an bytes, as written in a list) equal to b (bn bytes,
+ * as written when b_escaped, else plain), ignoring case? */
+static int
+item_eq(const char *a, size_t an, const char *b, size_t bn, int b_escaped)
+{
+	size_t i = 0, j = 0;
+	int x, y;
+
+	do {
+		x = item_char(a, an, &i, 1);
+		y = item_char(b, bn, &j, b_escaped);
+		if (x != y)
+			return 0;
+	} while (x >= 0);
+	return 1;
+}
+
+static int
+in_list_n(const char *s, const char *word, size_t n, int escaped)
 {
 	const char *w;
 	size_t k;
 
 	while (s && (w = next_word(&s, &k)) != NULL)
-		if (k == n && strncasecmp(w, word, n) == 0)
+		if (item_eq(w, k, word, n, escaped))
 			return 1;
 	return 0;
 }
@@ -64,7 +113,7 @@ in_list_n(const char *s, const char *word, size_t n)
 int
 svc_in_list(const char *s, const char *word)
 {
-	return in_list_n(s, word, strlen(word));
+	return in_list_n(s, word, strlen(word), 0);
 }
 
 int
@@ -74,8 +123,27 @@ svc_in_list_all(const char *s, const char *words)
 	size_t k;
 
 	while (words && (w = next_word(&words, &k)) != NULL)
-		if (k > 0 && !in_list_n(s, w, k))
+		if (!in_list_n(s, w, k, 1))
 			return 0;
+	return 1;
+}
+
+int
+svc_list_next(const char **s, struct svc_buf *item)
+{
+	const char *w;
+	size_t k, i = 0;
+
+	if (*s == NULL || (w = next_word(s, &k)) == NULL)
+		return 0;
+	svc_buf_reset(item);
+	while (i < k) {
+		if (w[i] == '\\' && i + 1 < k)
+			i++;
+		svc_buf_addc(item, w[i++]);
+	}
+	svc_buf_grow(item, 0);
+	item->s[item->len] = '\0';
 	return 1;
 }
 

@@ -67,9 +67,15 @@ int svc_rows_next(sqlite3_stmt *st, int *scan, const char *id);
 int64_t svc_col_time(sqlite3_stmt *st, int i);
 /* Column i of st as a new string, NULL for NULL. */
 char *svc_col_dup(sqlite3_stmt *st, int i);
-/* Is word in the list s (separated by , ; | or spaces), ignoring case? */
+/* Lists are written as svc(7) says under LISTS: items separated by
+ * commas, spaces around an item ignored, a backslash before a character
+ * that is part of an item ("R\, D" is one item). */
+/* Is word (plain text) an item of the list s, ignoring case? */
 int svc_in_list(const char *s, const char *word);
-/* Is every word of the list words in the list s? */
+/* Is every item of the list words an item of the list s? */
 int svc_in_list_all(const char *s, const char *words);
+/* The next item of the list *s, unescaped, into item; 1 with an item, 0
+ * at the end (or when *s is NULL).  *s moves past it. */
+int svc_list_next(const char **s, struct svc_buf *item);
 
 #endif

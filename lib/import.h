@@ -58,12 +58,27 @@ struct svc_import_opts {
 	void *ud;
 };
 
+/* Values a ticket import read as missing, per column and kind: the
+ * "placeholder" times exports write for "no time" (svc_time_placeholder),
+ * and "implausible" ones: a first response, resolution or closing
+ * before the ticket's creation.  Each is stored in import_notes with
+ * the run. */
+#define SVC_IMPORT_NOTECOLS 16
+struct svc_import_note {
+	char column[128];		/* the column's header */
+	const char *kind;		/* "placeholder" or "implausible" */
+	int64_t n;
+};
+
 struct svc_import_result {
 	int64_t rows_in, loaded, rejected, rows_new, changed, unchanged;
 	int64_t tickets_new, tickets_changed;
 	int64_t run;
 	int config_unchanged;		/* config kinds: same as current */
 	char mapping[2048];		/* field=Column, ... */
+	struct svc_import_note notes[SVC_IMPORT_NOTECOLS];
+	size_t nnotes;			/* in file order of first note */
+	int64_t noted;			/* values read as missing, all columns */
 };
 
 /* Import the file at path ("-": stdin).  Returns 0, or -1 with e filled. */

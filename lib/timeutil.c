@@ -550,10 +550,10 @@ svc_time_placeholder(const char *s, size_t n, int parsed, int64_t t)
 	int64_t day;
 
 	if (!parsed) {
-		if (zero_date(s, n))
-			return "a zero date";
 		if (day_zero_serial(s, n))
 			return "a spreadsheet zero date";
+		if (zero_date(s, n))
+			return "a zero date";
 		return NULL;
 	}
 	if (t > -86400 && t < 86400)

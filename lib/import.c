@@ -308,9 +308,9 @@ reject(struct imp *im, long ls, long le, long col, const char *field,
 
 /* ---- notes: values read as missing ---- */
 
-/* Count a note of kind for the column headed column. */
+/* Count a note of kind for column col, headed column. */
 static void
-note_count(struct imp *im, const char *column, const char *kind)
+note_count(struct imp *im, int col, const char *column, const char *kind)
 {
 	struct svc_import_result *res = im->res;
 	size_t i;
@@ -328,10 +328,34 @@ note_count(struct imp *im, const char *column, const char *kind)
 			snprintf(res->notes[i].column,
 			    sizeof(res->notes[i].column), "%s", column);
 			res->notes[i].kind = kind;
+			res->notes[i].col = col;
 			res->notes[i].n = 0;
 		}
 	}
 	res->notes[i].n++;
+}
+
+/* Order the counts of notes: placeholders first, then by column, the
+ * same whether the file streamed or was staged. */
+static void
+notes_sort(struct svc_import_result *res)
+{
+	size_t i, j;
+
+	for (i = 1; i < res->nnotes; i++)
+		for (j = i; j > 0; j--) {
+			struct svc_import_note *a = &res->notes[j - 1];
+			struct svc_import_note *b = &res->notes[j];
+			struct svc_import_note t;
+			int ka = strcmp(a->kind, "placeholder") != 0;
+			int kb = strcmp(b->kind, "placeholder") != 0;
+
+			if (ka < kb || (ka == kb && a->col <= b->col))
+				break;
+			t = *a;
+			*a = *b;
+			*b = t;
+		}
 }
 
 /* Count and store (when there is a database) one note: the value of
@@ -344,7 +368,7 @@ note_store(struct imp *im, long line, int col, int f, const char *tid,
 	sqlite3_stmt *st = im->st_note;
 	int rc;
 
-	note_count(im, im->hdr[col], kind);
+	note_count(im, col, im->hdr[col], kind);
 	if (st == NULL)
 		return 0;
 	sqlite3_bind_int64(st, 1, im->run);
@@ -1511,6 +1535,12 @@ apply_one(struct apply *ap, const struct key *k, const unsigned char *blob,
 		return APPLY_UNORDERED;
 	ap->last_at = at;
 	decode(blob, &ap->r);
+	/* a creation time, once known, is not unknown again: a row without
+	 * one (empty, or a placeholder) keeps it, so that importing the same
+	 * file again changes nothing */
+	if (ap->r.f[SVC_F_CREATED_AT].tag == V_NULL &&
+	    t->v[SVC_F_CREATED_AT].tag == V_INT)
+		ap->r.f[SVC_F_CREATED_AT].tag = V_ABSENT;
 	if (check_order(ap, k, e) != 0)
 		return -1;
 	if (!t->existed && !t->created) {
@@ -3198,6 +3228,7 @@ svc_import_file(struct svc_db *db, const char *path,
 	}
 	rc = import_pass(&im, fp, PASS_STAGE, e);
 out:
+	notes_sort(res);
 	imp_free(&im);
 	if (fp != stdin)
 		fclose(fp);

@@ -66,6 +66,7 @@ struct svc_import_opts {
 #define SVC_IMPORT_NOTECOLS 16
 struct svc_import_note {
 	char column[128];		/* the column's header */
+	int col;			/* its place in the file, from 0 */
 	const char *kind;		/* "placeholder" or "implausible" */
 	int64_t n;
 };
@@ -77,7 +78,7 @@ struct svc_import_result {
 	int config_unchanged;		/* config kinds: same as current */
 	char mapping[2048];		/* field=Column, ... */
 	struct svc_import_note notes[SVC_IMPORT_NOTECOLS];
-	size_t nnotes;			/* in file order of first note */
+	size_t nnotes;			/* placeholders first, then by column */
 	int64_t noted;			/* values read as missing, all columns */
 };
 

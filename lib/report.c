@@ -1482,6 +1482,10 @@ r_summary(struct rx *x)
 	    "ON u.id = r.run WHERE " IN_P("u.started"), &ok);
 	srow_int(t, "imports", "rows rejected in the period", k,
 	    "svc-report rejects");
+	k = one_int(x, "SELECT count(*) FROM main.import_notes n JOIN "
+	    "main.runs u ON u.id = n.run WHERE " IN_P("u.started"), &ok);
+	srow_int(t, "imports", "times read as missing in the period", k,
+	    "svc-report rejects");
 	if (!ok) {
 		rc = -1;
 		goto out;

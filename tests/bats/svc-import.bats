@@ -286,6 +286,8 @@ every hour|1767691740|2|2" ]
 	[ "${lines[1]}" = "1	2026-01-10T00:00:00+00:00	$FIX/import/placeholders.csv	placeholder	closed_at	5	2	column 'closed_at': '0.0' read as missing: a spreadsheet zero date" ]
 	[ "${lines[4]}" = "1	2026-01-10T00:00:00+00:00	$FIX/import/placeholders.csv	implausible	first_response_at	1	7	column 'first_response_at': '2026-01-05T08:59:00+00:00' read as missing: before the ticket's creation (2026-01-05T09:00:00+00:00)" ]
 	[ "${#lines[@]}" = 7 ]
+	run -0 svc-report summary --now 2026-01-11T00:00:00Z -f tsv
+	[ "$(printf '%s\n' "${lines[@]}" | grep 'read as missing')" = "imports	times read as missing in the period	18		svc-report rejects" ]
 }
 
 @test "placeholder times in --kind events values are missing too" {

@@ -317,7 +317,7 @@ note_count(struct imp *im, int col, const char *column, const char *kind)
 
 	res->noted++;
 	for (i = 0; i < res->nnotes; i++)
-		if (res->notes[i].kind == kind &&
+		if (strcmp(res->notes[i].kind, kind) == 0 &&
 		    strcmp(res->notes[i].column, column) == 0)
 			break;
 	if (i == res->nnotes) {
@@ -414,9 +414,12 @@ static int
 notes_flush(struct imp *im, const unsigned char *p, size_t n, long line,
     const char *tid, size_t tlen, struct svc_err *e)
 {
-	const unsigned char *end = p + n;
+	const unsigned char *end;
 	char reason[200];
 
+	if (n == 0)
+		return 0;
+	end = p + n;
 	while (p < end) {
 		int col = (int)get_u32(p), f = (int)get_u32(p + 4);
 		size_t vn = get_u32(p + 8), rn;

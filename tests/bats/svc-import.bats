@@ -183,6 +183,13 @@ every hour|1767691740|2|2" ]
 	[ "$(q "SELECT json_extract(attrs, '\$.Team') FROM tickets WHERE ticket_id='ITSM-13'")" = Desk ]
 }
 
+@test "--profile jira keeps the Status Category column in attrs as status_category" {
+	printf 'Issue key,Summary,Status,Status Category,Status Category Changed,Created\nITSM-1,VPN,Waiting for support,In Progress,06/Jan/26 9:30 AM,06/Jan/26 9:29 AM\n' > en.csv
+	run -0 --separate-stderr svc-import --now "$NOW" --profile jira en.csv
+	[ "$(q "SELECT status, json_extract(attrs, '\$.status_category'), json_extract(attrs, '\$.Status Category Changed') FROM tickets")" = "Waiting for support|In Progress|06/Jan/26 9:30 AM" ]
+	[ "$(q "SELECT json_extract(attrs, '\$.Status Category') IS NULL FROM tickets")" = 1 ]
+}
+
 @test "--profile jira reads a Spanish export: headers, dic dates, custom fields, status category" {
 	run -0 --separate-stderr svc-import --now "$NOW" --profile jira "$FIX/import/jira-es.csv"
 	[ "${stderr_lines[0]}" = "svc-import: $FIX/import/jira-es.csv: mapping: ticket_id=Clave de incidencia, title=Resumen, category=Tipo de Incidencia, customer=Informador, impact=Campo personalizado (Impacto), priority=Prioridad, status=Estado, assignee=Responsable, created_at=Creada, resolved_at=Resuelta, updated_at=Actualizada" ]

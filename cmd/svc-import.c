@@ -279,16 +279,16 @@ summary_notes(const char *name, const struct svc_import_result *res,
 		const struct svc_import_note *n = &res->notes[i];
 		int one = n->n == 1;
 
+		const char *see = stored ? " (see svc-report rejects)" : "";
+
 		if (strcmp(n->kind, "placeholder") == 0)
-			svc_warn("%s: column '%s': %lld placeholder time%s read "
-			    "as missing%s", name, n->column, (long long)n->n,
-			    one ? "" : "s", stored ? " (see svc-report rejects)" :
-			    "");
+			svc_warn("%s: column '%s': %lld placeholder time%s "
+			    "read as missing%s", name, n->column,
+			    (long long)n->n, one ? "" : "s", see);
 		else
 			svc_warn("%s: column '%s': %lld time%s before the "
 			    "ticket's creation read as missing%s", name,
-			    n->column, (long long)n->n, one ? "" : "s", stored ?
-			    " (see svc-report rejects)" : "");
+			    n->column, (long long)n->n, one ? "" : "s", see);
 	}
 }
 

@@ -2424,10 +2424,11 @@ finish_run(struct imp *im, int kind, const struct svc_ckind *ck,
 		goto fail;
 	}
 	if (kind == SVC_KIND_TICKETS || kind == SVC_KIND_EVENTS) {
-		if (svc_db_prepare(im->db, "INSERT INTO import_notes(run, file, "
-		    "line, column_name, field, ticket_id, value, kind, reason) "
-		    "SELECT ?, ?, line, column_name, field, ticket_id, value, "
-		    "kind, reason FROM temp.note ORDER BY rowid", &st, e) != 0)
+		if (svc_db_prepare(im->db, "INSERT INTO import_notes(run, "
+		    "file, line, column_name, field, ticket_id, value, kind, "
+		    "reason) SELECT ?, ?, line, column_name, field, ticket_id, "
+		    "value, kind, reason FROM temp.note ORDER BY rowid", &st,
+		    e) != 0)
 			goto fail;
 		sqlite3_bind_int64(st, 1, im->run);
 		sqlite3_bind_text(st, 2, im->file, -1, SQLITE_STATIC);
@@ -2908,11 +2909,11 @@ pipe_apply(struct apply *ap, const struct svc_buf *b, struct svc_err *e)
 			k.line = (long)get_i64(&p);
 			blob = get_str(&p, &n);
 			notes = get_str(&p, &nn);
-			rc = notes_flush(ap->im, (const unsigned char *)notes, nn,
-			    k.line, k.tid, k.tlen, e);
+			rc = notes_flush(ap->im, (const unsigned char *)notes,
+			    nn, k.line, k.tid, k.tlen, e);
 			if (rc == 0)
-				rc = apply_one(ap, &k, (const unsigned char *)blob,
-				    e);
+				rc = apply_one(ap, &k,
+				    (const unsigned char *)blob, e);
 		} else {
 			long ls = (long)get_i64(&p), le = (long)get_i64(&p);
 			long col = (long)get_i64(&p);

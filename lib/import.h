@@ -79,7 +79,7 @@ struct svc_import_result {
 	char mapping[2048];		/* field=Column, ... */
 	struct svc_import_note notes[SVC_IMPORT_NOTECOLS];
 	size_t nnotes;			/* placeholders first, then by column */
-	int64_t noted;			/* values read as missing, all columns */
+	int64_t noted;			/* values read as missing, in all */
 };
 
 /* Import the file at path ("-": stdin).  Returns 0, or -1 with e filled. */

@@ -128,7 +128,8 @@ static const struct pmap p_jira[] = {
 	/* es */
 	{ "Clave de incidencia", "ticket_id" }, { "Resumen", "title" },
 	{ "Descripci\xc3\xb3n", "description" },
-	{ "Tipo de Incidencia", "category" }, { "Tipo de incidencia", "category" },
+	{ "Tipo de Incidencia", "category" },
+	{ "Tipo de incidencia", "category" },
 	{ "Estado", "status" }, { "Prioridad", "priority" },
 	{ "Responsable", "assignee" }, { "Informador", "customer" },
 	{ "Creada", "created_at" }, { "Actualizada", "updated_at" },

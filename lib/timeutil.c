@@ -193,7 +193,8 @@ starts_name(const char *p, const char *end, const char *name)
 	if ((size_t)(end - p) < n)
 		return 0;
 	for (i = 0; i < n; i++) {
-		unsigned char a = (unsigned char)p[i], b = (unsigned char)name[i];
+		unsigned char a = (unsigned char)p[i];
+		unsigned char b = (unsigned char)name[i];
 
 		if (a >= 'A' && a <= 'Z')
 			a = (unsigned char)(a - 'A' + 'a');
@@ -214,7 +215,8 @@ month_name(struct cur *c)
 
 	for (i = 0; i < 12; i++)
 		for (j = 0; months[i][j]; j++)
-			if ((k = starts_name(c->p, c->end, months[i][j])) > best) {
+			if ((k = starts_name(c->p, c->end, months[i][j])) >
+			    best) {
 				best = k;
 				m = i + 1;
 			}

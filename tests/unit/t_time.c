@@ -50,7 +50,8 @@ main(void)
 	is_int(p("30/set/25 12:00 PM", 0, &rc), 1759233600, "Portuguese set");
 	is_int(p("01/ago/25 6:30 PM", 0, &rc), 1754073000, "Portuguese ago");
 	is_int(p("03/dez/25 9:53 AM", 0, &rc), 1764755580, "Portuguese dez");
-	is_int(p("02/M\xc3\xa4r/26 12:00 AM", 0, &rc), 1772409600, "German M\xc3\xa4r");
+	is_int(p("02/M\xc3\xa4r/26 12:00 AM", 0, &rc), 1772409600,
+	    "German M\xc3\xa4r");
 	is_int(p("02/M\xc3\xa4rz/26 12:00 AM", 0, &rc), 1772409600,
 	    "German M\xc3\xa4rz");
 	is_int(p("03/Dez/25 9:53 AM", 0, &rc), 1764755580, "German Dez");

@@ -44,7 +44,8 @@ main(void)
 	ok(svc_value_level(S("Normal"), 5, &v) == 0 && v == 3, "Normal priority is 3");
 	ok(svc_value_level(S("P4"), 5, &v) == 0 && v == 4, "P4");
 	ok(svc_value_level(S("zz"), 5, &v) != 0, "zz refused");
-	ok(svc_value_level(S("Alta"), 5, &v) == 0 && v == 2, "Spanish Alta is 2");
+	ok(svc_value_level(S("Alta"), 5, &v) == 0 && v == 2,
+	    "Spanish Alta is 2");
 	ok(svc_value_level(S("M\xc3\xa1s baja"), 5, &v) == 0 && v == 5,
 	    "Spanish M\xc3\xa1s baja is 5");
 	ok(svc_value_level(S("Baixa"), 5, &v) == 0 && v == 4,

@@ -268,6 +268,30 @@ on_progress(void *ud, size_t bytes, int64_t rows)
 	g->progress_drawn = 1;
 }
 
+/* One line per column and kind of the values read as missing. */
+static void
+summary_notes(const char *name, const struct svc_import_result *res,
+    int stored)
+{
+	size_t i;
+
+	for (i = 0; i < res->nnotes; i++) {
+		const struct svc_import_note *n = &res->notes[i];
+		int one = n->n == 1;
+
+		const char *see = stored ? " (see svc-report rejects)" : "";
+
+		if (strcmp(n->kind, "placeholder") == 0)
+			svc_warn("%s: column '%s': %lld placeholder time%s "
+			    "read as missing%s", name, n->column,
+			    (long long)n->n, one ? "" : "s", see);
+		else
+			svc_warn("%s: column '%s': %lld time%s before the "
+			    "ticket's creation read as missing%s", name,
+			    n->column, (long long)n->n, one ? "" : "s", see);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -396,12 +420,13 @@ main(int argc, char **argv)
 			continue;
 		if (g.io.kind == SVC_KIND_TICKETS && res.mapping[0])
 			svc_warn("%s: mapping: %s", name, res.mapping);
-		if (g.io.preview)
+		if (g.io.preview) {
 			svc_warn("%s: %lld rows, %lld readable, %lld rejected "
 			    "(preview, nothing stored)", name,
 			    (long long)res.rows_in, (long long)res.loaded,
 			    (long long)res.rejected);
-		else if (svc_config_kind(g.io.kind) == NULL) {
+			summary_notes(name, &res, 0);
+		} else if (svc_config_kind(g.io.kind) == NULL) {
 			char extra[64] = "";
 
 			if (res.unchanged)
@@ -413,6 +438,7 @@ main(int argc, char **argv)
 			    (long long)res.rows_new, (long long)res.changed, extra,
 			    (long long)res.rejected, svc_opt_run_tag(&g.c,
 			    res.run, 0, tag, sizeof(tag)));
+			summary_notes(name, &res, !g.c.dry_run);
 		} else if (svc_config_kind(g.io.kind)->load)
 			svc_warn("%s: %s: %lld rows, %lld new or changed, %lld "
 			    "unchanged%s", name, svc_import_kind_name(g.io.kind),

@@ -69,6 +69,8 @@ struct imp {
 	struct svc_time_ctx tctx;
 	struct svc_buf blob, tmp;
 	sqlite3_stmt *st_stage, *st_rej;
+	sqlite3_stmt *st_note;	/* into import_notes, or temp.note staged */
+	struct svc_buf pend;	/* notes of the record being typed */
 	int64_t run;
 	int defer_rejects;	/* report rejects once the pass is over */
 	long rej_pos;		/* character in a condition of the reject */
@@ -304,6 +306,136 @@ reject(struct imp *im, long ls, long le, long col, const char *field,
 	return 0;
 }
 
+/* ---- notes: values read as missing ---- */
+
+/* Count a note of kind for column col, headed column. */
+static void
+note_count(struct imp *im, int col, const char *column, const char *kind)
+{
+	struct svc_import_result *res = im->res;
+	size_t i;
+
+	res->noted++;
+	for (i = 0; i < res->nnotes; i++)
+		if (strcmp(res->notes[i].kind, kind) == 0 &&
+		    strcmp(res->notes[i].column, column) == 0)
+			break;
+	if (i == res->nnotes) {
+		if (i == SVC_IMPORT_NOTECOLS)
+			i--;	/* more columns than that: the last counts */
+		else {
+			res->nnotes++;
+			snprintf(res->notes[i].column,
+			    sizeof(res->notes[i].column), "%s", column);
+			res->notes[i].kind = kind;
+			res->notes[i].col = col;
+			res->notes[i].n = 0;
+		}
+	}
+	res->notes[i].n++;
+}
+
+/* Order the counts of notes: placeholders first, then by column, the
+ * same whether the file streamed or was staged. */
+static void
+notes_sort(struct svc_import_result *res)
+{
+	size_t i, j;
+
+	for (i = 1; i < res->nnotes; i++)
+		for (j = i; j > 0; j--) {
+			struct svc_import_note *a = &res->notes[j - 1];
+			struct svc_import_note *b = &res->notes[j];
+			struct svc_import_note t;
+			int ka = strcmp(a->kind, "placeholder") != 0;
+			int kb = strcmp(b->kind, "placeholder") != 0;
+
+			if (ka < kb || (ka == kb && a->col <= b->col))
+				break;
+			t = *a;
+			*a = *b;
+			*b = t;
+		}
+}
+
+/* Count and store (when there is a database) one note: the value of
+ * field f in column col of the record at line, for ticket tid. */
+static int
+note_store(struct imp *im, long line, int col, int f, const char *tid,
+    size_t tlen, const char *val, size_t vlen, const char *kind,
+    const char *reason, struct svc_err *e)
+{
+	sqlite3_stmt *st = im->st_note;
+	int rc;
+
+	note_count(im, col, im->hdr[col], kind);
+	if (st == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, im->run);
+	sqlite3_bind_text(st, 2, im->file, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, line);
+	sqlite3_bind_text(st, 4, im->hdr[col], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, svc_tfields[f].name, -1, SQLITE_STATIC);
+	if (tid)
+		sqlite3_bind_text(st, 6, tid, (int)tlen, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 6);
+	sqlite3_bind_text(st, 7, val, (int)vlen, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, reason, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(im->db, rc, e, "storing a note");
+	return 0;
+}
+
+/* A placeholder met while typing (on the reading thread): kept in
+ * im->pend until the record is known to load. */
+static void
+note_pend(struct imp *im, int col, int f, const char *s, size_t n,
+    const char *reason)
+{
+	struct svc_buf *b = &im->pend;
+	size_t rl = strlen(reason);
+
+	if (n > MAXSHOW)
+		n = MAXSHOW;
+	put_u32(b, (size_t)col);
+	put_u32(b, (size_t)f);
+	put_u32(b, n);
+	svc_buf_add(b, s, n);
+	put_u32(b, rl);
+	svc_buf_add(b, reason, rl);
+}
+
+/* Store the pending notes p (n bytes) of the record at line. */
+static int
+notes_flush(struct imp *im, const unsigned char *p, size_t n, long line,
+    const char *tid, size_t tlen, struct svc_err *e)
+{
+	const unsigned char *end;
+	char reason[200];
+
+	if (n == 0)
+		return 0;
+	end = p + n;
+	while (p < end) {
+		int col = (int)get_u32(p), f = (int)get_u32(p + 4);
+		size_t vn = get_u32(p + 8), rn;
+		const char *v = (const char *)p + 12;
+
+		p += 12 + vn;
+		rn = get_u32(p);
+		snprintf(reason, sizeof(reason), "%.*s", (int)rn, p + 4);
+		p += 4 + rn;
+		if (note_store(im, line, col, f, tid, tlen, v, vn,
+		    "placeholder", reason, e) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* ---- phase 1: typing ---- */
 
 /* The key of a typed ticket row; tid points into the record. */
@@ -312,6 +444,7 @@ struct key {
 	size_t tlen;
 	int64_t upd;
 	int has_upd;
+	long line;		/* where the record starts */
 };
 
 struct tyerr {
@@ -331,6 +464,7 @@ type_value(struct imp *im, int f, int col, const char *s, size_t n,
     int64_t *out, struct tyerr *te, struct svc_err *e)
 {
 	char why[200], shown[MAXSHOW + 8];
+	const char *ph;
 	int64_t v = 0;
 	int rc, unit;
 
@@ -373,6 +507,12 @@ type_value(struct imp *im, int f, int col, const char *s, size_t n,
 		break;
 	case SVC_FT_TIME:
 		rc = svc_time_parse(s, n, &im->tctx, &v, why, sizeof(why));
+		if (rc != SVC_TIME_AMBIGUOUS && (ph = svc_time_placeholder(s, n,
+		    rc == SVC_TIME_OK, v)) != NULL) {
+			/* "no time": missing, noted */
+			note_pend(im, col, f, s, n, ph);
+			return TY_NULL;
+		}
 		if (rc == SVC_TIME_AMBIGUOUS) {
 			svc_err_set(e, SVC_EXIT_FATAL, im->file, 0, 0,
 			    "column '%s': %s; give --date-order dmy or mdy",
@@ -419,10 +559,12 @@ type_record(struct imp *im, const struct svc_record *rec, struct key *k,
 	int has_created = 0, has_after = 0;
 
 	svc_buf_reset(b);
+	svc_buf_reset(&im->pend);
 	k->has_upd = 0;
 	k->upd = 0;
 	k->tid = NULL;
 	k->tlen = 0;
+	k->line = rec->line_start;
 	for (f = 0; f < SVC_NFIELDS_ALL; f++) {
 		const char *s;
 		size_t n;
@@ -1320,6 +1462,48 @@ out:
 	return rc;
 }
 
+/* A first response, resolution or closing before the ticket's creation
+ * is implausible: read as missing, noted.  The creation time is the one
+ * the ticket has once the row is applied: the row's own, or the stored
+ * one when the file has no creation column. */
+static int
+check_order(struct apply *ap, const struct key *k, struct svc_err *e)
+{
+	static const int later[] = { SVC_F_FIRST_RESPONSE_AT,
+	    SVC_F_RESOLVED_AT, SVC_F_CLOSED_AT };
+	struct imp *im = ap->im;
+	struct row *r = &ap->r;
+	const struct val *cv = &r->f[SVC_F_CREATED_AT];
+	char tb[48], cb[48], reason[160];
+	int64_t created;
+	size_t i;
+
+	if (cv->tag == V_INT)
+		created = cv->i;
+	else if (cv->tag == V_ABSENT && ap->t.v[SVC_F_CREATED_AT].tag == V_INT)
+		created = ap->t.v[SVC_F_CREATED_AT].i;
+	else
+		return 0;
+	for (i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
+		struct val *v = &r->f[later[i]];
+		int col = im->map.field_col[later[i]];
+
+		if (v->tag != V_INT || v->i >= created)
+			continue;
+		if (col < 0)
+			col = im->map.field_col[SVC_F_FIRST_RESPONSE_AFTER];
+		svc_time_format(v->i, tb, sizeof(tb));
+		svc_time_format(created, cb, sizeof(cb));
+		snprintf(reason, sizeof(reason), "before the ticket's creation "
+		    "(%s)", cb);
+		v->tag = V_NULL;
+		if (col >= 0 && note_store(im, k->line, col, later[i], k->tid,
+		    k->tlen, tb, strlen(tb), "implausible", reason, e) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Apply one typed row.  Returns 0, -1 (e filled), or APPLY_UNORDERED when
  * ap->strict and the row's ticket appeared earlier in the file, or the row
  * is older than the ticket's previous row: the caller then sorts. */
@@ -1354,6 +1538,14 @@ apply_one(struct apply *ap, const struct key *k, const unsigned char *blob,
 		return APPLY_UNORDERED;
 	ap->last_at = at;
 	decode(blob, &ap->r);
+	/* a creation time, once known, is not unknown again: a row without
+	 * one (empty, or a placeholder) keeps it, so that importing the same
+	 * file again changes nothing */
+	if (ap->r.f[SVC_F_CREATED_AT].tag == V_NULL &&
+	    t->v[SVC_F_CREATED_AT].tag == V_INT)
+		ap->r.f[SVC_F_CREATED_AT].tag = V_ABSENT;
+	if (check_order(ap, k, e) != 0)
+		return -1;
 	if (!t->existed && !t->created) {
 		/* the first row creates the ticket */
 		t->is_new = 1;
@@ -1391,7 +1583,7 @@ apply_staged(struct imp *im, struct svc_err *e)
 
 	if (apply_open(&ap, im, 0, e) != 0)
 		return -1;
-	if (svc_db_prepare(im->db, "SELECT tid, upd, v FROM temp.stage "
+	if (svc_db_prepare(im->db, "SELECT tid, upd, v, line FROM temp.stage "
 	    "ORDER BY grp, tid, coalesce(upd, ?), seq", &scan, e) != 0)
 		goto out;
 	sqlite3_bind_int64(scan, 1, im->o->now);
@@ -1402,6 +1594,7 @@ apply_staged(struct imp *im, struct svc_err *e)
 		k.tlen = (size_t)sqlite3_column_bytes(scan, 0);
 		k.has_upd = sqlite3_column_type(scan, 1) != SQLITE_NULL;
 		k.upd = sqlite3_column_int64(scan, 1);
+		k.line = (long)sqlite3_column_int64(scan, 3);
 		if (apply_one(&ap, &k, sqlite3_column_blob(scan, 2), e) != 0)
 			goto out;
 	}
@@ -2036,18 +2229,30 @@ done:
 static const char *const temp_ddl =
     "DROP TABLE IF EXISTS temp.stage; DROP TABLE IF EXISTS temp.stage_ev;"
     "DROP TABLE IF EXISTS temp.stage_cfg; DROP TABLE IF EXISTS temp.rej;"
+    "DROP TABLE IF EXISTS temp.note;"
     "CREATE TEMP TABLE stage(seq INTEGER PRIMARY KEY, grp INTEGER NOT NULL,"
-    "  tid TEXT NOT NULL, upd INTEGER, v BLOB NOT NULL);"
+    "  tid TEXT NOT NULL, upd INTEGER, v BLOB NOT NULL, line INTEGER);"
     "CREATE TEMP TABLE stage_ev(seq INTEGER PRIMARY KEY, tid TEXT NOT NULL,"
     "  at INTEGER NOT NULL, field TEXT NOT NULL, value TEXT, actor TEXT);"
     "CREATE TEMP TABLE stage_cfg(seq INTEGER PRIMARY KEY, line INTEGER,"
     "  v BLOB NOT NULL);"
     "CREATE TEMP TABLE rej(ls INTEGER, le INTEGER, col INTEGER, field TEXT,"
-    "  type TEXT, message TEXT, raw BLOB);";
+    "  type TEXT, message TEXT, raw BLOB);"
+    "CREATE TEMP TABLE note(run INTEGER, file TEXT, line INTEGER,"
+    "  column_name TEXT, field TEXT, ticket_id TEXT, value TEXT, kind TEXT,"
+    "  reason TEXT);";
 
 static const char *const temp_drop =
     "DROP TABLE IF EXISTS temp.stage; DROP TABLE IF EXISTS temp.stage_ev;"
-    "DROP TABLE IF EXISTS temp.stage_cfg; DROP TABLE IF EXISTS temp.rej;";
+    "DROP TABLE IF EXISTS temp.stage_cfg; DROP TABLE IF EXISTS temp.rej;"
+    "DROP TABLE IF EXISTS temp.note;";
+
+static const char *const note_sql =
+    "INSERT INTO import_notes(run, file, line, column_name, field, "
+    "ticket_id, value, kind, reason) VALUES (?,?,?,?,?,?,?,?,?)";
+static const char *const temp_note_sql =
+    "INSERT INTO temp.note(run, file, line, column_name, field, "
+    "ticket_id, value, kind, reason) VALUES (?,?,?,?,?,?,?,?,?)";
 
 static int
 stage_ticket(struct imp *im, const struct key *k, struct svc_err *e)
@@ -2066,11 +2271,13 @@ stage_ticket(struct imp *im, const struct key *k, struct svc_err *e)
 	else
 		sqlite3_bind_null(st, 4);
 	sqlite3_bind_blob(st, 5, im->blob.s, (int)im->blob.len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, k->line);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return svc_db_fail(im->db, rc, e, "staging");
-	return 0;
+	return notes_flush(im, (const unsigned char *)im->pend.s, im->pend.len,
+	    k->line, k->tid, k->tlen, e);
 }
 
 /* Type and stage (or preview) one event record. */
@@ -2087,6 +2294,7 @@ stage_event(struct imp *im, const int *col, const struct svc_record *rec,
 	int64_t at, iv = 0;
 	int rc, f, found, vnull;
 
+	svc_buf_reset(&im->pend);
 	if (is_null(im->o, tid, tn)) {
 		te->type = "missing_key";
 		te->col = col[EV_TID];
@@ -2153,6 +2361,9 @@ stage_event(struct imp *im, const int *col, const struct svc_record *rec,
 		char tb[48];
 		const char *v[5];
 
+		if (notes_flush(im, (const unsigned char *)im->pend.s,
+		    im->pend.len, rec->line_start, tid, tn, e) != 0)
+			return -2;
 		svc_time_format(at, tb, sizeof(tb));
 		v[0] = tid; v[1] = tb; v[2] = fld;
 		v[3] = vnull ? NULL : im->tmp.s;
@@ -2178,6 +2389,9 @@ stage_event(struct imp *im, const int *col, const struct svc_record *rec,
 	sqlite3_reset(im->st_stage);
 	if (rc != SQLITE_DONE)
 		return svc_db_fail(im->db, rc, e, "staging"), -2;
+	if (notes_flush(im, (const unsigned char *)im->pend.s, im->pend.len,
+	    rec->line_start, tid, tn, e) != 0)
+		return -2;
 	return 0;
 }
 
@@ -2254,6 +2468,25 @@ finish_run(struct imp *im, int kind, const struct svc_ckind *ck,
 	if (rc != SQLITE_DONE) {
 		svc_db_fail(im->db, rc, e, "storing rejects");
 		goto fail;
+	}
+	if (kind == SVC_KIND_TICKETS || kind == SVC_KIND_EVENTS) {
+		if (svc_db_prepare(im->db, "INSERT INTO import_notes(run, "
+		    "file, line, column_name, field, ticket_id, value, kind, "
+		    "reason) SELECT ?, ?, line, column_name, field, ticket_id, "
+		    "value, kind, reason FROM temp.note ORDER BY rowid", &st,
+		    e) != 0)
+			goto fail;
+		sqlite3_bind_int64(st, 1, im->run);
+		sqlite3_bind_text(st, 2, im->file, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE) {
+			svc_db_fail(im->db, rc, e, "storing notes");
+			goto fail;
+		}
+		sqlite3_finalize(im->st_note);
+		if (svc_db_prepare(im->db, note_sql, &im->st_note, e) != 0)
+			goto fail;
 	}
 	if (kind == SVC_KIND_TICKETS)
 		rc = apply_staged(im, e);
@@ -2346,7 +2579,9 @@ imp_free(struct imp *im)
 
 	sqlite3_finalize(im->st_stage);
 	sqlite3_finalize(im->st_rej);
-	im->st_stage = im->st_rej = NULL;
+	sqlite3_finalize(im->st_note);
+	im->st_stage = im->st_rej = im->st_note = NULL;
+	svc_buf_free(&im->pend);
 	for (i = 0; i < im->ncol; i++)
 		free(im->hdr[i]);
 	free(im->hdr);
@@ -2681,7 +2916,10 @@ pipe_read(void *arg)
 				put_str(b, k.tid, k.tlen);
 				svc_buf_addc(b, k.has_upd);
 				put_i64(b, k.upd);
+				put_i64(b, k.line);
 				put_str(b, im->blob.s, im->blob.len);
+				put_str(b, im->pend.s ? im->pend.s : "",
+				    im->pend.len);
 			}
 		}
 		if (b->len >= PIPE_CHUNK) {
@@ -2708,14 +2946,20 @@ pipe_apply(struct apply *ap, const struct svc_buf *b, struct svc_err *e)
 
 		if (type == 'R') {
 			struct key k;
-			const char *blob;
-			size_t n;
+			const char *blob, *notes;
+			size_t n, nn;
 
 			k.tid = get_str(&p, &k.tlen);
 			k.has_upd = *p++;
 			k.upd = get_i64(&p);
+			k.line = (long)get_i64(&p);
 			blob = get_str(&p, &n);
-			rc = apply_one(ap, &k, (const unsigned char *)blob, e);
+			notes = get_str(&p, &nn);
+			rc = notes_flush(ap->im, (const unsigned char *)notes,
+			    nn, k.line, k.tid, k.tlen, e);
+			if (rc == 0)
+				rc = apply_one(ap, &k,
+				    (const unsigned char *)blob, e);
 		} else {
 			long ls = (long)get_i64(&p), le = (long)get_i64(&p);
 			long col = (long)get_i64(&p);
@@ -2819,6 +3063,7 @@ import_pass(struct imp *im, FILE *fp, int mode, struct svc_err *e)
 		if (svc_db_prepare(db, "INSERT INTO rejects(line_start, "
 		    "line_end, col, field, type, message, raw, run, file) "
 		    "VALUES (?,?,?,?,?,?,?,?,?)", &im->st_rej, e) != 0 ||
+		    svc_db_prepare(db, note_sql, &im->st_note, e) != 0 ||
 		    apply_open(&ap, im, 1, e) != 0)
 			goto out;
 		have_ap = 1;
@@ -2831,8 +3076,8 @@ import_pass(struct imp *im, FILE *fp, int mode, struct svc_err *e)
 		tx = 1;
 		if (svc_db_exec(db, temp_ddl, e) != 0 ||
 		    svc_db_prepare(db, o->kind == SVC_KIND_TICKETS ?
-		    "INSERT INTO temp.stage(seq, grp, tid, upd, v) "
-		    "VALUES (?,?,?,?,?)" :
+		    "INSERT INTO temp.stage(seq, grp, tid, upd, v, line) "
+		    "VALUES (?,?,?,?,?,?)" :
 		    o->kind == SVC_KIND_EVENTS ?
 		    "INSERT INTO temp.stage_ev(tid, at, field, value, actor) "
 		    "VALUES (?,?,?,?,?)" :
@@ -2840,6 +3085,7 @@ import_pass(struct imp *im, FILE *fp, int mode, struct svc_err *e)
 		    e) != 0 ||
 		    svc_db_prepare(db, "INSERT INTO temp.rej(ls, le, col, field, "
 		    "type, message, raw) VALUES (?,?,?,?,?,?,?)", &im->st_rej,
+		    e) != 0 || svc_db_prepare(db, temp_note_sql, &im->st_note,
 		    e) != 0)
 			goto out;
 	}
@@ -2910,6 +3156,11 @@ import_pass(struct imp *im, FILE *fp, int mode, struct svc_err *e)
 			continue;
 		if (mode == PASS_PREVIEW) {
 			if (o->kind == SVC_KIND_TICKETS) {
+				/* counted, not stored */
+				if (notes_flush(im, (const unsigned char *)
+				    im->pend.s, im->pend.len, rec.line_start,
+				    k.tid, k.tlen, e) != 0)
+					goto out;
 				decode((const unsigned char *)im->blob.s, &prow);
 				preview_row(im, pv, &prow);
 			} else
@@ -2956,8 +3207,9 @@ done:
 			goto out;
 		sqlite3_finalize(im->st_stage);
 		sqlite3_finalize(im->st_rej);
+		sqlite3_finalize(im->st_note);
 		sqlite3_finalize(exists);
-		im->st_stage = im->st_rej = exists = NULL;
+		im->st_stage = im->st_rej = im->st_note = exists = NULL;
 		if (svc_db_exec(db, "COMMIT", e) != 0)
 			goto out;
 		tx = 0;
@@ -2975,7 +3227,8 @@ out:
 	sqlite3_finalize(exists);
 	sqlite3_finalize(im->st_stage);
 	sqlite3_finalize(im->st_rej);
-	im->st_stage = im->st_rej = NULL;
+	sqlite3_finalize(im->st_note);
+	im->st_stage = im->st_rej = im->st_note = NULL;
 	if (tx)
 		svc_db_rollback(db);
 	if (db && mode == PASS_STAGE)
@@ -3025,6 +3278,7 @@ svc_import_file(struct svc_db *db, const char *path,
 	}
 	rc = import_pass(&im, fp, PASS_STAGE, e);
 out:
+	notes_sort(res);
 	imp_free(&im);
 	if (fp != stdin)
 		fclose(fp);

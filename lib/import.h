@@ -62,6 +62,19 @@ struct svc_import_opts {
 	void *ud;
 };
 
+/* Values a ticket import read as missing, per column and kind: the
+ * "placeholder" times exports write for "no time" (svc_time_placeholder),
+ * and "implausible" ones: a first response, resolution or closing
+ * before the ticket's creation.  Each is stored in import_notes with
+ * the run. */
+#define SVC_IMPORT_NOTECOLS 16
+struct svc_import_note {
+	char column[128];		/* the column's header */
+	int col;			/* its place in the file, from 0 */
+	const char *kind;		/* "placeholder" or "implausible" */
+	int64_t n;
+};
+
 struct svc_import_result {
 	int64_t rows_in, loaded, rejected, rows_new, changed, unchanged;
 	int64_t tickets_new, tickets_changed;
@@ -72,6 +85,9 @@ struct svc_import_result {
 	int config_same;
 	int64_t config_from;		/* valid_from of the newest version */
 	char mapping[2048];		/* field=Column, ... */
+	struct svc_import_note notes[SVC_IMPORT_NOTECOLS];
+	size_t nnotes;			/* placeholders first, then by column */
+	int64_t noted;			/* values read as missing, in all */
 };
 
 /* Import the file at path ("-": stdin).  Returns 0, or -1 with e filled. */

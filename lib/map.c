@@ -109,17 +109,75 @@ static const struct pmap p_zendesk[] = {
 	{ NULL, NULL }
 };
 
+/* Jira writes the headers in the exporting user's language: English,
+ * then Spanish, Portuguese (Brazil), German and French.  "Custom field
+ * (X)" stands for its translations too (see custom_name). */
 static const struct pmap p_jira[] = {
-	{ "Issue key", "ticket_id" }, { "Summary", "title" },
-	{ "Description", "description" }, { "Issue Type", "category" },
+	{ "Issue key", "ticket_id" }, { "Work item key", "ticket_id" },
+	{ "Summary", "title" }, { "Description", "description" },
+	{ "Issue Type", "category" }, { "Work type", "category" },
 	{ "Status", "status" }, { "Priority", "priority" },
 	{ "Assignee", "assignee" }, { "Reporter", "customer" },
 	{ "Created", "created_at" }, { "Updated", "updated_at" },
 	{ "Resolved", "resolved_at" }, { "Component/s", "service" },
+	{ "Status Category", "attrs.status_category" },
 	{ "Custom field (Impact)", "impact" },
 	{ "Custom field (Urgency)", "urgency" },
 	{ "Custom field (Request Type)", "channel" },
 	{ "Custom field (Organizations)", "business_unit" },
+	/* es */
+	{ "Clave de incidencia", "ticket_id" }, { "Resumen", "title" },
+	{ "Descripci\xc3\xb3n", "description" },
+	{ "Tipo de Incidencia", "category" },
+	{ "Tipo de incidencia", "category" },
+	{ "Estado", "status" }, { "Prioridad", "priority" },
+	{ "Responsable", "assignee" }, { "Informador", "customer" },
+	{ "Creada", "created_at" }, { "Actualizada", "updated_at" },
+	{ "Resuelta", "resolved_at" }, { "Componente/s", "service" },
+	{ "Componentes", "service" },
+	{ "Categor\xc3\xad" "a de estado", "attrs.status_category" },
+	{ "Custom field (Impacto)", "impact" },
+	{ "Custom field (Urgencia)", "urgency" },
+	{ "Custom field (Tipo de solicitud)", "channel" },
+	{ "Custom field (Organizaciones)", "business_unit" },
+	/* pt */
+	{ "Chave da item", "ticket_id" }, { "Chave do item", "ticket_id" },
+	{ "Resumo", "title" }, { "Descri\xc3\xa7\xc3\xa3o", "description" },
+	{ "Tipo de item", "category" }, { "Prioridade", "priority" },
+	{ "Respons\xc3\xa1vel", "assignee" }, { "Relator", "customer" },
+	{ "Criado", "created_at" }, { "Atualizado", "updated_at" },
+	{ "Resolvido", "resolved_at" },
+	{ "Categoria de status", "attrs.status_category" },
+	{ "Custom field (Urg\xc3\xaancia)", "urgency" },
+	{ "Custom field (Tipo de solicita\xc3\xa7\xc3\xa3o)", "channel" },
+	{ "Custom field (Organiza\xc3\xa7\xc3\xb5" "es)", "business_unit" },
+	/* de */
+	{ "Vorgangsschl\xc3\xbcssel", "ticket_id" },
+	{ "Zusammenfassung", "title" }, { "Beschreibung", "description" },
+	{ "Vorgangstyp", "category" }, { "Priorit\xc3\xa4t", "priority" },
+	{ "Bearbeiter", "assignee" }, { "Zugewiesene Person", "assignee" },
+	{ "Autor", "customer" }, { "Erstellt", "created_at" },
+	{ "Aktualisiert", "updated_at" }, { "Erledigt", "resolved_at" },
+	{ "Komponente/n", "service" }, { "Komponenten", "service" },
+	{ "Statuskategorie", "attrs.status_category" },
+	{ "Custom field (Auswirkung)", "impact" },
+	{ "Custom field (Dringlichkeit)", "urgency" },
+	{ "Custom field (Anfragetyp)", "channel" },
+	{ "Custom field (Organisationen)", "business_unit" },
+	/* fr */
+	{ "Cl\xc3\xa9 de ticket", "ticket_id" },
+	{ "Cl\xc3\xa9 du ticket", "ticket_id" },
+	{ "R\xc3\xa9sum\xc3\xa9", "title" }, { "Type de ticket", "category" },
+	{ "\xc3\x89tat", "status" }, { "Statut", "status" },
+	{ "Priorit\xc3\xa9", "priority" }, { "Rapporteur", "customer" },
+	{ "Cr\xc3\xa9" "ation", "created_at" },
+	{ "Mise \xc3\xa0 jour", "updated_at" },
+	{ "R\xc3\xa9solu", "resolved_at" }, { "R\xc3\xa9solue", "resolved_at" },
+	{ "Composants", "service" },
+	{ "Cat\xc3\xa9gorie d'\xc3\xa9tat", "attrs.status_category" },
+	{ "Cat\xc3\xa9gorie de statut", "attrs.status_category" },
+	{ "Custom field (Urgence)", "urgency" },
+	{ "Custom field (Type de demande)", "channel" },
 	{ NULL, NULL }
 };
 
@@ -188,20 +246,60 @@ has_alias(const char *aliases, const char *norm)
 	return 0;
 }
 
-/* attrs key of an unmapped header: "Custom field (X)" and "X [list]"
- * give X; an empty name is "column N". */
+/* The X of Jira's "Custom field (X)" in the languages of p_jira
+ * ("Campo personalizado (X)", "Benutzerdefiniertes Feld (X)", "Champ
+ * personnalisé (X)"), with its length in *n; NULL for another header. */
+static const char *
+custom_name(const char *h, size_t *n)
+{
+	static const char *const pre[] = { "Custom field (",
+	    "Campo personalizado (", "Benutzerdefiniertes Feld (",
+	    "Champ personnalis\xc3\xa9 (", NULL };
+	size_t len = strlen(h), k;
+	int i;
+
+	for (i = 0; pre[i]; i++) {
+		k = strlen(pre[i]);
+		if (len > k + 1 && strncmp(h, pre[i], k) == 0 &&
+		    h[len - 1] == ')') {
+			*n = len - k - 1;
+			return h + k;
+		}
+	}
+	return NULL;
+}
+
+/* Is the header h the profile's header ph?  A custom field matches in
+ * any language. */
+static int
+profile_header(const char *h, const char *ph)
+{
+	const char *a, *b;
+	size_t an, bn;
+
+	if (strcmp(h, ph) == 0)
+		return 1;
+	if ((a = custom_name(h, &an)) == NULL ||
+	    (b = custom_name(ph, &bn)) == NULL)
+		return 0;
+	return an == bn && memcmp(a, b, an) == 0;
+}
+
+/* attrs key of an unmapped header: "Custom field (X)" (in any language
+ * of custom_name) and "X [list]" give X; an empty name is "column N". */
 static char *
 attr_key(const char *h, size_t i)
 {
-	size_t n = strlen(h);
+	size_t n = strlen(h), cn;
+	const char *cf;
 	char buf[64];
 
 	if (n == 0) {
 		snprintf(buf, sizeof(buf), "column %zu", i + 1);
 		return svc_xstrdup(buf);
 	}
-	if (n > 15 && strncmp(h, "Custom field (", 14) == 0 && h[n - 1] == ')')
-		return svc_xstrndup(h + 14, n - 15);
+	if ((cf = custom_name(h, &cn)) != NULL)
+		return svc_xstrndup(cf, cn);
 	if (n > 3 && h[n - 1] == ']') {
 		const char *b = strrchr(h, '[');
 
@@ -278,16 +376,27 @@ svc_map_build(struct svc_map *m, size_t ncol, char *const *hdr,
 		for (pm = profiles[p].map; pm->hdr; pm++) {
 			if (pm->field == NULL)
 				continue;
+			if (strncmp(pm->field, "attrs.", 6) == 0) {
+				/* a column the product names, kept in attrs
+				 * under a key of ours */
+				for (i = 0; i < ncol; i++)
+					if (m->col_field[i] < 0 &&
+					    m->col_key[i] == NULL &&
+					    strcmp(hdr[i], pm->hdr) == 0)
+						m->col_key[i] =
+						    svc_xstrdup(pm->field + 6);
+				continue;
+			}
 			f = svc_field_find(pm->field);
 			for (i = 0; i < ncol; i++)
-				if (strcmp(hdr[i], pm->hdr) == 0) {
+				if (profile_header(hdr[i], pm->hdr)) {
 					assign(m, f, (int)i, 2);
 					break;
 				}
 		}
 	}
 	for (i = 0; i < ncol; i++) {
-		if (m->col_field[i] >= 0)
+		if (m->col_field[i] >= 0 || m->col_key[i] != NULL)
 			continue;
 		svc_value_norm(hdr[i], strlen(hdr[i]), norm, sizeof(norm));
 		for (f = 0; f < SVC_NFIELDS_ALL; f++)
@@ -304,7 +413,7 @@ svc_map_build(struct svc_map *m, size_t ncol, char *const *hdr,
 			}
 	}
 	for (i = 0; i < ncol; i++)
-		if (m->col_field[i] < 0)
+		if (m->col_field[i] < 0 && m->col_key[i] == NULL)
 			m->col_key[i] = attr_key(hdr[i], i);
 	if (m->field_col[SVC_F_TICKET_ID] < 0) {
 		struct svc_buf b = { 0 };

@@ -33,7 +33,8 @@ const char *const svc_report_lines[] = {
 	"the KPIs, each with its n",
 	"problems opened by svc-escalate --problems",
 	"notifications fired in the period and their state",
-	"import rows rejected in the period, by run, file, type and field",
+	"import rows rejected and values read as missing in the period, by "
+	"run, file, type and field",
 	"the tickets behind any figure (--where)",
 	"improvement measures: the pipeline by DoI and each measure's lights",
 	NULL
@@ -1241,12 +1242,18 @@ r_rejects(struct rx *x)
 {
 	static const char *const c[] = { "run", "started", "file", "type",
 	    "field", "rows", "first_line", "example", NULL };
-	return listing(x, "rejects", "Rejected import rows", 0, c,
+	return listing(x, "rejects", "Rejected import rows and values read as "
+	    "missing", 0, c,
 	    "SELECT r.run, u.started, r.file, r.type, r.field, "
 	    "count(*), min(r.line_start), min(r.message) FROM main.rejects r "
 	    "JOIN main.runs u ON u.id = r.run WHERE " IN_P("u.started")
-	    " GROUP BY r.run, r.file, r.type, r.field ORDER BY r.run, 6 DESC, "
-	    "r.type, r.field", "itsssiis");
+	    " GROUP BY r.run, r.file, r.type, r.field UNION ALL "
+	    "SELECT n.run, u.started, n.file, n.kind, n.column_name, count(*), "
+	    "min(n.line), min('column ''' || n.column_name || ''': ''' || "
+	    "n.value || ''' read as missing: ' || n.reason) FROM "
+	    "main.import_notes n JOIN main.runs u ON u.id = n.run WHERE "
+	    IN_P("u.started") " GROUP BY n.run, n.file, n.kind, n.column_name "
+	    "ORDER BY 1, 6 DESC, 4, 5", "itsssiis");
 }
 
 static int
@@ -1474,6 +1481,10 @@ r_summary(struct rx *x)
 	k = one_int(x, "SELECT count(*) FROM main.rejects r JOIN main.runs u "
 	    "ON u.id = r.run WHERE " IN_P("u.started"), &ok);
 	srow_int(t, "imports", "rows rejected in the period", k,
+	    "svc-report rejects");
+	k = one_int(x, "SELECT count(*) FROM main.import_notes n JOIN "
+	    "main.runs u ON u.id = n.run WHERE " IN_P("u.started"), &ok);
+	srow_int(t, "imports", "times read as missing in the period", k,
 	    "svc-report rejects");
 	if (!ok) {
 		rc = -1;
@@ -1767,9 +1778,14 @@ static const char *const helps[] = {
 	"Drill-down: svc-escalate --explain TICKET.\n",
 	/* rejects */
 	"Import rows rejected by runs started in the period, per run, file,\n"
-	"type and field: how many, the first line, an example message.\n"
+	"type and field: how many, the first line, an example message; then\n"
+	"the values those runs read as missing (type placeholder: a date an\n"
+	"export writes for \"no time\"; implausible: a first response,\n"
+	"resolution or closing before the ticket's creation), per column.\n"
 	"Drill-down: the rows themselves, with their raw bytes, are in the\n"
-	"rejects table (svc-import --rejects FILE writes them as they come).\n",
+	"rejects table (svc-import --rejects FILE writes them as they come),\n"
+	"each value read as missing in the import_notes table (run, file,\n"
+	"line, column_name, field, ticket_id, value, kind, reason).\n",
 	/* tickets */
 	"The tickets --where selects, as of --now, one row each.  Besides the\n"
 	"ticket fields and attrs.KEY, --where may test: open, age_days and\n"

@@ -269,6 +269,15 @@ static const char *const svc_migrations[] = {
 	"  PRIMARY KEY (version, rowno)"
 	") STRICT;"
 	/* import: placeholder and implausible times */
+	"CREATE TABLE import_notes("
+	"  id INTEGER PRIMARY KEY,"
+	"  run INTEGER NOT NULL REFERENCES runs(id),"
+	"  file TEXT NOT NULL, line INTEGER NOT NULL,"
+	"  column_name TEXT NOT NULL, field TEXT NOT NULL, ticket_id TEXT,"
+	"  value TEXT, kind TEXT NOT NULL, reason TEXT NOT NULL,"
+	"  CHECK (kind IN ('placeholder', 'implausible'))"
+	") STRICT;"
+	"CREATE INDEX import_notes_run ON import_notes(run);"
 	/* escalation: go-live and withdrawn notifications */
 	/* configuration */
 	"",

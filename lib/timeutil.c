@@ -31,9 +31,23 @@ use_global(void)
 	use_tz(zone_is_utc ? "UTC" : zone_name);
 }
 
-static const char *const months[] = {
-	"jan", "feb", "mar", "apr", "may", "jun",
-	"jul", "aug", "sep", "oct", "nov", "dec"
+/* Month names as the exports write them: English, Spanish, Portuguese,
+ * German and French abbreviations (the forms Java's date formats give, as
+ * Jira writes them, with or without a final dot), lower case, UTF-8.  A
+ * name may go on with ASCII letters ("January", "enero", "Dezember"). */
+static const char *const months[12][6] = {
+	{ "jan", "ene", "j\xc3\xa4n", NULL },
+	{ "feb", "fev", "f\xc3\xa9v", NULL },
+	{ "mar", "m\xc3\xa4r", "mrz", "mar\xc3\xa7o", NULL },
+	{ "apr", "abr", "avr", NULL },
+	{ "may", "mai", NULL },
+	{ "jun", "juin", NULL },
+	{ "jul", "juil", NULL },
+	{ "aug", "ago", "ao\xc3\xbbt", "aout", NULL },
+	{ "sep", "set", NULL },
+	{ "oct", "okt", "out", NULL },
+	{ "nov", NULL },
+	{ "dec", "dic", "dez", "d\xc3\xa9" "c", NULL }
 };
 
 static int
@@ -166,21 +180,82 @@ digits(struct cur *c, int maxd, long *v)
 	return n;
 }
 
+/* Does the text at p (up to end) start with name, ignoring the case of
+ * ASCII letters and of the Latin-1 letters of UTF-8 (\xc3 then \x80 to
+ * \x9e is the capital of \xc3 then \xa0 to \xbe)?  Returns its length
+ * in p, or 0. */
+static size_t
+starts_name(const char *p, const char *end, const char *name)
+{
+	size_t i, n = strlen(name);
+	int prev = 0;
+
+	if ((size_t)(end - p) < n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char a = (unsigned char)p[i];
+		unsigned char b = (unsigned char)name[i];
+
+		if (a >= 'A' && a <= 'Z')
+			a = (unsigned char)(a - 'A' + 'a');
+		else if (prev == 0xc3 && a >= 0x80 && a <= 0x9e && a != 0x97)
+			a = (unsigned char)(a + 0x20);
+		if (a != b)
+			return 0;
+		prev = (unsigned char)p[i];
+	}
+	return n;
+}
+
 static int
 month_name(struct cur *c)
 {
-	int i;
+	size_t best = 0, k;
+	int i, j, m = 0;
 
-	if (c->end - c->p < 3)
-		return 0;
 	for (i = 0; i < 12; i++)
-		if (strncasecmp(c->p, months[i], 3) == 0) {
-			c->p += 3;
-			while (c->p < c->end && isalpha((unsigned char)*c->p))
-				c->p++;
-			return i + 1;
-		}
-	return 0;
+		for (j = 0; months[i][j]; j++)
+			if ((k = starts_name(c->p, c->end, months[i][j])) >
+			    best) {
+				best = k;
+				m = i + 1;
+			}
+	if (m == 0)
+		return 0;
+	c->p += best;
+	while (c->p < c->end && isalpha((unsigned char)*c->p))
+		c->p++;
+	if (c->p < c->end && *c->p == '.')
+		c->p++;
+	return m;
+}
+
+/* A 12-hour marker: AM or PM, also written "a.m.", "a. m." (Spanish) and
+ * the like.  Returns 1 (AM), 2 (PM) or 0, moving past it. */
+static int
+ampm(struct cur *c)
+{
+	const char *p = c->p;
+	int pm;
+
+	if (p >= c->end || (tolower((unsigned char)*p) != 'a' &&
+	    tolower((unsigned char)*p) != 'p'))
+		return 0;
+	pm = tolower((unsigned char)*p++) == 'p';
+	if (p < c->end && *p == '.') {
+		p++;
+		if (p < c->end && *p == ' ')
+			p++;
+	}
+	if (p >= c->end || tolower((unsigned char)*p) != 'm')
+		return 0;
+	p++;
+	if (p < c->end && *p == '.')
+		p++;
+	if (p < c->end && isalpha((unsigned char)*p))
+		return 0;
+	c->p = p;
+	return pm ? 2 : 1;
 }
 
 static int
@@ -244,7 +319,7 @@ svc_time_parse(const char *s, size_t n, struct svc_time_ctx *ctx,
 {
 	struct cur c = { s, s + n };
 	long a = 0, b = 0, y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, v;
-	int na, nb, ny, off_given = 0, ok, order;
+	int na, nb, ny, off_given = 0, ok, order, k;
 	long off = 0;
 	char sep;
 
@@ -355,19 +430,14 @@ svc_time_parse(const char *s, size_t n, struct svc_time_ctx *ctx,
 				}
 			}
 			skipsp(&c);
-			if (c.end - c.p >= 2 &&
-			    (strncasecmp(c.p, "AM", 2) == 0 ||
-			    strncasecmp(c.p, "PM", 2) == 0)) {
-				int pm = toupper((unsigned char)*c.p) == 'P';
-
+			if ((k = ampm(&c)) != 0) {
 				if (h < 1 || h > 12)
 					return fail(why, whyn,
 					    "hour out of range for AM/PM");
 				if (h == 12)
 					h = 0;
-				if (pm)
+				if (k == 2)
 					h += 12;
-				c.p += 2;
 				skipsp(&c);
 			}
 			if (c.p < c.end && (*c.p == 'Z' || *c.p == 'z')) {
@@ -418,6 +488,101 @@ svc_time_parse(const char *s, size_t n, struct svc_time_ctx *ctx,
 		return SVC_TIME_BAD;
 	}
 	return SVC_TIME_OK;
+}
+
+/* Is s, before any time of day, a date of zeros ("0000-00-00",
+ * "00/00/0000", "0", "0.0")? */
+static int
+zero_date(const char *s, size_t n)
+{
+	size_t i, zeros = 0;
+
+	while (n > 0 && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	for (i = 0; i < n && s[i] != ' ' && s[i] != 'T' && s[i] != 't'; i++) {
+		if (s[i] == '0')
+			zeros++;
+		else if (s[i] != '-' && s[i] != '/' && s[i] != '.')
+			return 0;
+	}
+	if (zeros == 0)
+		return 0;
+	/* what follows may only be a time of day */
+	for (; i < n; i++)
+		if (!isdigit((unsigned char)s[i]) && strchr(" Tt:.,Z+-",
+		    s[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+/* Is s a spreadsheet serial below 1 ("0", "0.5": a time of day on day
+ * 0)? */
+static int
+day_zero_serial(const char *s, size_t n)
+{
+	size_t i;
+	int dot = 0, digit = 0;
+
+	while (n > 0 && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (n == 0 || (s[0] != '0' && s[0] != '.'))
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '.' && !dot)
+			dot = 1;
+		else if (!isdigit((unsigned char)s[i]) || (!dot && s[i] != '0'))
+			return 0;
+		else
+			digit = 1;
+	}
+	return digit;
+}
+
+const char *
+svc_time_placeholder(const char *s, size_t n, int parsed, int64_t t)
+{
+	int y;
+	unsigned m, d;
+	int64_t day;
+
+	if (!parsed) {
+		if (day_zero_serial(s, n))
+			return "a spreadsheet zero date";
+		if (zero_date(s, n))
+			return "a zero date";
+		return NULL;
+	}
+	if (t > -86400 && t < 86400)
+		return "the Unix epoch (time 0)";
+	/* the usual case, without a look at the zone: a day or more from
+	 * the dates below wherever the zone is */
+	if (t > 86400 * (svc_days_from_civil(1904, 1, 1) + 2) &&
+	    t < 86400 * (svc_days_from_civil(2100, 1, 1) - 1))
+		return NULL;
+	if (t > 86400 * (svc_days_from_civil(1900, 1, 1) + 2) &&
+	    t < 86400 * (svc_days_from_civil(1904, 1, 1) - 1))
+		return NULL;
+	if (zero_date(s, n))
+		return "a zero date";
+	day = svc_zone_day(zone_name, t, NULL, NULL);
+	svc_civil_from_days(day, &y, &m, &d);
+	if (y == 1899 && m == 12 && d >= 30)
+		return "a spreadsheet zero date";
+	if (y == 1900 && m == 1 && d == 1)
+		return "a spreadsheet or SQL Server zero date";
+	if (y == 1904 && m == 1 && d == 1)
+		return "the zero date of spreadsheets' 1904 date system";
+	if (y < 1900)
+		return "a minimum date (before 1900)";
+	if (y >= 2100)
+		return "an end-of-time date (2100 or later)";
+	return NULL;
 }
 
 int

@@ -46,6 +46,20 @@ const char *svc_time_zone(void);
 int svc_time_parse(const char *s, size_t n, struct svc_time_ctx *ctx,
     int64_t *out, char *why, size_t whyn);
 
+/* Is the time value s (n bytes) a placeholder an export writes for "no
+ * time"?  parsed says whether svc_time_parse read it, as t.  The
+ * placeholders: a date of zeros (0000-00-00, 00/00/0000, the spreadsheet
+ * serial 0), with or without a time of day, readable or not; any time
+ * within a day of the Unix epoch 1970-01-01T00:00:00Z; and, as dates in
+ * the zone of svc_time_set_zone(), 1899-12-30 and 1899-12-31
+ * (spreadsheet day 0), 1900-01-01 (spreadsheet day 1, SQL Server's
+ * zero), 1904-01-01 (day 0 of the 1904 date system), any date before
+ * 1900 (0001-01-01, 1753-01-01, ...) and any in 2100 or later
+ * (2999-12-31, 4712-12-31, 9999-12-31, ...).  Returns NULL, or a short
+ * description of the placeholder. */
+const char *svc_time_placeholder(const char *s, size_t n, int parsed,
+    int64_t t);
+
 /* Parse a whole-string time for options such as --now; fills e (usage
  * error naming opt) on failure. */
 int svc_time_parse_opt(const char *opt, const char *s, int64_t *out,

@@ -69,7 +69,24 @@ static const struct word words[] = {
 	{ "blocker", 1, 1 }, { "major", 1, 2 }, { "high", 1, 2 },
 	{ "moderate", 2, 3 }, { "medium", 2, 3 }, { "normal", 2, 3 },
 	{ "low", 3, 4 }, { "minor", 3, 4 }, { "lowest", 3, 5 },
-	{ "planning", 3, 5 }, { "trivial", 3, 5 }, { NULL, 0, 0 }
+	{ "planning", 3, 5 }, { "trivial", 3, 5 },
+	/* Jira's default priorities (Highest ... Lowest) and common level
+	 * words in Spanish, Portuguese, German and French, UTF-8 */
+	{ "m\xc3\xa1s alta", 1, 1 }, { "mais alta", 1, 1 },
+	{ "h\xc3\xb6" "chste", 1, 1 }, { "la plus haute", 1, 1 },
+	{ "tr\xc3\xa8s haute", 1, 1 }, { "cr\xc3\xadtica", 1, 1 },
+	{ "critica", 1, 1 }, { "kritisch", 1, 1 }, { "critique", 1, 1 },
+	{ "urgente", 1, 1 }, { "dringend", 1, 1 },
+	{ "alta", 1, 2 }, { "hoch", 1, 2 }, { "haute", 1, 2 },
+	{ "\xc3\xa9lev\xc3\xa9" "e", 1, 2 },
+	{ "media", 2, 3 }, { "m\xc3\xa9" "dia", 2, 3 }, { "mittel", 2, 3 },
+	{ "moyenne", 2, 3 },
+	{ "baja", 3, 4 }, { "baixa", 3, 4 }, { "niedrig", 3, 4 },
+	{ "basse", 3, 4 }, { "faible", 3, 4 },
+	{ "m\xc3\xa1s baja", 3, 5 }, { "mais baixa", 3, 5 },
+	{ "niedrigste", 3, 5 }, { "la plus basse", 3, 5 },
+	{ "tr\xc3\xa8s basse", 3, 5 },
+	{ NULL, 0, 0 }
 };
 
 int

@@ -12,7 +12,9 @@ int svc_value_int(const char *s, size_t n, int64_t *v);
 /* A level such as priority, impact or urgency: "2", "2 - Medium",
  * "P2", or a word ("High", "Normal", "Critical" ...).  scale is 3 for
  * impact/urgency (high=1, medium=2, low=3) and 5 for priority
- * (critical=1 ... planning=5).  Returns 0 or -1. */
+ * (critical=1 ... planning=5).  Words are also read in Spanish,
+ * Portuguese, German and French as Jira names its default priorities
+ * ("Alta", "Baixa", "Hoch", "Moyenne" ...).  Returns 0 or -1. */
 int svc_value_level(const char *s, size_t n, int scale, int64_t *v);
 
 /* Boolean in the usual spellings (true/false, yes/no, y/n, 1/0, on/off,

@@ -183,6 +183,129 @@ every hour|1767691740|2|2" ]
 	[ "$(q "SELECT json_extract(attrs, '\$.Team') FROM tickets WHERE ticket_id='ITSM-13'")" = Desk ]
 }
 
+@test "--profile jira keeps the Status Category column in attrs as status_category" {
+	printf 'Issue key,Summary,Status,Status Category,Status Category Changed,Created\nITSM-1,VPN,Waiting for support,In Progress,06/Jan/26 9:30 AM,06/Jan/26 9:29 AM\n' > en.csv
+	run -0 --separate-stderr svc-import --now "$NOW" --profile jira en.csv
+	[ "$(q "SELECT status, json_extract(attrs, '\$.status_category'), json_extract(attrs, '\$.Status Category Changed') FROM tickets")" = "Waiting for support|In Progress|06/Jan/26 9:30 AM" ]
+	[ "$(q "SELECT json_extract(attrs, '\$.Status Category') IS NULL FROM tickets")" = 1 ]
+}
+
+@test "--profile jira reads a Spanish export: headers, dic dates, custom fields, status category" {
+	run -0 --separate-stderr svc-import --now "$NOW" --profile jira "$FIX/import/jira-es.csv"
+	[ "${stderr_lines[0]}" = "svc-import: $FIX/import/jira-es.csv: mapping: ticket_id=Clave de incidencia, title=Resumen, category=Tipo de Incidencia, customer=Informador, impact=Campo personalizado (Impacto), priority=Prioridad, status=Estado, assignee=Responsable, created_at=Creada, resolved_at=Resuelta, updated_at=Actualizada" ]
+	[ "${stderr_lines[1]}" = "svc-import: $FIX/import/jira-es.csv: 3 rows, 3 loaded (3 new, 0 changed), 0 rejected (run 1)" ]
+	[ "$(q "SELECT title, status, priority, impact, assignee, created_at, resolved_at FROM tickets WHERE ticket_id='SOP-7'")" = "La VPN se cae cada hora|Listo|2|2|alicia|1764755580|1764857100" ]
+	[ "$(q "SELECT json_extract(attrs, '\$.status_category'), json_extract(attrs, '\$.Equipo'), json_extract(attrs, '\$.Etiquetas') FROM tickets WHERE ticket_id='SOP-7'")" = 'Listo|Redes|["red","vpn"]' ]
+	[ "$(q "SELECT created_at, priority FROM tickets WHERE ticket_id='SOP-9'")" = "1759250700|5" ]
+}
+
+@test "--profile jira reads a Portuguese export: Chave da item, Criado, dez and fev dates" {
+	run -0 --separate-stderr svc-import --now "$NOW" --profile jira "$FIX/import/jira-pt.csv"
+	[ "${stderr_lines[0]}" = "svc-import: $FIX/import/jira-pt.csv: mapping: ticket_id=Chave da item, title=Resumo, category=Tipo de item, customer=Relator, urgency=Campo personalizado (Urgência), priority=Prioridade, status=Status, assignee=Responsável, created_at=Criado, resolved_at=Resolvido, updated_at=Atualizado" ]
+	[ "$(q "SELECT title, status, priority, urgency, created_at, resolved_at, json_extract(attrs, '\$.status_category') FROM tickets WHERE ticket_id='SUP-21'")" = "VPN cai a cada hora|Concluído|2|1|1764755580|1764857100|Itens concluídos" ]
+	[ "$(q "SELECT created_at, json_extract(attrs, '\$.Equipe') FROM tickets WHERE ticket_id='SUP-22'")" = "1771081500|Suporte" ]
+	[ "$(q "SELECT created_at, updated_at FROM tickets WHERE ticket_id='SUP-23'")" = "1759250700|1759309200" ]
+}
+
+@test "--profile jira reads a German export: Vorgangsschlüssel, Mär, Dez and Okt dates" {
+	run -0 --separate-stderr svc-import --now "$NOW" --profile jira "$FIX/import/jira-de.csv"
+	[ "${stderr_lines[1]}" = "svc-import: $FIX/import/jira-de.csv: 3 rows, 3 loaded (3 new, 0 changed), 0 rejected (run 1)" ]
+	[ "$(q "SELECT title, priority, impact, created_at, resolved_at, json_extract(attrs, '\$.status_category') FROM tickets WHERE ticket_id='ITS-3'")" = "VPN bricht stündlich ab|2|2|1772445180|1772546700|Fertig" ]
+	[ "$(q "SELECT created_at, priority FROM tickets WHERE ticket_id='ITS-4'")" = "1764759600|4" ]
+	[ "$(q "SELECT created_at, priority FROM tickets WHERE ticket_id='ITS-5'")" = "1761842700|1" ]
+}
+
+@test "--profile jira reads a French export: Clé de ticket, févr., déc. and août dates" {
+	run -0 --separate-stderr svc-import --now "$NOW" --profile jira "$FIX/import/jira-fr.csv"
+	[ "${stderr_lines[0]}" = "svc-import: $FIX/import/jira-fr.csv: mapping: ticket_id=Clé de ticket, title=Résumé, category=Type de ticket, customer=Rapporteur, impact=Champ personnalisé (Impact), priority=Priorité, status=État, assignee=Responsable, created_at=Création, resolved_at=Résolue, updated_at=Mise à jour" ]
+	[ "$(q "SELECT status, priority, impact, created_at, resolved_at, json_extract(attrs, '\$.status_category'), json_extract(attrs, '\$.Équipe') FROM tickets WHERE ticket_id='SUP-31'")" = "Terminé|2|2|1771081500|1771146000|Terminé|Réseau" ]
+	[ "$(q "SELECT created_at FROM tickets WHERE ticket_id='SUP-32'")" = 1764755580 ]
+	[ "$(q "SELECT created_at FROM tickets WHERE ticket_id='SUP-33'")" = 1754073000 ]
+}
+
+@test "placeholder times of every form load as missing, counted per column and noted" {
+	run -0 --separate-stderr svc-import --now "$NOW" "$FIX/import/placeholders.csv"
+	f="svc-import: $FIX/import/placeholders.csv"
+	[ "${stderr_lines[1]}" = "$f: 8 rows, 8 loaded (8 new, 0 changed), 0 rejected (run 1)" ]
+	[ "${stderr_lines[2]}" = "$f: column 'created_at': 1 placeholder time read as missing (see svc-report rejects)" ]
+	[ "${stderr_lines[3]}" = "$f: column 'first_response_at': 5 placeholder times read as missing (see svc-report rejects)" ]
+	[ "${stderr_lines[4]}" = "$f: column 'resolved_at': 5 placeholder times read as missing (see svc-report rejects)" ]
+	[ "${stderr_lines[5]}" = "$f: column 'closed_at': 5 placeholder times read as missing (see svc-report rejects)" ]
+	[ "${#stderr_lines[@]}" = 8 ]
+	[ "$(q "SELECT count(*) FROM tickets WHERE ticket_id BETWEEN 'P-1' AND 'P-5' AND first_response_at IS NULL AND resolved_at IS NULL AND closed_at IS NULL")" = 5 ]
+	[ "$(q "SELECT count(*) FROM rejects")" = 0 ]
+	[ "$(q "SELECT group_concat(value, ' ') FROM (SELECT value FROM import_notes WHERE kind = 'placeholder' AND field = 'resolved_at' ORDER BY line)")" = "1900-01-01 1 0000-00-00 00:00:00 9999-12-31 1753-01-01" ]
+	[ "$(q "SELECT group_concat(value, ' ') FROM (SELECT value FROM import_notes WHERE kind = 'placeholder' AND field = 'closed_at' ORDER BY line)")" = "1899-12-30 00:00:00 0.0 00/00/0000 9999-12-31 23:59:59 2999-12-31" ]
+	[ "$(q "SELECT group_concat(value, ' ') FROM (SELECT value FROM import_notes WHERE kind = 'placeholder' AND field = 'first_response_at' ORDER BY line)")" = "1899-12-30 0 0000-00-00 1970-01-01T00:00:00 0001-01-01T00:00:00Z" ]
+	[ "$(q "SELECT run, file = '$FIX/import/placeholders.csv', line, column_name, ticket_id, value, reason FROM import_notes WHERE field = 'created_at'")" = "1|1|9|created_at|P-8|1899-12-30 00:00|a spreadsheet zero date" ]
+	[ "$(q "SELECT first_response_at, resolved_at, closed_at FROM tickets WHERE ticket_id='P-7'")" = "1767605400|1767614400|1767618000" ]
+}
+
+@test "a first response or resolution before the creation is implausible: missing and noted" {
+	run -0 --separate-stderr svc-import --now "$NOW" "$FIX/import/placeholders.csv"
+	f="svc-import: $FIX/import/placeholders.csv"
+	[ "${stderr_lines[6]}" = "$f: column 'first_response_at': 1 time before the ticket's creation read as missing (see svc-report rejects)" ]
+	[ "${stderr_lines[7]}" = "$f: column 'resolved_at': 1 time before the ticket's creation read as missing (see svc-report rejects)" ]
+	[ "$(q "SELECT first_response_at IS NULL, resolved_at IS NULL, closed_at FROM tickets WHERE ticket_id='P-6'")" = "1|1|1767607200" ]
+	[ "$(q "SELECT line, column_name, ticket_id, value, reason FROM import_notes WHERE kind = 'implausible' ORDER BY id")" = "7|first_response_at|P-6|2026-01-05T08:59:00+00:00|before the ticket's creation (2026-01-05T09:00:00+00:00)
+7|resolved_at|P-6|2026-01-04T12:00:00+00:00|before the ticket's creation (2026-01-05T09:00:00+00:00)" ]
+	# a file without a creation column is judged by the stored creation time
+	run -0 --separate-stderr svc-import --now "$NOW" "$FIX/import/resolved-only.csv"
+	[ "${stderr_lines[2]}" = "svc-import: $FIX/import/resolved-only.csv: column 'resolved_at': 1 time before the ticket's creation read as missing (see svc-report rejects)" ]
+	[ "$(q "SELECT run, line, ticket_id, value FROM import_notes WHERE run = 2")" = "2|2|P-7|2026-01-04T12:00:00+00:00" ]
+}
+
+@test "placeholders: a pipe (staged) gives the same summary and notes as a file (streamed)" {
+	run -0 --separate-stderr svc-import --now "$NOW" "$FIX/import/placeholders.csv"
+	streamed=("${stderr_lines[@]:2}")
+	notes=$(q "SELECT line, column_name, ticket_id, value, kind, reason FROM import_notes ORDER BY line, column_name, kind")
+	rm -f "$SVC_DB"*
+	run -0 --separate-stderr svc-import --now "$NOW" - < "$FIX/import/placeholders.csv"
+	staged=("${stderr_lines[@]:2}")
+	[ "${staged[*]//<stdin>/$FIX/import/placeholders.csv}" = "${streamed[*]}" ]
+	[ "$(q "SELECT line, column_name, ticket_id, value, kind, reason FROM import_notes ORDER BY line, column_name, kind")" = "$notes" ]
+	[ "$(q "SELECT count(*) FROM import_notes")" = 18 ]
+}
+
+@test "placeholders: re-importing the same file changes nothing; the notes belong to each run" {
+	svc-import --now "$NOW" "$FIX/import/placeholders.csv" 2>/dev/null >/dev/null
+	run -0 --separate-stderr svc-import --now "$NOW" -f tsv "$FIX/import/placeholders.csv"
+	[ "$output" = "ticket_id	change" ]
+	[ "${stderr_lines[1]}" = "svc-import: $FIX/import/placeholders.csv: 8 rows, 8 loaded (0 new, 0 changed, 8 unchanged), 0 rejected (run 2)" ]
+	[ "${stderr_lines[3]}" = "svc-import: $FIX/import/placeholders.csv: column 'first_response_at': 5 placeholder times read as missing (see svc-report rejects)" ]
+	[ "$(q 'SELECT count(*) FROM ticket_events')" = 0 ]
+	[ "$(q 'SELECT run, count(*), count(DISTINCT line || column_name) FROM import_notes GROUP BY run')" = "1|18|18
+2|18|18" ]
+}
+
+@test "placeholders: --dry-run and --preview count them and store nothing" {
+	run -0 --separate-stderr svc-import --now "$NOW" -n "$FIX/import/placeholders.csv"
+	[ "${stderr_lines[3]}" = "svc-import: $FIX/import/placeholders.csv: column 'first_response_at': 5 placeholder times read as missing" ]
+	[ "$(q 'SELECT count(*) FROM import_notes')" = 0 ]
+	run -0 --separate-stderr svc-import --now "$NOW" --preview "$FIX/import/placeholders.csv"
+	[ "${stderr_lines[2]}" = "svc-import: $FIX/import/placeholders.csv: column 'created_at': 1 placeholder time read as missing" ]
+}
+
+@test "svc-report rejects lists the values read as missing per run and column" {
+	svc-import --now "$NOW" "$FIX/import/placeholders.csv" 2>/dev/null >/dev/null
+	run -0 svc-report rejects --now 2026-01-11T00:00:00Z -f tsv
+	[ "${lines[0]}" = "run	started	file	type	field	rows	first_line	example" ]
+	[ "${lines[1]}" = "1	2026-01-10T00:00:00+00:00	$FIX/import/placeholders.csv	placeholder	closed_at	5	2	column 'closed_at': '0.0' read as missing: a spreadsheet zero date" ]
+	[ "${lines[4]}" = "1	2026-01-10T00:00:00+00:00	$FIX/import/placeholders.csv	implausible	first_response_at	1	7	column 'first_response_at': '2026-01-05T08:59:00+00:00' read as missing: before the ticket's creation (2026-01-05T09:00:00+00:00)" ]
+	[ "${#lines[@]}" = 7 ]
+	run -0 svc-report summary --now 2026-01-11T00:00:00Z -f tsv
+	[ "$(printf '%s\n' "${lines[@]}" | grep 'read as missing')" = "imports	times read as missing in the period	18		svc-report rejects" ]
+}
+
+@test "placeholder times in --kind events values are missing too" {
+	svc-import --now "$NOW" "$FIX/import/good.csv" 2>/dev/null >/dev/null
+	printf 'ticket_id,at,field,value\nT1,2026-01-06T10:00:00Z,resolved_at,1899-12-30\n' > ev.csv
+	run -0 --separate-stderr svc-import --now "$NOW" --kind events ev.csv
+	[ "${stderr_lines[1]}" = "svc-import: ev.csv: column 'value': 1 placeholder time read as missing (see svc-report rejects)" ]
+	[ "$(q "SELECT new IS NULL FROM ticket_events WHERE field = 'resolved_at'")" = 1 ]
+	[ "$(q "SELECT line, field, ticket_id, value FROM import_notes")" = "2|resolved_at|T1|1899-12-30" ]
+}
+
 @test "--profile freshdesk reads first response time beyond 24 hours" {
 	run -0 --separate-stderr svc-import --now "$NOW" --profile freshdesk "$FIX/import/freshdesk.csv"
 	[ "$(q "SELECT first_response_at - created_at, assignee, group_name FROM tickets WHERE ticket_id='5001'")" = "95400|Dana|Tier 1" ]

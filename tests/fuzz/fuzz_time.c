@@ -18,6 +18,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct svc_err e;
 	char why[128], iso[64];
 	int64_t t, t2;
+	int rc;
 
 	if (size < 1)
 		return 0;
@@ -26,8 +27,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.order = data[0] % 3;
-	if (svc_time_parse((const char *)data + 1, size - 1, &ctx, &t, why,
-	    sizeof(why)) != SVC_TIME_OK)
+	t = 0;
+	rc = svc_time_parse((const char *)data + 1, size - 1, &ctx, &t, why,
+	    sizeof(why));
+	/* the placeholder test reads any bytes, parsed or not */
+	(void)svc_time_placeholder((const char *)data + 1, size - 1,
+	    rc == SVC_TIME_OK, t);
+	if (rc != SVC_TIME_OK)
 		return 0;
 	if (strlen(why) >= sizeof(why))
 		__builtin_trap();

@@ -44,6 +44,18 @@ main(void)
 	ok(svc_value_level(S("Normal"), 5, &v) == 0 && v == 3, "Normal priority is 3");
 	ok(svc_value_level(S("P4"), 5, &v) == 0 && v == 4, "P4");
 	ok(svc_value_level(S("zz"), 5, &v) != 0, "zz refused");
+	ok(svc_value_level(S("Alta"), 5, &v) == 0 && v == 2,
+	    "Spanish Alta is 2");
+	ok(svc_value_level(S("M\xc3\xa1s baja"), 5, &v) == 0 && v == 5,
+	    "Spanish M\xc3\xa1s baja is 5");
+	ok(svc_value_level(S("Baixa"), 5, &v) == 0 && v == 4,
+	    "Portuguese Baixa is 4");
+	ok(svc_value_level(S("H\xc3\xb6" "chste"), 5, &v) == 0 && v == 1,
+	    "German H\xc3\xb6" "chste is 1");
+	ok(svc_value_level(S("Mittel"), 3, &v) == 0 && v == 2,
+	    "German Mittel impact is 2");
+	ok(svc_value_level(S("Moyenne"), 5, &v) == 0 && v == 3,
+	    "French Moyenne is 3");
 	ok(svc_value_bool(S("Yes"), &b) == 0 && b == 1, "Yes");
 	ok(svc_value_bool(S("FALSE"), &b) == 0 && b == 0, "FALSE");
 	ok(svc_value_bool(S("maybe"), &b) != 0, "maybe refused");

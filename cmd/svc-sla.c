@@ -31,10 +31,12 @@ static const struct svc_cmd cmd = {
 	"metric its target, counted on a business calendar, paused while the\n"
 	"status is one the policy lists.  Reads ticket rows (a ticket_id\n"
 	"column) on standard input, or works on all tickets when standard\n"
-	"input is a terminal or empty, or with --all.  Writes ticket_id,\n"
-	"metric, policy, state, due_at, remaining (seconds), elapsed_pct for\n"
-	"every clock it changed.  svc-sla calc answers business-hours\n"
-	"questions: see svc-sla calc --help.",
+	"input is a terminal or empty, or with --all.  Writes one row per\n"
+	"ticket row read (with --all, per ticket whose clocks changed):\n"
+	"ticket_id and, for each of first_response, resolution and\n"
+	"next_reply, the state, due_at and remaining seconds of the clock the\n"
+	"run changed, empty when it changed none.  svc-sla calc answers\n"
+	"business-hours questions: see svc-sla calc --help.",
 	opts,
 	(1 << SVC_FMT_TABLE) | (1 << SVC_FMT_TSV) | (1 << SVC_FMT_CSV) |
 	    (1 << SVC_FMT_JSON)
@@ -155,8 +157,10 @@ calc(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	static const char *const cols[] = { "ticket_id", "metric", "policy",
-	    "state", "due_at", "remaining", "elapsed_pct" };
+	static const char *const cols[] = { "ticket_id", "first_response",
+	    "first_response_due_at", "first_response_remaining", "resolution",
+	    "resolution_due_at", "resolution_remaining", "next_reply",
+	    "next_reply_due_at", "next_reply_remaining" };
 	struct cfg g;
 	struct svc_err e;
 	struct svc_db *db = NULL;
@@ -204,7 +208,7 @@ main(int argc, char **argv)
 		    &e) != 0, &e);
 	if (svc_read_ids_stdin(g.all, g.c.stdin_tty, &ids, &nids, &e) != 0)
 		return svc_opt_end(db, 1, &e);
-	so.out = out = svc_opt_out(&g.c, 7, cols);
+	so.out = out = svc_opt_out(&g.c, 10, cols);
 	if (svc_sla_run(db, &so, ids, nids, &res, &e) != 0) {
 		svc_err_print(&e);
 		status = e.status;

@@ -102,15 +102,14 @@ Try 'svc-sla calc --help' for more information." ]
 	[ "${stderr_lines[0]}" = "svc-sla: no calendar 'mars' (load one with svc-import --kind calendars)" ]
 }
 
-@test "clocks: a pause over a weekend, a breach with its owner, output of changed clocks" {
+@test "clocks: a pause over a weekend, a breach with its owner, a row per ticket with its changed clocks" {
 	setup_clocks
 	run -0 --separate-stderr svc-sla --now 2026-03-16T11:00:00Z --tz Europe/Berlin -f tsv <<-EOF
 	ticket_id
 	W1
 	EOF
-	[ "$output" = "ticket_id	metric	policy	state	due_at	remaining	elapsed_pct
-W1	first_response	standard	breached	2026-03-13T14:00:00+01:00	-21600	250
-W1	resolution	standard	running	2026-03-17T15:00:00+01:00	39600	31" ]
+	[ "$output" = "ticket_id	first_response	first_response_due_at	first_response_remaining	resolution	resolution_due_at	resolution_remaining	next_reply	next_reply_due_at	next_reply_remaining
+W1	breached	2026-03-13T14:00:00+01:00	-21600	running	2026-03-17T15:00:00+01:00	39600			" ]
 	[ "$stderr" = "svc-sla: 1 tickets, 2 clocks, 2 changed, 6 events (run 6)" ]
 	# 4h before the pause, 1h after; paused Fri 14:00 to Mon 11:00
 	[ "$(q "SELECT business_elapsed_s, paused_s, original_due_at, state FROM sla_clocks WHERE ticket_id='W1' AND metric='resolution'")" = "18000|248400|$(date -d 2026-03-17T10:00:00+01:00 +%s)|running" ]
@@ -137,9 +136,8 @@ W1	resolution	standard	running	2026-03-17T15:00:00+01:00	39600	31" ]
 	ticket_id
 	H1
 	EOF
-	[ "$output" = "ticket_id	metric	policy	state	due_at	remaining	elapsed_pct
-H1	first_response	urgent	breached	2026-03-09T09:00:00+00:00	-28800	900
-H1	resolution	urgent	breached	2026-03-09T16:00:00+00:00	-3600	112" ]
+	[ "$output" = "ticket_id	first_response	first_response_due_at	first_response_remaining	resolution	resolution_due_at	resolution_remaining	next_reply	next_reply_due_at	next_reply_remaining
+H1	breached	2026-03-09T09:00:00+00:00	-28800	breached	2026-03-09T16:00:00+00:00	-3600			" ]
 	[ "$(q "SELECT group_concat(event || '@' || datetime(at, 'unixepoch'), ' ') FROM (SELECT * FROM sla_events WHERE ticket_id='H1' AND metric='resolution' ORDER BY at)")" = "warn_50@2026-03-09 12:00:00 warn_75@2026-03-09 14:00:00 warn_90@2026-03-09 15:12:00 breach@2026-03-09 16:00:00" ]
 	run -0 --separate-stderr svc-sla --now 2026-03-10T10:00:00Z -f tsv <<-EOF
 	ticket_id
@@ -166,13 +164,13 @@ H1	resolution	urgent	breached	2026-03-09T16:00:00+00:00	-3600	112" ]
 @test "clocks: a second run as of the same time changes nothing; -n commits nothing" {
 	setup_clocks
 	run -0 --separate-stderr svc-sla --now 2026-03-16T11:00:00Z -n -f tsv --all
-	[ "${#lines[@]}" -eq 8 ]
+	[ "${#lines[@]}" -eq 4 ]
 	[ "$stderr" = "svc-sla: 3 tickets, 7 clocks, 7 changed, 17 events (dry run, nothing committed)" ]
 	[ "$(q "SELECT count(*) FROM sla_clocks")" = 0 ]
 	run -0 --separate-stderr svc-sla --now 2026-03-16T11:00:00Z -f tsv --all
 	[ "$stderr" = "svc-sla: 3 tickets, 7 clocks, 7 changed, 17 events (run 6)" ]
 	run -0 --separate-stderr svc-sla --now 2026-03-16T11:00:00Z -f tsv --all
-	[ "$output" = "ticket_id	metric	policy	state	due_at	remaining	elapsed_pct" ]
+	[ "$output" = "ticket_id	first_response	first_response_due_at	first_response_remaining	resolution	resolution_due_at	resolution_remaining	next_reply	next_reply_due_at	next_reply_remaining" ]
 	[ "$stderr" = "svc-sla: 3 tickets, 7 clocks, 0 changed, 0 events (run 7)" ]
 }
 
@@ -295,7 +293,7 @@ svc-import: $(SF bad-policies.csv): 1 of 2 rows rejected; a policies file loads 
 	ticket_id
 	W1
 	EOF
-	[ "$output" = "ticket_id	metric	policy	state	due_at	remaining	elapsed_pct
-W1	next_reply	chat	met	2026-03-16T11:30:00+01:00	5400	25
-W1	next_reply	chat	breached	2026-03-16T17:00:00+01:00	-1800	125" ]
+	[ "$output" = "ticket_id	first_response	first_response_due_at	first_response_remaining	resolution	resolution_due_at	resolution_remaining	next_reply	next_reply_due_at	next_reply_remaining
+W1							breached	2026-03-16T17:00:00+01:00	-1800" ]
+	[ "$(q "SELECT group_concat(cycle || ':' || state || ':' || datetime(due_at, 'unixepoch'), ' ') FROM (SELECT * FROM sla_clocks WHERE ticket_id='W1' AND metric='next_reply' ORDER BY cycle)")" = "1:met:2026-03-16 10:30:00 2:breached:2026-03-16 16:00:00" ]
 }

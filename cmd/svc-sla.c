@@ -167,7 +167,7 @@ main(int argc, char **argv)
 	struct svc_sla_opts so;
 	struct svc_sla_result res;
 	struct svc_out *out;
-	char **ids = NULL, tag[64];
+	char **ids = NULL, tag[64], moved[64];
 	size_t nids = 0;
 	int first, status = SVC_EXIT_OK;
 
@@ -212,11 +212,16 @@ main(int argc, char **argv)
 	if (svc_sla_run(db, &so, ids, nids, &res, &e) != 0) {
 		svc_err_print(&e);
 		status = e.status;
-	} else if (!g.c.quiet)
-		svc_warn("%lld tickets, %lld clocks, %lld changed, %lld events%s",
-		    (long long)res.tickets, (long long)res.clocks,
-		    (long long)res.changed, (long long)res.events,
-		    svc_opt_run_tag(&g.c, res.run, res.missing, tag, sizeof(tag)));
+	} else if (!g.c.quiet) {
+		if (res.moved > 0)
+			snprintf(moved, sizeof(moved), " (and %lld that time alone "
+			    "moved)", (long long)res.moved);
+		svc_warn("%lld tickets%s, %lld clocks, %lld changed, %lld events%s",
+		    (long long)res.tickets, res.moved > 0 ? moved : "",
+		    (long long)res.clocks, (long long)res.changed,
+		    (long long)res.events, svc_opt_run_tag(&g.c, res.run,
+		    res.missing, tag, sizeof(tag)));
+	}
 	status = svc_opt_out_close(out, status);
 	svc_ids_free(ids, nids);
 	svc_db_close(db);

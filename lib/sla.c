@@ -8,7 +8,9 @@
 #include "calendar.h"
 #include "cond.h"
 #include "config.h"
+#include "keyset.h"
 #include "map.h"
+#include "reader.h"
 #include "rulelint.h"
 #include "sla.h"
 #include "ticket.h"
@@ -201,6 +203,9 @@ struct sla {
 	FILE *fp;			/* explain: write here, change nothing */
 	struct hist *h;
 	size_t nh, ah;
+	unsigned char later[SVC_NFIELDS];	/* the ticket's time was after
+						 * now (history() made it
+						 * missing) */
 	struct pt *p;
 	size_t np, ap;
 	struct seg *s;
@@ -487,8 +492,9 @@ history(struct sla *x, struct svc_tk *t, struct svc_err *e)
 				set_value(t, f, x->h[i].old);
 				break;
 			}
-		if (svc_tfields[f].type == SVC_FT_TIME && f != SVC_F_CREATED_AT &&
-		    tget(t, f) > now)
+		x->later[f] = svc_tfields[f].type == SVC_FT_TIME &&
+		    f != SVC_F_CREATED_AT && tget(t, f) > now;
+		if (x->later[f])
 			svc_tk_put(t, f, NULL, 0);
 	}
 	return 0;
@@ -537,8 +543,11 @@ timeline(struct sla *x, const struct svc_tk *t, int64_t created)
 		const char *cur = t->s[SVC_F_STATUS];
 		int64_t r = tget(t, SVC_F_RESOLVED_AT), c = tget(t, SVC_F_CLOSED_AT);
 
-		if (!is_done(cur) && r < 0 && c < 0) {
-			pt_add(x, created, cur);
+		/* a done status with no time for it, on a row written after
+		 * now: not yet known to be done */
+		if ((!is_done(cur) && r < 0 && c < 0) || (r < 0 && c < 0 &&
+		    x->later[SVC_F_UPDATED_AT])) {
+			pt_add(x, created, is_done(cur) ? NULL : cur);
 			return;
 		}
 		stop = r >= 0 ? r : c >= 0 ? c : tget(t, SVC_F_UPDATED_AT);
@@ -1312,8 +1321,10 @@ start(struct sla *x, struct svc_db *db, const struct svc_sla_opts *o,
 	svc_calset_init(&x->cals, db, o->now);
 }
 
+/* Compute the clocks of ticket id; its output row when out.  Returns 1,
+ * 0 when there is no such ticket, or -1 with e filled. */
 static int
-one(struct sla *x, const char *id, struct svc_err *e)
+one(struct sla *x, const char *id, int out, struct svc_err *e)
 {
 	struct svc_tk t;
 	int rc;
@@ -1324,17 +1335,75 @@ one(struct sla *x, const char *id, struct svc_err *e)
 	sqlite3_bind_text(x->tk, 1, id, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(x->tk);
 	if (rc == SQLITE_DONE) {
-		output(x, id);
+		if (out)
+			output(x, id);
 		return 0;
 	}
 	if (rc != SQLITE_ROW)
 		return svc_db_fail(x->db, rc, e, "reading a ticket");
 	svc_tk_load(&t, x->tk, x->cols, x->ncols, x->want_attrs, 0);
-	x->res->tickets++;
-	if ((rc = ticket(x, &t, e)) == 0)
+	if (out)
+		x->res->tickets++;
+	if ((rc = ticket(x, &t, e)) == 0 && out)
 		output(x, id);
 	svc_tk_free(&t);
 	return rc < 0 ? -1 : 1;
+}
+
+/* The tickets not in ids[0..n) whose clocks time alone moves since the
+ * last run (as of p, the greatest --now of the earlier svc-sla runs): a
+ * running clock whose due time has come by now, and a ticket with a time
+ * (created_at, first_response_at, resolved_at, closed_at, a history row)
+ * in (p, now], known now and not then.  So a run on the tickets of a
+ * stream leaves the same clocks as a run on all.  No output rows. */
+static int
+moved(struct sla *x, char *const *ids, size_t n, struct svc_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	struct svc_keyset given;
+	char **due = NULL;
+	size_t i, ndue = 0, cap = 0;
+	int rc;
+
+	if (svc_db_prepare(x->db, "WITH last(p) AS (SELECT max(started) FROM "
+	    "runs WHERE kind = 'sla' AND id <> ?2) "
+	    "SELECT ticket_id FROM sla_clocks WHERE state = 'running' AND "
+	    "stop IS NULL AND due_at <= ?1 "
+	    "UNION SELECT ticket_id FROM tickets, last WHERE p IS NOT NULL AND ("
+	    "(created_at > p AND created_at <= ?1) OR "
+	    "(first_response_at > p AND first_response_at <= ?1) OR "
+	    "(resolved_at > p AND resolved_at <= ?1) OR "
+	    "(closed_at > p AND closed_at <= ?1)) "
+	    "UNION SELECT ticket_id FROM ticket_events, last WHERE at > p AND "
+	    "at <= ?1 ORDER BY 1", &st, e) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, x->o->now);
+	sqlite3_bind_int64(st, 2, x->run);
+	svc_keyset_init(&given, 0);
+	for (i = 0; i < n; i++)
+		svc_keyset_add(&given, ids[i], strlen(ids[i]), 0, NULL);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+
+		/* a hash collision only leaves a ticket to the next run */
+		if (svc_keyset_add(&given, id, strlen(id), 0, NULL) == 0)
+			svc_ids_add(&due, &ndue, &cap, svc_xstrdup(id));
+	}
+	sqlite3_finalize(st);
+	svc_keyset_free(&given);
+	if (rc != SQLITE_DONE) {
+		svc_ids_free(due, ndue);
+		return svc_db_fail(x->db, rc, e, "reading SLA clocks");
+	}
+	for (i = 0; i < ndue; i++) {
+		if (one(x, due[i], 0, e) < 0) {
+			svc_ids_free(due, ndue);
+			return -1;
+		}
+		x->res->moved++;
+	}
+	svc_ids_free(due, ndue);
+	return 0;
 }
 
 int
@@ -1377,11 +1446,13 @@ svc_sla_run(struct svc_db *db, const struct svc_sla_opts *o,
 		}
 	} else
 		for (i = 0; i < n; i++) {
-			if ((rc = one(&x, ids[i], e)) < 0)
+			if ((rc = one(&x, ids[i], 1, e)) < 0)
 				goto out;
 			if (rc == 0)
 				res->missing++;
 		}
+	if (ids != NULL && (rc = moved(&x, ids, n, e)) != 0)
+		goto out;
 	if ((rc = svc_batch_flush(&x.bclk, e)) != 0 ||
 	    (rc = svc_batch_flush(&x.bev, e)) != 0 ||
 	    (rc = svc_audit_flush(&x.audit, e)) != 0)
@@ -1416,7 +1487,7 @@ svc_sla_explain(struct svc_db *db, const struct svc_sla_opts *o,
 		goto out;
 	svc_time_format(o->now, now, sizeof(now));
 	fprintf(fp, "ticket %s as of %s\n", id, now);
-	if ((rc = one(&x, id, e)) == 0)
+	if ((rc = one(&x, id, 0, e)) == 0)
 		rc = svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0, "no ticket '%s'",
 		    id);
 	else if (rc > 0)

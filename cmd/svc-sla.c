@@ -35,8 +35,11 @@ static const struct svc_cmd cmd = {
 	"ticket row read (with --all, per ticket whose clocks changed):\n"
 	"ticket_id and, for each of first_response, resolution and\n"
 	"next_reply, the state, due_at and remaining seconds of the clock the\n"
-	"run changed, empty when it changed none.  svc-sla calc answers\n"
-	"business-hours questions: see svc-sla calc --help.",
+	"run changed, empty when it changed none.  With a stream it also\n"
+	"runs, writing no row, the tickets whose clocks time alone moved\n"
+	"since the last run (a due time come, a stored time now past).\n"
+	"svc-sla calc answers business-hours questions: see svc-sla calc\n"
+	"--help.",
 	opts,
 	(1 << SVC_FMT_TABLE) | (1 << SVC_FMT_TSV) | (1 << SVC_FMT_CSV) |
 	    (1 << SVC_FMT_JSON)

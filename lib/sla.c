@@ -387,6 +387,7 @@ scratch_clear(struct sla *x)
 		clock_free(&x->old[i]);
 	x->nh = x->np = x->ns = x->nold = 0;
 	memset(x->om, 0, sizeof(x->om));
+	memset(x->later, 0, sizeof(x->later));
 }
 
 static void

@@ -32,10 +32,15 @@ static const struct svc_cmd cmd = {
 	"metric its target, counted on a business calendar, paused while the\n"
 	"status is one the policy lists.  Reads ticket rows (a ticket_id\n"
 	"column) on standard input, or works on all tickets when standard\n"
-	"input is a terminal or empty, or with --all.  Writes ticket_id,\n"
-	"metric, policy, state, due_at, remaining (seconds), elapsed_pct for\n"
-	"every clock it changed.  svc-sla calc answers business-hours\n"
-	"questions: see svc-sla calc --help.",
+	"input is a terminal or empty, or with --all.  Writes one row per\n"
+	"ticket row read (with --all, per ticket whose clocks changed):\n"
+	"ticket_id and, for each of first_response, resolution and\n"
+	"next_reply, the state, due_at and remaining seconds of the clock the\n"
+	"run changed, empty when it changed none.  With a stream it also\n"
+	"runs, writing no row, the tickets whose clocks time alone moved\n"
+	"since the last run (a due time come, a stored time now past).\n"
+	"svc-sla calc answers business-hours questions: see svc-sla calc\n"
+	"--help.",
 	opts,
 	(1 << SVC_FMT_TABLE) | (1 << SVC_FMT_TSV) | (1 << SVC_FMT_CSV) |
 	    (1 << SVC_FMT_JSON)
@@ -161,15 +166,17 @@ static const char *const kinds[] = { "policies", "calendars", "holidays",
 int
 main(int argc, char **argv)
 {
-	static const char *const cols[] = { "ticket_id", "metric", "policy",
-	    "state", "due_at", "remaining", "elapsed_pct" };
+	static const char *const cols[] = { "ticket_id", "first_response",
+	    "first_response_due_at", "first_response_remaining", "resolution",
+	    "resolution_due_at", "resolution_remaining", "next_reply",
+	    "next_reply_due_at", "next_reply_remaining" };
 	struct cfg g;
 	struct svc_err e;
 	struct svc_db *db = NULL;
 	struct svc_sla_opts so;
 	struct svc_sla_result res;
 	struct svc_out *out;
-	char **ids = NULL, tag[64];
+	char **ids = NULL, tag[64], moved[64];
 	size_t nids = 0;
 	int first, none, status = SVC_EXIT_OK;
 
@@ -188,8 +195,15 @@ main(int argc, char **argv)
 		    "'%s'", argv[first]);
 		return svc_err_fail(&e, cmd.name);
 	}
+	/* the tickets first: in svc-import FILE | svc-sla the database may
+	 * not exist before the import ends */
+	none = 0;
+	if (!g.lint && !g.explain && svc_read_ids_stdin(g.all,
+	    g.c.stdin_tty, &ids, &nids, &none, &e) != 0)
+		return svc_opt_end(NULL, 1, &e);
 	if (svc_db_open(g.c.db, SVC_DB_RW, &db, &e) != 0) {
 		svc_err_print(&e);
+		svc_ids_free(ids, nids);
 		return e.status;
 	}
 	memset(&so, 0, sizeof(so));
@@ -212,23 +226,25 @@ main(int argc, char **argv)
 	if (g.explain)
 		return svc_opt_end(db, svc_sla_explain(db, &so, g.explain, stdout,
 		    &e) != 0, &e);
-	if (svc_read_ids_stdin(g.all, g.c.stdin_tty, &ids, &nids, &none,
-	    &e) != 0)
-		return svc_opt_end(db, 1, &e);
 	if (none) {
-		status = svc_opt_nothing(&g.c, 7, cols);
+		status = svc_opt_nothing(&g.c, 10, cols);
 		svc_db_close(db);
 		return svc_exit_flush(status);
 	}
-	so.out = out = svc_opt_out(&g.c, 7, cols);
+	so.out = out = svc_opt_out(&g.c, 10, cols);
 	if (svc_sla_run(db, &so, ids, nids, &res, &e) != 0) {
 		svc_err_print(&e);
 		status = e.status;
-	} else if (!g.c.quiet)
-		svc_warn("%lld tickets, %lld clocks, %lld changed, %lld events%s",
-		    (long long)res.tickets, (long long)res.clocks,
-		    (long long)res.changed, (long long)res.events,
-		    svc_opt_run_tag(&g.c, res.run, res.missing, tag, sizeof(tag)));
+	} else if (!g.c.quiet) {
+		if (res.moved > 0)
+			snprintf(moved, sizeof(moved), " (and %lld that time alone "
+			    "moved)", (long long)res.moved);
+		svc_warn("%lld tickets%s, %lld clocks, %lld changed, %lld events%s",
+		    (long long)res.tickets, res.moved > 0 ? moved : "",
+		    (long long)res.clocks, (long long)res.changed,
+		    (long long)res.events, svc_opt_run_tag(&g.c, res.run,
+		    res.missing, tag, sizeof(tag)));
+	}
 	status = svc_opt_out_close(out, status);
 	svc_ids_free(ids, nids);
 	svc_db_close(db);

@@ -8,7 +8,9 @@
 #include "calendar.h"
 #include "cond.h"
 #include "config.h"
+#include "keyset.h"
 #include "map.h"
+#include "reader.h"
 #include "rulelint.h"
 #include "sla.h"
 #include "ticket.h"
@@ -201,12 +203,22 @@ struct sla {
 	FILE *fp;			/* explain: write here, change nothing */
 	struct hist *h;
 	size_t nh, ah;
+	unsigned char later[SVC_NFIELDS];	/* the ticket's time was after
+						 * now (history() made it
+						 * missing) */
 	struct pt *p;
 	size_t np, ap;
 	struct seg *s;
 	size_t ns, as;
 	struct clock *old;
 	size_t nold, aold;
+	/* the output row of the ticket: per metric the latest cycle this run
+	 * changed */
+	struct outm {
+		int set;
+		char state[16];
+		int64_t due, rem;
+	} om[SVC_SLA_NMETRICS];
 	struct svc_sla_result *res;
 };
 
@@ -377,6 +389,8 @@ scratch_clear(struct sla *x)
 	for (i = 0; i < x->nold; i++)
 		clock_free(&x->old[i]);
 	x->nh = x->np = x->ns = x->nold = 0;
+	memset(x->om, 0, sizeof(x->om));
+	memset(x->later, 0, sizeof(x->later));
 }
 
 static void
@@ -482,8 +496,9 @@ history(struct sla *x, struct svc_tk *t, struct svc_err *e)
 				set_value(t, f, x->h[i].old);
 				break;
 			}
-		if (svc_tfields[f].type == SVC_FT_TIME && f != SVC_F_CREATED_AT &&
-		    tget(t, f) > now)
+		x->later[f] = svc_tfields[f].type == SVC_FT_TIME &&
+		    f != SVC_F_CREATED_AT && tget(t, f) > now;
+		if (x->later[f])
 			svc_tk_put(t, f, NULL, 0);
 	}
 	return 0;
@@ -532,8 +547,11 @@ timeline(struct sla *x, const struct svc_tk *t, int64_t created)
 		const char *cur = t->s[SVC_F_STATUS];
 		int64_t r = tget(t, SVC_F_RESOLVED_AT), c = tget(t, SVC_F_CLOSED_AT);
 
-		if (!is_done(cur) && r < 0 && c < 0) {
-			pt_add(x, created, cur);
+		/* a done status with no time for it, on a row written after
+		 * now: not yet known to be done */
+		if ((!is_done(cur) && r < 0 && c < 0) || (r < 0 && c < 0 &&
+		    x->later[SVC_F_UPDATED_AT])) {
+			pt_add(x, created, is_done(cur) ? NULL : cur);
 			return;
 		}
 		stop = r >= 0 ? r : c >= 0 ? c : tget(t, SVC_F_UPDATED_AT);
@@ -550,6 +568,20 @@ timeline(struct sla *x, const struct svc_tk *t, int64_t created)
 			    x->h[i].new);
 }
 
+/* When the export says the ticket was resolved: resolved_at, else
+ * closed_at (-1 when neither is known at now or it is before creation). */
+static int64_t
+resolved_time(const struct svc_tk *t, int64_t created)
+{
+	int64_t r = tget(t, SVC_F_RESOLVED_AT);
+
+	if (r < created)
+		r = tget(t, SVC_F_CLOSED_AT);
+	return r < created ? -1 : r;
+}
+
+#define MAXCYC 64
+
 /* The cycles of metric m into c (at most max). */
 static size_t
 cycles(struct sla *x, const struct svc_tk *t, int m, int64_t created,
@@ -557,17 +589,19 @@ cycles(struct sla *x, const struct svc_tk *t, int m, int64_t created,
 {
 	size_t n = 0, i, j;
 	int open = 0;
-	int64_t now = x->o->now, fr, first_done = -1;
+	int64_t now = x->o->now, fr, first_done = -1, r;
 	int first_cancel = 0;
+	struct cyc rc[MAXCYC];
 
-	for (i = 0; i < x->np; i++)
-		if (is_done(x->p[i].status)) {
-			first_done = x->p[i].at;
-			first_cancel = is_cancel(x->p[i].status);
-			break;
-		}
 	switch (m) {
 	case SVC_SLA_FIRST_RESPONSE:
+		/* the resolution stops it too: when the first resolution cycle
+		 * ends (at the export's resolution time when it gives one) */
+		if (cycles(x, t, SVC_SLA_RESOLUTION, created, rc, MAXCYC) > 0 &&
+		    rc[0].stop >= 0) {
+			first_done = rc[0].stop;
+			first_cancel = rc[0].cancelled;
+		}
 		c[0].start = created;
 		c[0].stop = -1;
 		c[0].cancelled = 0;
@@ -602,6 +636,14 @@ cycles(struct sla *x, const struct svc_tk *t, int m, int64_t created,
 				open = 0;
 			}
 		}
+		/* the export's resolution time ends the cycle it falls in,
+		 * whenever the status history first showed the ticket done */
+		if ((r = resolved_time(t, created)) >= 0)
+			for (i = n; i-- > 0;)
+				if (c[i].start <= r) {
+					c[i].stop = r;
+					break;
+				}
 		return n;
 	default:
 		/* messages and replies, in time order, with the points where
@@ -862,6 +904,11 @@ compute(struct sla *x, const struct svc_tk *t, const struct policy *p,
 	if (reach(x, p, p->target, &c->due, e) != 0 ||
 	    addm(p, cy->start, p->target, &c->odue, e) != 0)
 		return -1;
+	/* stopped while paused: the due time as the pauses before the stop
+	 * moved it, the rest of the target counted from the stop */
+	if (c->due < 0 && completed && addm(p, end, p->target - c->elapsed,
+	    &c->due, e) != 0)
+		return -1;
 	c->breached = c->due >= 0 && (completed ? c->due < cy->stop :
 	    c->due < now);
 	c->breached_at = c->breached ? c->due : -1;
@@ -1037,25 +1084,42 @@ put(struct sla *x, const char *id, const struct clock *c, struct svc_err *e)
 	return svc_batch_row(b, e);
 }
 
+/* Note clock c, changed by this run, for the ticket's output row. */
 static void
-output(struct sla *x, const char *id, const struct clock *c)
+note(struct sla *x, const struct clock *c)
 {
-	char due[40], rem[32], pct[32];
-	const char *v[7];
+	struct outm *m = &x->om[c->metric];
 
-	if (x->o->out == NULL)
+	m->set = 1;
+	snprintf(m->state, sizeof(m->state), "%s", c->state);
+	m->due = c->due;
+	m->rem = c->target - c->elapsed;
+}
+
+/* The output row of ticket id: per metric the state, due time and
+ * remaining seconds of the clock noted, empty when none was. */
+static void
+output(struct sla *x, const char *id)
+{
+	char due[SVC_SLA_NMETRICS][40], rem[SVC_SLA_NMETRICS][32];
+	const char *v[1 + 3 * SVC_SLA_NMETRICS];
+	int m;
+
+	if (x->o->out == NULL || x->fp)
 		return;
-	svc_time_show(c->due, due, sizeof(due));
-	snprintf(rem, sizeof(rem), "%lld", (long long)(c->target - c->elapsed));
-	snprintf(pct, sizeof(pct), "%lld", (long long)(c->target > 0 ?
-	    c->elapsed * 100 / c->target : 0));
 	v[0] = id;
-	v[1] = metric_names[c->metric];
-	v[2] = c->policy;
-	v[3] = c->state;
-	v[4] = c->due >= 0 ? due : NULL;
-	v[5] = rem;
-	v[6] = pct;
+	for (m = 0; m < SVC_SLA_NMETRICS; m++) {
+		const struct outm *om = &x->om[m];
+
+		v[1 + 3 * m] = v[2 + 3 * m] = v[3 + 3 * m] = NULL;
+		if (!om->set)
+			continue;
+		svc_time_show(om->due, due[m], sizeof(due[m]));
+		snprintf(rem[m], sizeof(rem[m]), "%lld", (long long)om->rem);
+		v[1 + 3 * m] = om->state;
+		v[2 + 3 * m] = om->due >= 0 ? due[m] : NULL;
+		v[3 + 3 * m] = rem[m];
+	}
 	svc_out_row(x->o->out, v, NULL);
 }
 
@@ -1117,8 +1181,6 @@ explain_outcome(struct sla *x, const struct clock *c)
 	}
 	fputc('\n', x->fp);
 }
-
-#define MAXCYC 64
 
 static int
 ticket(struct sla *x, struct svc_tk *t, struct svc_err *e)
@@ -1182,7 +1244,12 @@ ticket(struct sla *x, struct svc_tk *t, struct svc_err *e)
 		for (i = 0; i < n; i++) {
 			struct clock *old = find_old(x, m, (int64_t)i + 1), c;
 
-			if (old && old->stop >= 0 && !x->o->recompute) {
+			/* a completed clock stays as judged, unless its cycle
+			 * now starts or ends at another time (later history
+			 * moved it) or --recompute */
+			if (old && old->stop >= 0 && !x->o->recompute &&
+			    (p == NULL || (old->start == cy[i].start &&
+			    old->stop == cy[i].stop))) {
 				if (x->fp) {
 					fprintf(x->fp, "  cycle %lld: completed, kept "
 					    "as judged by policy %s (version %lld)\n",
@@ -1238,7 +1305,7 @@ ticket(struct sla *x, struct svc_tk *t, struct svc_err *e)
 					return -1;
 				}
 				x->res->changed++;
-				output(x, id, &c);
+				note(x, &c);
 			}
 			clock_free(&c);
 		}
@@ -1258,25 +1325,89 @@ start(struct sla *x, struct svc_db *db, const struct svc_sla_opts *o,
 	svc_calset_init(&x->cals, db, o->now);
 }
 
+/* Compute the clocks of ticket id; its output row when out.  Returns 1,
+ * 0 when there is no such ticket, or -1 with e filled. */
 static int
-one(struct sla *x, const char *id, struct svc_err *e)
+one(struct sla *x, const char *id, int out, struct svc_err *e)
 {
 	struct svc_tk t;
 	int rc;
 
 	memset(&t, 0, sizeof(t));
+	scratch_clear(x);
 	sqlite3_reset(x->tk);
 	sqlite3_bind_text(x->tk, 1, id, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(x->tk);
-	if (rc == SQLITE_DONE)
+	if (rc == SQLITE_DONE) {
+		if (out)
+			output(x, id);
 		return 0;
+	}
 	if (rc != SQLITE_ROW)
 		return svc_db_fail(x->db, rc, e, "reading a ticket");
 	svc_tk_load(&t, x->tk, x->cols, x->ncols, x->want_attrs, 0);
-	x->res->tickets++;
-	rc = ticket(x, &t, e);
+	if (out)
+		x->res->tickets++;
+	if ((rc = ticket(x, &t, e)) == 0 && out)
+		output(x, id);
 	svc_tk_free(&t);
 	return rc < 0 ? -1 : 1;
+}
+
+/* The tickets not in ids[0..n) whose clocks time alone moves since the
+ * last run (as of p, the greatest --now of the earlier svc-sla runs): a
+ * running clock whose due time has come by now, and a ticket with a time
+ * (created_at, first_response_at, resolved_at, closed_at, a history row)
+ * in (p, now], known now and not then.  So a run on the tickets of a
+ * stream leaves the same clocks as a run on all.  No output rows. */
+static int
+moved(struct sla *x, char *const *ids, size_t n, struct svc_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	struct svc_keyset given;
+	char **due = NULL;
+	size_t i, ndue = 0, cap = 0;
+	int rc;
+
+	if (svc_db_prepare(x->db, "WITH last(p) AS (SELECT max(started) FROM "
+	    "runs WHERE kind = 'sla' AND id <> ?2) "
+	    "SELECT ticket_id FROM sla_clocks WHERE state = 'running' AND "
+	    "stop IS NULL AND due_at <= ?1 "
+	    "UNION SELECT ticket_id FROM tickets, last WHERE p IS NOT NULL AND ("
+	    "(created_at > p AND created_at <= ?1) OR "
+	    "(first_response_at > p AND first_response_at <= ?1) OR "
+	    "(resolved_at > p AND resolved_at <= ?1) OR "
+	    "(closed_at > p AND closed_at <= ?1)) "
+	    "UNION SELECT ticket_id FROM ticket_events, last WHERE at > p AND "
+	    "at <= ?1 ORDER BY 1", &st, e) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, x->o->now);
+	sqlite3_bind_int64(st, 2, x->run);
+	svc_keyset_init(&given, 0);
+	for (i = 0; i < n; i++)
+		svc_keyset_add(&given, ids[i], strlen(ids[i]), 0, NULL);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+
+		/* a hash collision only leaves a ticket to the next run */
+		if (svc_keyset_add(&given, id, strlen(id), 0, NULL) == 0)
+			svc_ids_add(&due, &ndue, &cap, svc_xstrdup(id));
+	}
+	sqlite3_finalize(st);
+	svc_keyset_free(&given);
+	if (rc != SQLITE_DONE) {
+		svc_ids_free(due, ndue);
+		return svc_db_fail(x->db, rc, e, "reading SLA clocks");
+	}
+	for (i = 0; i < ndue; i++) {
+		if (one(x, due[i], 0, e) < 0) {
+			svc_ids_free(due, ndue);
+			return -1;
+		}
+		x->res->moved++;
+	}
+	svc_ids_free(due, ndue);
+	return 0;
 }
 
 int
@@ -1287,6 +1418,7 @@ svc_sla_run(struct svc_db *db, const struct svc_sla_opts *o,
 	struct sla x;
 	struct svc_run run;
 	size_t i;
+	int64_t before;
 	int rc = -1;
 
 	start(&x, db, o, res);
@@ -1305,7 +1437,9 @@ svc_sla_run(struct svc_db *db, const struct svc_sla_opts *o,
 			memset(&t, 0, sizeof(t));
 			svc_tk_load(&t, x.tk, x.cols, x.ncols, x.want_attrs, 0);
 			res->tickets++;
-			rc = ticket(&x, &t, e);
+			before = res->changed;
+			if ((rc = ticket(&x, &t, e)) == 0 && res->changed > before)
+				output(&x, t.s[SVC_F_TICKET_ID]);
 			svc_tk_free(&t);
 			if (rc < 0)
 				goto out;
@@ -1316,11 +1450,13 @@ svc_sla_run(struct svc_db *db, const struct svc_sla_opts *o,
 		}
 	} else
 		for (i = 0; i < n; i++) {
-			if ((rc = one(&x, ids[i], e)) < 0)
+			if ((rc = one(&x, ids[i], 1, e)) < 0)
 				goto out;
 			if (rc == 0)
 				res->missing++;
 		}
+	if (ids != NULL && (rc = moved(&x, ids, n, e)) != 0)
+		goto out;
 	if ((rc = svc_batch_flush(&x.bclk, e)) != 0 ||
 	    (rc = svc_batch_flush(&x.bev, e)) != 0 ||
 	    (rc = svc_audit_flush(&x.audit, e)) != 0)
@@ -1355,7 +1491,7 @@ svc_sla_explain(struct svc_db *db, const struct svc_sla_opts *o,
 		goto out;
 	svc_time_format(o->now, now, sizeof(now));
 	fprintf(fp, "ticket %s as of %s\n", id, now);
-	if ((rc = one(&x, id, e)) == 0)
+	if ((rc = one(&x, id, 0, e)) == 0)
 		rc = svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0, "no ticket '%s'",
 		    id);
 	else if (rc > 0)

@@ -46,18 +46,27 @@ struct svc_sla_opts {
 	int64_t now;
 	const char *actor, *program, *args;
 	int dry_run, recompute;
-	struct svc_out *out;	/* ticket_id, metric, policy, state, due_at,
-				 * remaining, elapsed_pct rows, or NULL */
+	/* rows of 1 + 3 * SVC_SLA_NMETRICS columns, or NULL: ticket_id, then
+	 * per metric in enum order the state, due_at and remaining seconds
+	 * of the clock (the latest cycle) the run changed, empty when none */
+	struct svc_out *out;
 };
 
 struct svc_sla_result {
 	int64_t tickets, clocks, changed, events, missing;
+	int64_t moved;		/* tickets not given, run because time
+				 * alone moved their clocks */
 	int64_t run;
 };
 
 /* Compute the clocks of ids[0..n) (all tickets when ids is NULL) as of
  * o->now in one transaction; write the changed clocks and new events.
- * Returns 0 or -1 with e filled. */
+ * With ids, the tickets whose clocks time alone moved since the last run
+ * are run too (res->moved): a running clock whose due time has come, a
+ * time that was after the last run's --now and is not after o->now.  To
+ * o->out one row per id given, in order (a ticket that does not exist
+ * has its columns empty), or with ids NULL one per ticket whose clocks
+ * changed.  Returns 0 or -1 with e filled. */
 int svc_sla_run(struct svc_db *db, const struct svc_sla_opts *o,
     char *const *ids, size_t n, struct svc_sla_result *res,
     struct svc_err *e);

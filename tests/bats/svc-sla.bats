@@ -102,15 +102,14 @@ Try 'svc-sla calc --help' for more information." ]
 	[ "${stderr_lines[0]}" = "svc-sla: no calendar 'mars' (load one with svc-import --kind calendars)" ]
 }
 
-@test "clocks: a pause over a weekend, a breach with its owner, output of changed clocks" {
+@test "clocks: a pause over a weekend, a breach with its owner, a row per ticket with its changed clocks" {
 	setup_clocks
 	run -0 --separate-stderr svc-sla --now 2026-03-16T11:00:00Z --tz Europe/Berlin -f tsv <<-EOF
 	ticket_id
 	W1
 	EOF
-	[ "$output" = "ticket_id	metric	policy	state	due_at	remaining	elapsed_pct
-W1	first_response	standard	breached	2026-03-13T14:00:00+01:00	-21600	250
-W1	resolution	standard	running	2026-03-17T15:00:00+01:00	39600	31" ]
+	[ "$output" = "ticket_id	first_response	first_response_due_at	first_response_remaining	resolution	resolution_due_at	resolution_remaining	next_reply	next_reply_due_at	next_reply_remaining
+W1	breached	2026-03-13T14:00:00+01:00	-21600	running	2026-03-17T15:00:00+01:00	39600			" ]
 	[ "$stderr" = "svc-sla: 1 tickets, 2 clocks, 2 changed, 6 events (run 6)" ]
 	# 4h before the pause, 1h after; paused Fri 14:00 to Mon 11:00
 	[ "$(q "SELECT business_elapsed_s, paused_s, original_due_at, state FROM sla_clocks WHERE ticket_id='W1' AND metric='resolution'")" = "18000|248400|$(date -d 2026-03-17T10:00:00+01:00 +%s)|running" ]
@@ -137,9 +136,8 @@ W1	resolution	standard	running	2026-03-17T15:00:00+01:00	39600	31" ]
 	ticket_id
 	H1
 	EOF
-	[ "$output" = "ticket_id	metric	policy	state	due_at	remaining	elapsed_pct
-H1	first_response	urgent	breached	2026-03-09T09:00:00+00:00	-28800	900
-H1	resolution	urgent	breached	2026-03-09T16:00:00+00:00	-3600	112" ]
+	[ "$output" = "ticket_id	first_response	first_response_due_at	first_response_remaining	resolution	resolution_due_at	resolution_remaining	next_reply	next_reply_due_at	next_reply_remaining
+H1	breached	2026-03-09T09:00:00+00:00	-28800	breached	2026-03-09T16:00:00+00:00	-3600			" ]
 	[ "$(q "SELECT group_concat(event || '@' || datetime(at, 'unixepoch'), ' ') FROM (SELECT * FROM sla_events WHERE ticket_id='H1' AND metric='resolution' ORDER BY at)")" = "warn_50@2026-03-09 12:00:00 warn_75@2026-03-09 14:00:00 warn_90@2026-03-09 15:12:00 breach@2026-03-09 16:00:00" ]
 	run -0 --separate-stderr svc-sla --now 2026-03-10T10:00:00Z -f tsv <<-EOF
 	ticket_id
@@ -166,13 +164,13 @@ H1	resolution	urgent	breached	2026-03-09T16:00:00+00:00	-3600	112" ]
 @test "clocks: a second run as of the same time changes nothing; -n commits nothing" {
 	setup_clocks
 	run -0 --separate-stderr svc-sla --now 2026-03-16T11:00:00Z -n -f tsv --all
-	[ "${#lines[@]}" -eq 8 ]
+	[ "${#lines[@]}" -eq 4 ]
 	[ "$stderr" = "svc-sla: 3 tickets, 7 clocks, 7 changed, 17 events (dry run, nothing committed)" ]
 	[ "$(q "SELECT count(*) FROM sla_clocks")" = 0 ]
 	run -0 --separate-stderr svc-sla --now 2026-03-16T11:00:00Z -f tsv --all
 	[ "$stderr" = "svc-sla: 3 tickets, 7 clocks, 7 changed, 17 events (run 6)" ]
 	run -0 --separate-stderr svc-sla --now 2026-03-16T11:00:00Z -f tsv --all
-	[ "$output" = "ticket_id	metric	policy	state	due_at	remaining	elapsed_pct" ]
+	[ "$output" = "ticket_id	first_response	first_response_due_at	first_response_remaining	resolution	resolution_due_at	resolution_remaining	next_reply	next_reply_due_at	next_reply_remaining" ]
 	[ "$stderr" = "svc-sla: 3 tickets, 7 clocks, 0 changed, 0 events (run 7)" ]
 }
 
@@ -295,7 +293,162 @@ svc-import: $(SF bad-policies.csv): 1 of 2 rows rejected; a policies file loads 
 	ticket_id
 	W1
 	EOF
-	[ "$output" = "ticket_id	metric	policy	state	due_at	remaining	elapsed_pct
-W1	next_reply	chat	met	2026-03-16T11:30:00+01:00	5400	25
-W1	next_reply	chat	breached	2026-03-16T17:00:00+01:00	-1800	125" ]
+	[ "$output" = "ticket_id	first_response	first_response_due_at	first_response_remaining	resolution	resolution_due_at	resolution_remaining	next_reply	next_reply_due_at	next_reply_remaining
+W1							breached	2026-03-16T17:00:00+01:00	-1800" ]
+	[ "$(q "SELECT group_concat(cycle || ':' || state || ':' || datetime(due_at, 'unixepoch'), ' ') FROM (SELECT * FROM sla_clocks WHERE ticket_id='W1' AND metric='next_reply' ORDER BY cycle)")" = "1:met:2026-03-16 10:30:00 2:breached:2026-03-16 16:00:00" ]
+}
+
+H10="ticket_id	first_response	first_response_due_at	first_response_remaining	resolution	resolution_due_at	resolution_remaining	next_reply	next_reply_due_at	next_reply_remaining"
+
+@test "pipe: one row per ticket row read, in order, empty where nothing changed or the ticket does not exist" {
+	setup_clocks
+	run -0 --separate-stderr svc-sla --now 2026-03-16T11:00:00Z --tz Europe/Berlin -f tsv <<-EOF
+	ticket_id,title
+	R1,Reopened
+	NOPE,Not here
+	W1,Pause over a weekend
+	H1,Urgent outage
+	EOF
+	[ "$output" = "$H10
+R1	met	2026-03-09T13:00:00+01:00	10800	met	2026-03-11T17:00:00+01:00	46800			
+NOPE									
+W1	breached	2026-03-13T14:00:00+01:00	-21600	running	2026-03-17T15:00:00+01:00	39600			
+H1	breached	2026-03-09T10:00:00+01:00	-151200	breached	2026-03-09T17:00:00+01:00	-126000			" ]
+	[ "$stderr" = "svc-sla: 3 tickets, 7 clocks, 7 changed, 17 events, 1 not found (run 6)" ]
+	# the same rows again: nothing changed, every ticket still passed on
+	run -0 --separate-stderr svc-sla --now 2026-03-16T11:00:00Z -f tsv <<-EOF
+	ticket_id
+	R1
+	NOPE
+	W1
+	H1
+	EOF
+	[ "$output" = "$H10
+R1									
+NOPE									
+W1									
+H1									" ]
+}
+
+@test "resolution stops at the export's resolved_at, not at the later snapshot that showed it resolved; first response too" {
+	setup_config
+	svc-import --now 2026-03-09T11:00:00Z -q "$(SF resolved-1.csv)" >/dev/null
+	svc-import --now 2026-03-10T10:00:00Z -q "$(SF resolved-2.csv)" >/dev/null
+	# the resolved status arrived with snapshots of 10 March 10:00 and 9 March 11:00
+	[ "$(q "SELECT group_concat(ticket_id || '@' || datetime(at, 'unixepoch'), ' ') FROM ticket_events WHERE field = 'status'")" = "S1@2026-03-10 09:00:00 S2@2026-03-09 10:00:00" ]
+	run -0 --separate-stderr svc-sla --now 2026-03-10T10:00:00Z --tz Europe/Berlin -f tsv --all
+	[ "$output" = "$H10
+S1	breached	2026-03-09T10:00:00+01:00	-23400	met	2026-03-09T17:00:00+01:00	1800			
+S2	met	2026-03-09T10:00:00+01:00	1800	met	2026-03-09T17:00:00+01:00	27000			" ]
+	[ "$(q "SELECT group_concat(ticket_id || '/' || metric || ':' || state || ':' || datetime(stop, 'unixepoch'), ' ') FROM (SELECT * FROM sla_clocks ORDER BY 1, 2)")" = "S1/first_response:breached:2026-03-09 15:30:00 S1/resolution:met:2026-03-09 15:30:00 S2/first_response:met:2026-03-09 08:30:00 S2/resolution:met:2026-03-09 08:30:00" ]
+	[ "$(q "SELECT count(*) FROM sla_events WHERE event = 'breach' AND metric = 'resolution'")" = 0 ]
+}
+
+@test "a clock that stops while paused keeps the due time the pauses before the stop moved it to" {
+	setup_config
+	svc-import --now 2026-03-17T12:00:00Z -q "$(SF paused.csv)" >/dev/null
+	svc-import --now 2026-03-17T12:00:00Z -q --kind events "$(SF paused-events.csv)" >/dev/null
+	run -0 --separate-stderr svc-sla --now 2026-03-17T12:00:00Z --tz Europe/Berlin -f tsv --all
+	# 4h of 16h by Friday 14:00, paused to the stop on Monday 10:00; the
+	# 12h left from there end on Tuesday 14:00
+	[ "$output" = "$H10
+P1	breached	2026-03-13T14:00:00+01:00	-14400	met	2026-03-17T14:00:00+01:00	43200			" ]
+	[ "$(q "SELECT state, breached, datetime(stop, 'unixepoch'), datetime(due_at, 'unixepoch'), datetime(original_due_at, 'unixepoch'), paused_s FROM sla_clocks WHERE ticket_id = 'P1' AND metric = 'resolution'")" = "met|0|2026-03-16 09:00:00|2026-03-17 13:00:00|2026-03-17 09:00:00|244800" ]
+}
+
+@test "times after --now are not yet known: no stop, no pause, no clock before creation" {
+	setup_config
+	svc-import --now 2026-03-10T12:00:00Z -q "$(SF future.csv)" >/dev/null
+	svc-import --now 2026-03-10T12:00:00Z -q --kind events "$(SF future-events.csv)" >/dev/null
+	run -0 --separate-stderr svc-sla --now 2026-03-10T12:00:00Z --tz Europe/Berlin -f tsv <<-EOF
+	ticket_id
+	F1
+	F2
+	F3
+	EOF
+	[ "$output" = "$H10
+F1	breached	2026-03-09T13:00:00+01:00	-28800	running	2026-03-10T17:00:00+01:00	14400			
+F2									
+F3	breached	2026-03-09T13:00:00+01:00	-28800	running	2026-03-10T17:00:00+01:00	14400			" ]
+	[ "$(q "SELECT count(*) FROM sla_clocks WHERE stop IS NOT NULL OR ticket_id = 'F2'")" = 0 ]
+	# two days later all of it is known
+	run -0 --separate-stderr svc-sla --now 2026-03-12T12:00:00Z -f tsv --all
+	[ "$(q "SELECT group_concat(ticket_id || '/' || metric || ':' || state || ':' || datetime(stop, 'unixepoch'), ' ') FROM (SELECT * FROM sla_clocks WHERE stop IS NOT NULL ORDER BY 1, 2)")" = "F1/first_response:breached:2026-03-11 09:00:00 F1/resolution:breached:2026-03-11 11:00:00 F3/first_response:breached:2026-03-11 08:00:00 F3/resolution:breached:2026-03-11 09:00:00" ]
+}
+
+@test "exports run through the pipe one by one leave the clocks of a run over all of them at once" {
+	setup_config
+	cp "$SVC_DB" scratch.db
+	Q="SELECT ticket_id, metric, cycle, state, breached, datetime(due_at, 'unixepoch'), datetime(stop, 'unixepoch') FROM sla_clocks ORDER BY 1, 2, 3"
+	n=1
+	for t in 2026-03-09T10:00:00Z 2026-03-09T15:00:00Z 2026-03-10T10:00:00Z; do
+		svc-import --now "$t" -q "$(SF cron-$n.csv)" | svc-sla --now "$t" -q > out-$n.tsv
+		svc-import --db scratch.db --now "$t" -q "$(SF cron-$n.csv)" >/dev/null
+		n=$((n + 1))
+	done
+	# C1 and C2 are in no stream after the first: C1's first response
+	# falls due, C2's resolved_at (after the first --now) becomes known
+	[ "$(cut -f1 out-2.tsv | tr '\n' ' ')" = "ticket_id C3 C4 " ]
+	[ "$(cut -f1 out-3.tsv | tr '\n' ' ')" = "ticket_id C3 " ]
+	svc-sla --db scratch.db --now 2026-03-10T10:00:00Z -q --all >/dev/null
+	[ "$(q "$Q")" = "C1|first_response|1|breached|1|2026-03-09 12:00:00|
+C1|resolution|1|running|0|2026-03-10 16:00:00|
+C2|first_response|1|met|0|2026-03-09 12:00:00|2026-03-09 11:00:00
+C2|resolution|1|met|0|2026-03-10 16:00:00|2026-03-09 11:00:00
+C3|first_response|1|breached|1|2026-03-09 13:00:00|2026-03-10 09:00:00
+C3|resolution|1|met|0|2026-03-11 13:00:00|2026-03-10 09:00:00
+C4|first_response|1|breached|1|2026-03-09 15:30:00|
+C4|resolution|1|running|0|2026-03-10 14:30:00|" ]
+	[ "$(q "$Q")" = "$(sqlite3 scratch.db "$Q")" ]
+}
+
+@test "the demo: no resolution clock breaches after its ticket's resolved_at, none ends without a due time" {
+	command -v python3 >/dev/null || skip "python3 is absent"
+	export SVC_NOW=2026-07-01T09:00:00Z SVC_TZ=Europe/Berlin
+	"$BATS_TEST_DIRNAME/../../scripts/gen-sample" -n 5000 -s 7 -l -c config > export.csv
+	for k in people catalog priority routing calendars holidays policies escalations reasons; do
+		svc-import -q --kind "$k" --valid-from 2026-01-01T00:00:00Z "config/$k.csv"
+	done
+	svc-import -q export.csv | svc-route -q | svc-sla -q | svc-escalate -q --mail mail -f csv > notifications.csv
+	svc-import -q --kind events config/events.csv > /dev/null
+	svc-sla --all -q > /dev/null
+	[ "$(q "SELECT count(*) FROM sla_clocks c JOIN tickets t USING (ticket_id) WHERE c.metric = 'resolution' AND c.breached_at > t.resolved_at")" = 0 ]
+	[ "$(q "SELECT count(*) FROM sla_clocks WHERE stop IS NOT NULL AND due_at IS NULL")" = 0 ]
+	# resolved at 12:09, the status showed it at 18:04: met, not breached at 16:00
+	[ "$(q "SELECT c.state, c.stop = t.resolved_at FROM sla_clocks c JOIN tickets t USING (ticket_id) WHERE ticket_id = 'SVC-0000031' AND metric = 'resolution'")" = "met|1" ]
+	# a ticket resolved once by --now stops at its resolved_at
+	[ "$(q "SELECT count(*) FROM sla_clocks c JOIN tickets t USING (ticket_id) WHERE c.metric = 'resolution' AND t.resolved_at <= unixepoch('2026-07-01T09:00:00Z') AND NOT EXISTS (SELECT 1 FROM sla_clocks d WHERE d.ticket_id = c.ticket_id AND d.metric = 'resolution' AND d.cycle > 1) AND c.stop IS NOT t.resolved_at")" = 0 ]
+	[ "$(q "SELECT count(*) FROM sla_clocks c JOIN tickets t USING (ticket_id) WHERE c.metric = 'resolution' AND t.resolved_at <= unixepoch('2026-07-01T09:00:00Z')")" -gt 3000 ]
+}
+
+# the ServiceNow log with a catch-all policy as of after its end
+sn_setup() {
+	need_data
+	command -v python3 >/dev/null || skip "python3 is absent"
+	SN="$DATA/uci-incident-event-log/incident_event_log.csv.zip"
+	SNOW=2018-01-01T00:00:00Z
+	python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read("incident_event_log.csv"))' "$SN" > sn.csv
+	printf 'policy,order,when,metric,target,unit,calendar,pause_on,warn_at\nall,10,,first_response,4h,business,office,,\nall,10,,resolution,16h,business,office,Awaiting User Info,\n' > all.csv
+	svc-import --now "$SNOW" -q --kind calendars "$(SF calendars.csv)"
+	svc-import --now "$SNOW" -q --kind policies all.csv
+	# the incidents of the raw file, counted apart from svc
+	N=$(python3 -c 'import csv, sys; print(len({r["number"] for r in csv.DictReader(open(sys.argv[1], newline=""))}))' sn.csv)
+}
+
+@test "ServiceNow log: import | sla passes on every incident and gives each a resolution clock" {
+	sn_setup
+	svc-import --now "$SNOW" -q --profile servicenow --null '?' --date-order dmy sn.csv > imp.tsv
+	run -0 --separate-stderr sh -c 'svc-sla --now "$1" -q < imp.tsv > sla.tsv' sh "$SNOW"
+	[ "$N" -gt 24000 ]
+	[ "$(($(wc -l < sla.tsv) - 1))" = "$N" ]
+	[ "$(cut -f1 sla.tsv)" = "$(cut -f1 imp.tsv)" ]
+	[ "$(q "SELECT count(DISTINCT ticket_id) FROM sla_clocks WHERE metric = 'resolution'")" = "$N" ]
+	[ "$(q "SELECT count(*) FROM sla_clocks WHERE stop IS NOT NULL AND due_at IS NULL")" = 0 ]
+}
+
+@test "ServiceNow log: after import | route | sla every incident has a resolution clock" {
+	sn_setup
+	run -0 --separate-stderr bash -c 'set -o pipefail; svc-import --now "$1" -q --profile servicenow --null "?" --date-order dmy sn.csv | svc-route --now "$1" -q | svc-sla --now "$1" -q > sla.tsv' bash "$SNOW"
+	[ "$(($(wc -l < sla.tsv) - 1))" = "$N" ]
+	[ "$(q "SELECT count(DISTINCT ticket_id) FROM sla_clocks WHERE metric = 'resolution'")" = "$N" ]
 }

@@ -129,7 +129,7 @@ stage_counts() {
 	[ "$output" = "ticket_id	priority	group	assignee	rule	change	reason" ]
 	[ "$stderr" = "svc-route: no tickets on standard input (a header alone): nothing to do" ]
 	run -0 --separate-stderr svc-sla --now "$T" < hdr.tsv
-	[ "$output" = "ticket_id	metric	policy	state	due_at	remaining	elapsed_pct" ]
+	[ "$output" = "ticket_id	first_response	first_response_due_at	first_response_remaining	resolution	resolution_due_at	resolution_remaining	next_reply	next_reply_due_at	next_reply_remaining" ]
 	[ "$stderr" = "svc-sla: no tickets on standard input (a header alone): nothing to do" ]
 	run -0 --separate-stderr svc-escalate --now "$T" < hdr.tsv
 	[ "$output" = "ticket_id	metric	level	rule	to	subject" ]

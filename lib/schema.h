@@ -270,6 +270,9 @@ static const char *const svc_migrations[] = {
 	") STRICT;"
 	/* import: placeholder and implausible times */
 	/* escalation: go-live and withdrawn notifications */
+	"ALTER TABLE escalations ADD COLUMN fallback TEXT;"
+	"CREATE INDEX notifications_digest ON notifications(recipient) "
+	"  WHERE state='digest' AND sent_at IS NULL;"
 	/* configuration */
 	"",
 };

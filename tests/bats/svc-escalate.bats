@@ -5,6 +5,8 @@ load helper
 
 EF() { echo "$FIX/escalate/$1"; }
 CFG=2026-03-01T00:00:00Z
+# live since the tickets exist: what they cross is sent as it happens
+GL=2026-03-09T08:00:00Z
 
 # calendars, policies, people, catalog and rules valid from 1 March 2026,
 # and tickets E1-E3 created on Monday 9 March 08:00 UTC (09:00 in Berlin)
@@ -20,51 +22,55 @@ at() {
 	local t=$1
 	shift
 	svc-sla -q --all --now "$t" >/dev/null &&
-	    svc-escalate --all --now "$t" -f csv "$@"
+	    svc-escalate --all --go-live "$GL" --now "$t" -f csv "$@"
 }
 
 @test "each ticket, metric, rule and level fires once across five runs" {
 	setup_esc
 	# 12:00: first responses are late (4h); the manager of the assignee
 	run -0 --separate-stderr at 2026-03-09T12:00:01Z
+	# E3 has no assignee, so no manager: its group lead is told
 	[ "$output" = "ticket_id,metric,level,rule,to,subject
 E1,first_response,1,late-answer,mia@example.org,[svc] E1 first_response breached: VPN drops
-E2,first_response,1,late-answer,mia@example.org,[svc] E2 first_response breached: Printer jam" ]
-	[ "$stderr" = "svc-escalate: 3 tickets, 2 sent, 0 held, 1 skipped, 0 reminders, 0 not delivered (run 8)" ]
+E2,first_response,1,late-answer,mia@example.org,[svc] E2 first_response breached: Printer jam
+E3,first_response,1,late-answer,lee@example.org,[svc] E3 first_response breached: Nobody owns me" ]
+	[ "$stderr" = "svc-escalate: 3 tickets looked at, 3 sent, 0 held, 0 skipped, 0 withdrawn, 0 reminders, 0 in 0 digests, 0 not delivered (run 8)" ]
 	# 13:00: nothing new
 	run -0 --separate-stderr at 2026-03-09T13:00:00Z
 	[ "$output" = "ticket_id,metric,level,rule,to,subject" ]
 	# 14:00: 75% of the 8h resolution target
 	run -0 --separate-stderr at 2026-03-09T14:00:00Z
-	# E2's and E3's level 1 cannot be resolved: their level 2 is told
+	# E2's and E3's assignee cannot be reached: their level 1 falls back
+	# to the group lead, and level 2 waits for its own condition
 	[ "$output" = "ticket_id,metric,level,rule,to,subject
 E1,resolution,1,risk,ann@example.org,[svc] E1 resolution at 75%: VPN drops
-E2,resolution,2,risk,lee@example.org,[svc] E2 resolution at 75%: Printer jam
-E3,resolution,2,risk,lee@example.org,[svc] E3 resolution at 75%: Nobody owns me" ]
+E2,resolution,1,risk,lee@example.org,[svc] E2 resolution at 75%: Printer jam
+E3,resolution,1,risk,lee@example.org,[svc] E3 resolution at 75%: Nobody owns me" ]
 	# 15:00 and 15:30: nothing new
 	run -0 --separate-stderr at 2026-03-09T15:00:00Z
 	[ "$output" = "ticket_id,metric,level,rule,to,subject" ]
 	run -0 --separate-stderr at 2026-03-09T15:30:00Z
 	[ "$output" = "ticket_id,metric,level,rule,to,subject" ]
-	[ "$(q "SELECT count(*) FROM notifications WHERE state='sent'")" = 5 ]
-	[ "$(q "SELECT count(*) FROM notifications WHERE state='skipped'")" = 3 ]
-	[ "$(q "SELECT count(*) FROM audit WHERE entity='notification'")" = 8 ]
+	[ "$(q "SELECT count(*) FROM notifications WHERE state='sent'")" = 6 ]
+	[ "$(q "SELECT count(*) FROM notifications WHERE state='skipped'")" = 0 ]
+	[ "$(q "SELECT count(*) FROM audit WHERE entity='notification'")" = 6 ]
 }
 
-@test "a target that cannot be resolved is skipped with its reason and the next level is tried" {
+@test "a target that cannot be reached falls back to the group lead, and says why" {
 	setup_esc
 	run -0 --separate-stderr at 2026-03-09T14:00:00Z --mail box
-	# E2's assignee bob has no e-mail: level 1 skipped, level 2 (the group lead) told
+	# E2's assignee bob has no e-mail: level 1 goes to the group lead
 	[[ "$output" == *"
-E2,resolution,2,risk,lee@example.org,[svc] E2 resolution at 75%: Printer jam"* ]]
-	[ "$(q "SELECT state || ': ' || why FROM notifications WHERE ticket_id='E2' AND rule='risk' AND level=1")" = "skipped: assignee 'bob' has no e-mail in people" ]
-	# E3 has no assignee, so no manager, and late-answer has no level 2
-	[ "$(q "SELECT state || ': ' || why FROM notifications WHERE ticket_id='E3' AND rule='late-answer'")" = "skipped: the ticket has no assignee, so no manager" ]
+E2,resolution,1,risk,lee@example.org,[svc] E2 resolution at 75%: Printer jam"* ]]
+	[ "$(q "SELECT state || ' ' || recipient || ': ' || why FROM notifications WHERE ticket_id='E2' AND rule='risk' AND level=1")" = "sent lee@example.org: assignee 'bob' has no e-mail in people: told the group lead instead" ]
+	# E3 has no assignee, so no manager
+	[ "$(q "SELECT state || ' ' || recipient || ': ' || why FROM notifications WHERE ticket_id='E3' AND rule='late-answer'")" = "sent lee@example.org: the ticket has no assignee, so no manager: told the group lead instead" ]
 	run -0 svc-escalate --now 2026-03-09T14:00:00Z --explain E2
 	[[ "$output" == *"resolution: rule risk level 1 (line 2) matches: metric=resolution and elapsed_pct>=75
-    already done: skipped at 2026-03-09T14:00:00+00:00: assignee 'bob' has no e-mail in people"* ]]
-	# the body says why level 2 was told
-	[[ "$(q "SELECT context FROM notifications WHERE ticket_id='E2' AND level=2")" == *"Rule:      risk, level 2 (level 1 skipped: assignee 'bob' has no e-mail in people)"* ]]
+    already done: sent to lee@example.org at 2026-03-09T14:00:00+00:00"* ]]
+	# the body says whom it reached and why
+	[[ "$(q "SELECT context FROM notifications WHERE ticket_id='E2' AND level=1 AND rule='risk'")" == *"Rule:      risk, level 1 (assignee 'bob' has no e-mail in people: told the group lead instead)"* ]]
+	grep -q "^Rule:      risk, level 1 (assignee 'bob' has no e-mail in people: told the group lead instead)$" box/new/*E2.resolution.risk.1
 }
 
 @test "outside the recipient's working hours a notification is held, then sent at the opening" {
@@ -122,18 +128,18 @@ E1,resolution,2,risk,lee@example.org,[svc] E1 resolution breached: VPN drops"* ]
 	[ "${stderr_lines[0]}" = "svc-escalate: E1 first_response rule late-answer level 1 to mia@example.org: not delivered: 'false' exited with status 1" ]
 	[ "$(q "SELECT group_concat(state) FROM notifications WHERE rule='late-answer' AND ticket_id IN ('E1','E2')")" = "pending,pending" ]
 	run -0 --separate-stderr at 2026-03-09T12:10:00Z --sendmail "cat >> sent.txt"
-	[ "${#lines[@]}" = 3 ]
+	[ "${#lines[@]}" = 4 ]
 	[ "$(q "SELECT group_concat(state) FROM notifications WHERE rule='late-answer' AND ticket_id IN ('E1','E2')")" = "sent,sent" ]
 	grep -q '^To: "Mia Manager" <mia@example.org>$' sent.txt
 	grep -q '^Subject: \[svc\] E1 first_response breached: VPN drops$' sent.txt
 	grep -q '^More: svc-sla --explain E1$' sent.txt
-	[ "$(grep -c '^From: svc-escalate$' sent.txt)" = 2 ]
+	[ "$(grep -c '^From: svc-escalate$' sent.txt)" = 3 ]
 }
 
 @test "--mail writes one message per notification into a maildir" {
 	setup_esc
 	run -0 --separate-stderr at 2026-03-09T12:00:01Z --mail box
-	[ "$(ls box/new | wc -l)" = 2 ]
+	[ "$(ls box/new | wc -l)" = 3 ]
 	[ "$(ls box/tmp | wc -l)" = 0 ]
 	f=$(ls box/new/*E1.first_response.late-answer.1)
 	grep -q '^Customer:  ACME (gold)$' "$f"
@@ -144,8 +150,8 @@ E1,resolution,2,risk,lee@example.org,[svc] E1 resolution breached: VPN drops"* ]
 @test "-n shows what would fire and records nothing" {
 	setup_esc
 	svc-sla -q --all --now 2026-03-09T12:00:01Z >/dev/null
-	run -0 svc-escalate -n --all --now 2026-03-09T12:00:01Z -f csv -q
-	[ "${#lines[@]}" = 3 ]
+	run -0 svc-escalate -n --all --go-live "$GL" --now 2026-03-09T12:00:01Z -f csv -q
+	[ "${#lines[@]}" = 4 ]
 	[ "$(q 'SELECT count(*) FROM notifications')" = 0 ]
 }
 
@@ -232,10 +238,10 @@ $f:4: rule who: notify 'nobody' is not a role, an e-mail address or a user in pe
 @test "tickets on standard input are the only ones escalated" {
 	setup_esc
 	svc-sla -q --all --now 2026-03-09T12:00:01Z >/dev/null
-	run -0 --separate-stderr sh -c 'printf "ticket_id\nE2\nNOPE\n" | svc-escalate --now 2026-03-09T12:00:01Z -f csv'
+	run -0 --separate-stderr sh -c 'printf "ticket_id\nE2\nNOPE\n" | svc-escalate --go-live 2026-03-09T08:00:00Z --now 2026-03-09T12:00:01Z -f csv'
 	[ "$output" = "ticket_id,metric,level,rule,to,subject
 E2,first_response,1,late-answer,mia@example.org,[svc] E2 first_response breached: Printer jam" ]
-	[ "$stderr" = "svc-escalate: 1 tickets, 1 sent, 0 held, 0 skipped, 0 reminders, 0 not delivered, 1 not found (run 8)" ]
+	[ "$stderr" = "svc-escalate: 1 tickets looked at, 1 sent, 0 held, 0 skipped, 0 withdrawn, 0 reminders, 0 in 0 digests, 0 not delivered, 1 not found (run 8)" ]
 }
 
 @test "real data: ServiceNow log after route and sla: the problems found equal the keys over the threshold by SQL" {
@@ -269,7 +275,7 @@ E2,first_response,1,late-answer,mia@example.org,[svc] E2 first_response breached
 	setup_esc
 	printf 'ticket_id,title,group_name,assignee,status,created_at\nE5,"VPN\nBcc: evil@example.net",Service Desk,ann,New,2026-03-09T08:00:00Z\nE6,Drucker kaputt – Büro,Service Desk,ann,New,2026-03-09T08:00:00Z\n' > e5.csv
 	svc-import --now 2026-03-09T08:00:00Z -q e5.csv >/dev/null
-	run -0 --separate-stderr sh -c 'printf "ticket_id\nE5\nE6\n" | { svc-sla -q --now 2026-03-09T14:00:00Z >/dev/null; printf "ticket_id\nE5\nE6\n" | svc-escalate -q --now 2026-03-09T14:00:00Z --sendmail "cat >> sent.txt"; }'
+	run -0 --separate-stderr sh -c 'printf "ticket_id\nE5\nE6\n" | { svc-sla -q --now 2026-03-09T14:00:00Z >/dev/null; printf "ticket_id\nE5\nE6\n" | svc-escalate -q --go-live 2026-03-09T08:00:00Z --now 2026-03-09T14:00:00Z --sendmail "cat >> sent.txt"; }'
 	! grep -q '^Bcc:' sent.txt
 	grep -q '^Subject: \[svc\] E5 resolution at 75%: VPN Bcc: evil@example.net$' sent.txt
 	grep -q '^Subject: =?UTF-8?B?W3N2Y10gRTYgcmVzb2x1dGlvbiBhdCA3NSU6IERydWNrZXIga2FwdXR0IOKAkyBCw7xybw==?=$' sent.txt
@@ -279,7 +285,7 @@ E2,first_response,1,late-answer,mia@example.org,[svc] E2 first_response breached
 @test "-f json carries the body of each notification" {
 	setup_esc
 	svc-sla -q --all --now 2026-03-09T12:00:01Z >/dev/null
-	run -0 --separate-stderr svc-escalate -q --all --now 2026-03-09T12:00:01Z -f json
+	run -0 --separate-stderr svc-escalate -q --all --go-live "$GL" --now 2026-03-09T12:00:01Z -f json
 	printf '%s' "$output" > out.json
 	[ "$(sqlite3 :memory: "SELECT json_extract(readfile('out.json'), '\$[0].ticket_id') || ' ' || json_extract(readfile('out.json'), '\$[0].to')")" = "E1 mia@example.org" ]
 	sqlite3 :memory: "SELECT json_extract(readfile('out.json'), '\$[0].body')" > body.txt
@@ -303,7 +309,7 @@ Try 'svc-escalate ack --help' for more information." ]
 	setup_esc
 	svc-sla -q --all --now 2026-03-09T11:00:00Z >/dev/null
 	# first responses were due at 12:00; svc-sla has not run since
-	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T12:30:00Z -f json -q
+	run -0 --separate-stderr svc-escalate --all --go-live "$GL" --now 2026-03-09T12:30:00Z -f json -q
 	printf '%s' "$output" > out.json
 	sqlite3 :memory: "SELECT json_extract(readfile('out.json'), '\$[0].body')" > body.txt
 	grep -q '^At breach: ann (group Service Desk), 2026-03-09T12:00:00+00:00$' body.txt
@@ -314,28 +320,29 @@ Try 'svc-escalate ack --help' for more information." ]
 	setup_esc
 	svc-sla -q --all --now 2026-03-09T10:00:00Z >/dev/null
 	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T10:00:00Z -f csv
-	[ "$stderr" = "svc-escalate: 3 tickets, 0 sent, 0 held, 0 skipped, 0 reminders, 0 not delivered (run 8)" ]
+	[ "$stderr" = "svc-escalate: 3 tickets looked at, 0 sent, 0 held, 0 skipped, 0 withdrawn, 0 reminders, 0 in 0 digests, 0 not delivered (run 8)" ]
 	# first responses (4h) breach after 12:00; nothing before matters
 	[ "$(q "SELECT group_concat(ticket_id || ' ' || datetime(wake, 'unixepoch'), ', ') FROM escalation_watch")" = "E1 2026-03-09 12:00:01, E2 2026-03-09 12:00:01, E3 2026-03-09 12:00:01" ]
 	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T12:00:00Z -f csv
 	[ "$output" = "ticket_id,metric,level,rule,to,subject" ]
-	[ "$stderr" = "svc-escalate: 0 tickets due or changed, 0 sent, 0 held, 0 skipped, 0 reminders, 0 not delivered (run 9)" ]
+	[ "$stderr" = "svc-escalate: 0 tickets looked at (due or changed), 0 sent, 0 held, 0 skipped, 0 withdrawn, 0 reminders, 0 in 0 digests, 0 not delivered (run 9)" ]
 	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T12:00:01Z -f csv
 	[ "$output" = "ticket_id,metric,level,rule,to,subject
 E1,first_response,1,late-answer,mia@example.org,[svc] E1 first_response breached: VPN drops
-E2,first_response,1,late-answer,mia@example.org,[svc] E2 first_response breached: Printer jam" ]
-	[ "$stderr" = "svc-escalate: 3 tickets due or changed, 2 sent, 0 held, 1 skipped, 0 reminders, 0 not delivered (run 10)" ]
+E2,first_response,1,late-answer,mia@example.org,[svc] E2 first_response breached: Printer jam
+E3,first_response,1,late-answer,lee@example.org,[svc] E3 first_response breached: Nobody owns me" ]
+	[ "$stderr" = "svc-escalate: 3 tickets looked at (due or changed), 3 sent, 0 held, 0 skipped, 0 withdrawn, 0 reminders, 0 in 0 digests, 0 not delivered (run 10)" ]
 	# next: 75% of the 8h resolution target, brought forward without svc-sla
 	[ "$(q "SELECT group_concat(DISTINCT datetime(wake, 'unixepoch')) FROM escalation_watch")" = "2026-03-09 14:00:00" ]
 	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T13:59:59Z -f csv
-	[ "$stderr" = "svc-escalate: 0 tickets due or changed, 0 sent, 0 held, 0 skipped, 0 reminders, 0 not delivered (run 11)" ]
+	[ "$stderr" = "svc-escalate: 0 tickets looked at (due or changed), 0 sent, 0 held, 0 skipped, 0 withdrawn, 0 reminders, 0 in 0 digests, 0 not delivered (run 11)" ]
 	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T14:00:00Z -f csv
 	[ "$output" = "ticket_id,metric,level,rule,to,subject
 E1,resolution,1,risk,ann@example.org,[svc] E1 resolution at 75%: VPN drops
-E2,resolution,2,risk,lee@example.org,[svc] E2 resolution at 75%: Printer jam
-E3,resolution,2,risk,lee@example.org,[svc] E3 resolution at 75%: Nobody owns me" ]
-	# then E1's breach at 16:00:01; E2's and E3's level 2 may repeat at 16:00
-	[ "$(q "SELECT group_concat(ticket_id || ' ' || datetime(wake, 'unixepoch'), ', ') FROM escalation_watch")" = "E1 2026-03-09 16:00:01, E2 2026-03-09 16:00:00, E3 2026-03-09 16:00:00" ]
+E2,resolution,1,risk,lee@example.org,[svc] E2 resolution at 75%: Printer jam
+E3,resolution,1,risk,lee@example.org,[svc] E3 resolution at 75%: Nobody owns me" ]
+	# then the breaches at 16:00:01, for level 2
+	[ "$(q "SELECT group_concat(ticket_id || ' ' || datetime(wake, 'unixepoch'), ', ') FROM escalation_watch")" = "E1 2026-03-09 16:00:01, E2 2026-03-09 16:00:01, E3 2026-03-09 16:00:01" ]
 }
 
 @test "a change by svc-import or svc-sla since the last pass is looked at; one behind their back only with --full" {
@@ -349,7 +356,7 @@ E3,resolution,2,risk,lee@example.org,[svc] E3 resolution at 75%: Nobody owns me"
 	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T10:31:00Z -f csv
 	[ "$output" = "ticket_id,metric,level,rule,to,subject
 E2,resolution,1,vip,lee@example.org,[svc] E2 resolution at 31%: Printer jam" ]
-	[ "$stderr" = "svc-escalate: 1 tickets due or changed, 1 sent, 0 held, 0 skipped, 0 reminders, 0 not delivered (run 11)" ]
+	[ "$stderr" = "svc-escalate: 1 tickets looked at (due or changed), 1 sent, 0 held, 0 skipped, 0 withdrawn, 0 reminders, 0 in 0 digests, 0 not delivered (run 11)" ]
 	# a change that is no run and leaves no history is not seen ...
 	q "UPDATE tickets SET customer_tier='platinum' WHERE ticket_id='E3'"
 	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T10:32:00Z -f csv
@@ -358,15 +365,15 @@ E2,resolution,1,vip,lee@example.org,[svc] E2 resolution at 31%: Printer jam" ]
 	run -0 --separate-stderr svc-escalate --all --full --now 2026-03-09T10:33:00Z -f csv
 	[ "$output" = "ticket_id,metric,level,rule,to,subject
 E3,resolution,1,vip,lee@example.org,[svc] E3 resolution at 31%: Nobody owns me" ]
-	[ "$stderr" = "svc-escalate: 3 tickets, 1 sent, 0 held, 0 skipped, 0 reminders, 0 not delivered (run 13)" ]
+	[ "$stderr" = "svc-escalate: 3 tickets looked at, 1 sent, 0 held, 0 skipped, 0 withdrawn, 0 reminders, 0 in 0 digests, 0 not delivered (run 13)" ]
 	# svc-sla's run rewrote the running clocks: their tickets are looked at
 	svc-sla -q --all --now 2026-03-09T10:40:00Z >/dev/null
 	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T10:41:00Z -f csv
-	[ "$stderr" = "svc-escalate: 3 tickets due or changed, 0 sent, 0 held, 0 skipped, 0 reminders, 0 not delivered (run 15)" ]
+	[ "$stderr" = "svc-escalate: 3 tickets looked at (due or changed), 0 sent, 0 held, 0 skipped, 0 withdrawn, 0 reminders, 0 in 0 digests, 0 not delivered (run 15)" ]
 	# new rules: every ticket again
 	svc-import --now 2026-03-09T10:45:00Z -q --kind escalations "$(EF escalations.csv)"
 	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T10:46:00Z -f csv
-	[ "$stderr" = "svc-escalate: 3 tickets, 0 sent, 0 held, 0 skipped, 0 reminders, 0 not delivered (run 17)" ]
+	[ "$stderr" = "svc-escalate: 3 tickets looked at, 0 sent, 0 held, 0 skipped, 0 withdrawn, 0 reminders, 0 in 0 digests, 0 not delivered (run 17)" ]
 }
 
 @test "a day of runs looking only at tickets due or changed ends as runs looking at all" {

@@ -16,6 +16,7 @@
 #include "cond.h"
 #include "config.h"
 #include "escalate.h"
+#include "keyset.h"
 #include "map.h"
 #include "people.h"
 #include "reader.h"
@@ -2659,10 +2660,22 @@ svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
 	else if (all) {
 		for (i = 0, rc = 0; i < ndue && rc >= 0; i++)
 			rc = one_ticket(&x, due[i], e);
-	} else
-		for (i = 0, rc = 0; i < n && rc >= 0; i++)
+	} else {
+		/* a ticket on several rows (one per clock, one per event)
+		 * is looked at once */
+		struct svc_keyset seen;
+		uint32_t first;
+
+		svc_keyset_init(&seen, 1);
+		for (i = 0, rc = 0; i < n && rc >= 0; i++) {
+			if (svc_keyset_add(&seen, ids[i], strlen(ids[i]),
+			    (uint32_t)i, &first) && strcmp(ids[first], ids[i]) == 0)
+				continue;
 			if ((rc = one_ticket(&x, ids[i], e)) == 0)
 				res->missing++;
+		}
+		svc_keyset_free(&seen);
+	}
 	if (rc >= 0 && !o->problems_only)
 		rc = digests(&x, e);
 	if (rc < 0)
@@ -2956,43 +2969,171 @@ svc_esc_problem_list(struct svc_db *db, const struct svc_esc_opts *o,
 	return n;
 }
 
+/* Add each word of the list s (separated by , ; |) to the set g. */
+static void
+add_groups(char ***g, size_t *n, const char *s)
+{
+	while (s && *s) {
+		size_t k = strcspn(s, ",;|"), j;
+		const char *w = s;
+
+		s += k;
+		if (*s)
+			s++;
+		while (k > 0 && (*w == ' ' || *w == '\t'))
+			w++, k--;
+		while (k > 0 && (w[k - 1] == ' ' || w[k - 1] == '\t'))
+			k--;
+		if (k == 0)
+			continue;
+		for (j = 0; j < *n; j++)
+			if (strlen((*g)[j]) == k && strncmp((*g)[j], w, k) == 0)
+				break;
+		if (j < *n)
+			continue;
+		*g = svc_xrealloc(*g, (*n + 1) * sizeof(**g));
+		(*g)[*n] = svc_xrealloc(NULL, k + 1);
+		memcpy((*g)[*n], w, k);
+		(*g)[(*n)++][k] = '\0';
+	}
+}
+
+/* When rule r cannot reach its target for the ticket t standing for
+ * what (a group, an assignee, a catalog entry): a finding (1) when the
+ * fallback chain reaches nobody either, else a note (0). */
+static int
+lint_target(struct esc *x, const struct rule *r, struct svc_tk *t,
+    const char *file, const char *what, FILE *fp)
+{
+	struct who w;
+	char why[700];
+	int rc;
+
+	if (resolve(x, r->notify, t, &w) == 0)
+		return 0;
+	snprintf(why, sizeof(why), "%s", w.why);
+	rc = resolve_chain(x, r, t, &w);
+	fprintf(fp, "%s:%ld: %srule %s level %lld: notify '%s' cannot be "
+	    "resolved for %s: %s", file, r->line, rc == 0 ? "note: " : "",
+	    r->name, (long long)r->level, r->notify, what, why);
+	if (rc == 0) {
+		fprintf(fp, "; falls back to %s\n", w.email);
+		return 0;
+	}
+	fprintf(fp, ", and nothing it falls back to can be reached\n");
+	return 1;
+}
+
 int
 svc_esc_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
 {
 	static const char *const roles[] = { "assignee", "group_lead",
 	    "manager", "service_owner", "kpi_owner", "controller", NULL };
-	struct svc_dir dir;
+	struct esc x;
+	struct svc_esc_result res;
+	struct svc_esc_opts o;
 	sqlite3_stmt *st = NULL;
-	char file[300];
-	int findings = 0, i;
+	char file[300], what[400], **groups = NULL;
+	size_t ngroups = 0, i;
+	int findings = 0, k;
 
+	memset(&o, 0, sizeof(o));
+	o.now = now;
+	start(&x, db, &o, &res);
 	if (svc_lint_stored_as(db, now, "escalations", NULL, &names, 0, fp,
 	    &findings, e) != 0 ||
 	    svc_lint_source(db, now, "escalations", file, sizeof(file), e) != 0 ||
-	    svc_dir_load(db, now, &dir, e) != 0)
+	    svc_dir_load(db, now, &x.dir, e) != 0) {
+		esc_free(&x);
 		return -1;
+	}
+	/* the groups a ticket may be in: of people and of the catalog */
+	for (i = 0; i < x.dir.npeople; i++)
+		add_groups(&groups, &ngroups, x.dir.people[i].groups);
+	for (i = 0; i < x.dir.ncats; i++)
+		add_groups(&groups, &ngroups, x.dir.cats[i].group);
 	if (svc_config_select(db, now, "escalations", "rule, line, level, "
-	    "notify", "1", "rowno", &st, e) != 0) {
-		svc_dir_free(&dir);
-		return -1;
+	    "notify, fallback", "1", "rowno", &st, e) != 0) {
+		findings = -1;
+		goto out;
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *rule = (const char *)sqlite3_column_text(st, 0);
-		long line = (long)sqlite3_column_int64(st, 1);
-		const char *to = (const char *)sqlite3_column_text(st, 3);
+		struct rule r;
+		struct svc_tk t;
+		const char *to;
 
-		for (i = 0; roles[i]; i++)
-			if (strcmp(roles[i], to) == 0)
+		memset(&r, 0, sizeof(r));
+		r.name = (char *)sqlite3_column_text(st, 0);
+		r.line = (long)sqlite3_column_int64(st, 1);
+		r.level = sqlite3_column_int64(st, 2);
+		r.notify = (char *)sqlite3_column_text(st, 3);
+		r.fallback = (char *)sqlite3_column_text(st, 4);
+		to = r.notify;
+		for (k = 0; roles[k]; k++)
+			if (strcmp(roles[k], to) == 0)
 				break;
-		if (roles[i] == NULL && strchr(to, '@') == NULL &&
-		    svc_dir_person(&dir, to) == NULL) {
-			fprintf(fp, "%s:%ld: rule %s: notify '%s' is not a role, an "
-			    "e-mail address or a user in people\n", file, line,
-			    rule, to);
-			findings++;
+		memset(&t, 0, sizeof(t));
+		if (roles[k] == NULL) {
+			/* a user or an address */
+			if (strchr(to, '@') == NULL &&
+			    svc_dir_person(&x.dir, to) == NULL) {
+				fprintf(fp, "%s:%ld: rule %s: notify '%s' is not a "
+				    "role, an e-mail address or a user in people\n",
+				    file, r.line, r.name, to);
+				findings++;
+			} else
+				findings += lint_target(&x, &r, &t, file,
+				    "any ticket", fp);
+		} else if (k == 0 || k == 2) {
+			/* assignee, manager: each active person in a group */
+			for (i = 0; i < x.dir.npeople; i++) {
+				const struct svc_person *p = &x.dir.people[i];
+				char **gp = NULL;
+				size_t ng = 0;
+
+				if (!p->active || p->groups == NULL)
+					continue;
+				add_groups(&gp, &ng, p->groups);
+				svc_tk_put(&t, SVC_F_ASSIGNEE, p->user, 1);
+				svc_tk_put(&t, SVC_F_GROUP_NAME, ng ? gp[0] : NULL, 1);
+				snprintf(what, sizeof(what), "assignee '%.100s'",
+				    p->user);
+				findings += lint_target(&x, &r, &t, file, what, fp);
+				while (ng > 0)
+					free(gp[--ng]);
+				free(gp);
+			}
+		} else if (k == 1) {
+			for (i = 0; i < ngroups; i++) {
+				svc_tk_put(&t, SVC_F_GROUP_NAME, groups[i], 1);
+				snprintf(what, sizeof(what), "group '%.100s'",
+				    groups[i]);
+				findings += lint_target(&x, &r, &t, file, what, fp);
+			}
+		} else {
+			/* the owners: each catalog entry */
+			for (i = 0; i < x.dir.ncats; i++) {
+				const struct svc_catent *c = &x.dir.cats[i];
+
+				svc_tk_put(&t, SVC_F_CATEGORY, c->category, 1);
+				svc_tk_put(&t, SVC_F_SUBCATEGORY, c->subcategory, 1);
+				svc_tk_put(&t, SVC_F_SERVICE, c->service, 1);
+				svc_tk_put(&t, SVC_F_GROUP_NAME, c->group, 1);
+				snprintf(what, sizeof(what), "catalog entry "
+				    "'%.100s/%.100s/%.100s'", c->category ?
+				    c->category : "", c->subcategory ?
+				    c->subcategory : "", c->service ? c->service :
+				    "");
+				findings += lint_target(&x, &r, &t, file, what, fp);
+			}
 		}
+		svc_tk_free(&t);
 	}
+out:
 	sqlite3_finalize(st);
-	svc_dir_free(&dir);
+	for (i = 0; i < ngroups; i++)
+		free(groups[i]);
+	free(groups);
+	esc_free(&x);
 	return findings;
 }

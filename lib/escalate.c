@@ -80,6 +80,14 @@ struct who {
 				 * the target was not */
 };
 
+/* One recipient's go-live digest being put together. */
+struct dg {
+	char *to;
+	struct svc_buf lines;	/* the first DIGEST_LINES */
+	int64_t n;
+	int old;		/* with notifications of earlier runs */
+};
+
 struct esc {
 	struct svc_db *db;
 	const struct svc_esc_opts *o;
@@ -110,7 +118,8 @@ struct esc {
 	int64_t go_live;
 	int digesting;		/* this is the go-live run: the first at or
 				 * after the go-live time */
-	sqlite3_stmt *dput;	/* a digested notification's delivery */
+	struct dg *dg;		/* the digests of this run, by recipient */
+	size_t ndg;
 	int64_t unassigned;	/* -2: not computed yet */
 	int64_t appr_due;	/* oldest due pending approval; -2 not yet,
 				 * -1 none */
@@ -190,7 +199,11 @@ esc_free(struct esc *x)
 	sqlite3_finalize(x->appr);
 	sqlite3_finalize(x->wput);
 	sqlite3_finalize(x->wdel);
-	sqlite3_finalize(x->dput);
+	for (size_t i = 0; i < x->ndg; i++) {
+		free(x->dg[i].to);
+		svc_buf_free(&x->dg[i].lines);
+	}
+	free(x->dg);
 	svc_batch_free(&x->watch);
 	svc_audit_free(&x->audit);
 }
@@ -1319,7 +1332,10 @@ put(struct esc *x, const char *id, const char *metric, const struct rule *r,
 	int sent = strcmp(v->state, "sent") == 0;
 	int reminder = sent && prev && strcmp(prev->state, "sent") == 0;
 	int64_t now = x->o->now, fired = prev ? prev->fired : now;
-	int64_t first = prev && prev->sent >= 0 ? prev->sent : sent ? now : -1;
+	/* a digested one is taken as sent with its digest at the end of
+	 * the run (digest_send puts it back when that fails) */
+	int64_t first = prev && prev->sent >= 0 ? prev->sent : sent ||
+	    strcmp(v->state, "digest") == 0 ? now : -1;
 	int64_t reminders = (prev ? prev->reminders : 0) + reminder;
 	int64_t last = sent ? now : prev ? prev->last_sent : -1;
 	char key[400], old[24], new[24], until[48], detail[400];
@@ -1340,9 +1356,7 @@ put(struct esc *x, const char *id, const char *metric, const struct rule *r,
 		return -1;
 	if (x->t)
 		remember(x, metric, r->name, level, v->state, v->to, fired);
-	/* digested ones are kept with -n too, for the digest of this run
-	 * (rolled back at its end) */
-	if (x->fp || (x->o->dry_run && strcmp(v->state, "digest") != 0))
+	if (x->o->dry_run || x->fp)
 		return 0;
 	sqlite3_reset(st);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
@@ -1446,6 +1460,137 @@ next_level(struct esc *x, const struct rule *r)
 	return best;
 }
 
+/* A go-live digest lists this many notifications, then counts the rest. */
+#define DIGEST_LINES 200
+
+/* Add a digested notification to its recipient's digest of this run. */
+static void
+dg_add(struct esc *x, const char *to, const char *subj, const char *rule,
+    int64_t level, int old)
+{
+	struct dg *d = NULL;
+	size_t i;
+
+	for (i = x->ndg; i > 0; i--)
+		if (strcmp(x->dg[i - 1].to, to) == 0) {
+			d = &x->dg[i - 1];
+			break;
+		}
+	if (d == NULL) {
+		x->dg = svc_xrealloc(x->dg, (x->ndg + 1) * sizeof(*x->dg));
+		d = &x->dg[x->ndg++];
+		memset(d, 0, sizeof(*d));
+		d->to = svc_xstrdup(to);
+	}
+	if (d->n++ < DIGEST_LINES)
+		svc_buf_printf(&d->lines, "  %s\n    (rule %s, level %lld)\n",
+		    subj ? subj : "", rule, (long long)level);
+	d->old |= old;
+}
+
+static int
+dg_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct dg *)a)->to, ((const struct dg *)b)->to);
+}
+
+/* The digest of d: sent (its notifications of earlier runs then marked
+ * sent), or when it fails, its notifications of this run marked unsent
+ * again, for the next run. */
+static int
+digest_send(struct esc *x, struct dg *d, sqlite3_stmt *ok, sqlite3_stmt *ko,
+    struct svc_err *e)
+{
+	struct svc_buf subj = { 0 }, body = { 0 };
+	sqlite3_stmt *st;
+	struct who w;
+	char at[48], key[400];
+	size_t i;
+	int rc;
+
+	memset(&w, 0, sizeof(w));
+	w.email = d->to;
+	for (i = 0; i < x->dir.npeople; i++)
+		if (x->dir.people[i].email &&
+		    strcasecmp(x->dir.people[i].email, d->to) == 0) {
+			w.name = x->dir.people[i].name;
+			break;
+		}
+	svc_time_show(x->go_live, at, sizeof(at));
+	svc_buf_printf(&subj, "[svc] go-live digest: %lld notification%s "
+	    "already due", (long long)d->n, d->n == 1 ? "" : "s");
+	svc_buf_printf(&body, "Go-live:   %s\n\nEscalation went live at this "
+	    "time.  What had already crossed a\nrule by then, on tickets "
+	    "still open, is listed here once instead of\nbeing sent one by "
+	    "one; what crosses later comes as it happens.\n\n%s", at,
+	    d->lines.s ? d->lines.s : "");
+	if (d->n > DIGEST_LINES)
+		svc_buf_printf(&body, "  ... and %lld more\n",
+		    (long long)(d->n - DIGEST_LINES));
+	svc_buf_adds(&body, "\nMore: svc-escalate --explain TICKET\n");
+	rc = deliver(x, "", "digest", "go-live", 0, &w, subj.s, body.s);
+	svc_buf_free(&subj);
+	svc_buf_free(&body);
+	if (rc == 0) {
+		x->res->digests++;
+		snprintf(key, sizeof(key), "digest:%s", d->to);
+		snprintf(at, sizeof(at), "%lld", (long long)d->n);
+		if (audit(x, "notification", key, "state", NULL, "sent", at,
+		    e) != 0)
+			return -1;
+	}
+	if (x->o->dry_run || (rc == 0 && !d->old))
+		return 0;
+	/* tried again next run */
+	st = rc == 0 ? ok : ko;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, rc == 0 ? x->o->now : x->run);
+	sqlite3_bind_text(st, 2, d->to, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "recording a digest");
+	return 0;
+}
+
+/* Send each recipient of notifications digested in this run, or in an
+ * earlier one whose digest was not delivered, one message listing them
+ * all (once now is at or past go-live). */
+static int
+digests(struct esc *x, struct svc_err *e)
+{
+	sqlite3_stmt *st = NULL, *ok = NULL, *ko = NULL;
+	size_t i;
+	int rc;
+
+	if (x->o->now < x->go_live)
+		return 0;
+	if (svc_db_prepare(x->db, "SELECT recipient, subject, rule, level "
+	    "FROM notifications WHERE state='digest' AND sent_at IS NULL AND "
+	    "recipient IS NOT NULL ORDER BY recipient, ticket_id, metric, rule, "
+	    "level", &st, e) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		dg_add(x, (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2),
+		    sqlite3_column_int64(st, 3), 1);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "reading digested notifications");
+	if (x->ndg == 0)
+		return 0;
+	qsort(x->dg, x->ndg, sizeof(*x->dg), dg_cmp);
+	if (svc_db_prepare(x->db, "UPDATE notifications SET sent_at=?1 WHERE "
+	    "state='digest' AND sent_at IS NULL AND recipient=?2", &ok, e) != 0 ||
+	    svc_db_prepare(x->db, "UPDATE notifications SET sent_at=NULL WHERE "
+	    "state='digest' AND run=?1 AND recipient=?2", &ko, e) != 0)
+		rc = -1;
+	for (i = 0, rc = rc < 0 ? -1 : 0; i < x->ndg && rc == 0; i++)
+		rc = digest_send(x, &x->dg[i], ok, ko, e);
+	sqlite3_finalize(ok);
+	sqlite3_finalize(ko);
+	return rc;
+}
+
 /* Fire rule r for clock c, to w (reached along the fallback chain when
  * w->via says so). */
 static int
@@ -1504,6 +1649,8 @@ digest(struct esc *x, const char *id, const struct clk *c,
 	v.held_until = -1;
 	x->res->digested++;
 	rc = put(x, id, c->metric, r, r->level, NULL, &v, e);
+	if (rc == 0 && !x->fp)
+		dg_add(x, w->email, subj.s, r->name, r->level, 0);
 	svc_buf_free(&subj);
 	return rc;
 }
@@ -2434,109 +2581,6 @@ go_live(struct esc *x, int write, struct svc_err *e)
 		return 0;
 	return audit(x, "escalation", "go_live", "value", old >= 0 ? a : NULL,
 	    b, NULL, e);
-}
-
-/* One recipient's go-live digest being put together. */
-struct dg {
-	char *to;
-	struct svc_buf lines;
-	int64_t n;
-};
-
-/* The digest of d: sent, and its notifications marked sent. */
-static int
-digest_send(struct esc *x, struct dg *d, struct svc_err *e)
-{
-	struct svc_buf subj = { 0 }, body = { 0 };
-	struct who w;
-	char at[48], key[400];
-	size_t i;
-	int rc;
-
-	memset(&w, 0, sizeof(w));
-	w.email = d->to;
-	for (i = 0; i < x->dir.npeople; i++)
-		if (x->dir.people[i].email &&
-		    strcasecmp(x->dir.people[i].email, d->to) == 0) {
-			w.name = x->dir.people[i].name;
-			break;
-		}
-	svc_time_show(x->go_live, at, sizeof(at));
-	svc_buf_printf(&subj, "[svc] go-live digest: %lld notification%s "
-	    "already due", (long long)d->n, d->n == 1 ? "" : "s");
-	svc_buf_printf(&body, "Go-live:   %s\n\nEscalation went live at this "
-	    "time.  What had already crossed a\nrule by then, on tickets "
-	    "still open, is listed here once instead of\nbeing sent one by "
-	    "one; what crosses later comes as it happens.\n\n%s\nMore: "
-	    "svc-escalate --explain TICKET\n", at, d->lines.s);
-	rc = deliver(x, "", "digest", "go-live", 0, &w, subj.s, body.s);
-	svc_buf_free(&subj);
-	svc_buf_free(&body);
-	if (rc != 0)
-		return 0;	/* tried again next run */
-	x->res->digests++;
-	snprintf(key, sizeof(key), "digest:%s", d->to);
-	snprintf(at, sizeof(at), "%lld", (long long)d->n);
-	if (audit(x, "notification", key, "state", NULL, "sent", at, e) != 0)
-		return -1;
-	sqlite3_reset(x->dput);
-	sqlite3_bind_int64(x->dput, 1, x->o->now);
-	sqlite3_bind_text(x->dput, 2, d->to, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(x->dput)) != SQLITE_DONE)
-		return svc_db_fail(x->db, rc, e, "recording a digest");
-	return 0;
-}
-
-/* Send each recipient of notifications digested and not yet sent one
- * message listing them all (once now is at or past go-live). */
-static int
-digests(struct esc *x, struct svc_err *e)
-{
-	sqlite3_stmt *st = NULL;
-	struct dg *d = NULL;
-	size_t nd = 0, i;
-	int rc;
-
-	if (x->o->now < x->go_live)
-		return 0;
-	if (svc_db_prepare(x->db, "SELECT recipient, ticket_id, metric, rule, "
-	    "level, subject FROM notifications WHERE state='digest' AND "
-	    "sent_at IS NULL AND recipient IS NOT NULL ORDER BY recipient, "
-	    "ticket_id, metric, rule, level", &st, e) != 0 ||
-	    svc_db_prepare(x->db, "UPDATE notifications SET sent_at=?1, "
-	    "last_sent_at=?1 WHERE state='digest' AND sent_at IS NULL AND "
-	    "recipient=?2", &x->dput, e) != 0) {
-		sqlite3_finalize(st);
-		return -1;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *to = (const char *)sqlite3_column_text(st, 0);
-		const char *subj = (const char *)sqlite3_column_text(st, 5);
-
-		if (nd == 0 || strcmp(d[nd - 1].to, to) != 0) {
-			d = svc_xrealloc(d, (nd + 1) * sizeof(*d));
-			memset(&d[nd], 0, sizeof(*d));
-			d[nd++].to = svc_xstrdup(to);
-		}
-		svc_buf_printf(&d[nd - 1].lines, "  %s\n    (rule %s, level %lld)\n",
-		    subj ? subj : (const char *)sqlite3_column_text(st, 1),
-		    (const char *)sqlite3_column_text(st, 3),
-		    (long long)sqlite3_column_int64(st, 4));
-		d[nd - 1].n++;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		rc = svc_db_fail(x->db, rc, e, "reading digested notifications");
-	else
-		rc = 0;
-	for (i = 0; i < nd; i++) {
-		if (rc == 0)
-			rc = digest_send(x, &d[i], e);
-		free(d[i].to);
-		svc_buf_free(&d[i].lines);
-	}
-	free(d);
-	return rc;
 }
 
 /* ---- runs ---- */

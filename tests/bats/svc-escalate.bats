@@ -649,3 +649,21 @@ E3,resolution,2,risk,lee@example.org,Reminder: [svc] E3 resolution breached: Nob
 	run -0 --separate-stderr at 2026-03-10T17:00:00Z
 	[ "$(q "SELECT count(*) FROM notifications WHERE level=3")" = 0 ]
 }
+
+@test "a go-live digest that cannot be delivered is sent by the next run" {
+	setup_esc
+	svc-sla -q --all --now 2026-03-09T12:30:00Z >/dev/null
+	run -1 --separate-stderr svc-escalate --all --now 2026-03-09T12:30:00Z -f csv --sendmail false
+	[ "$output" = "ticket_id,metric,level,rule,to,subject" ]
+	[ "$stderr" = "svc-escalate: go-live digest to lee@example.org: not delivered: 'false' exited with status 1
+svc-escalate: go-live digest to mia@example.org: not delivered: 'false' exited with status 1
+svc-escalate: 3 tickets looked at, 0 sent, 0 held, 0 skipped, 0 withdrawn, 0 reminders, 3 in 0 digests, 2 not delivered (run 8)" ]
+	[ "$(q "SELECT count(*) FROM notifications WHERE state='digest' AND sent_at IS NULL")" = 3 ]
+	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T12:40:00Z -f csv --sendmail 'cat >> sent.txt'
+	[ "$output" = "ticket_id,metric,level,rule,to,subject
+,digest,,go-live,lee@example.org,[svc] go-live digest: 1 notification already due
+,digest,,go-live,mia@example.org,[svc] go-live digest: 2 notifications already due" ]
+	[ "$(q "SELECT count(*) FROM notifications WHERE state='digest' AND sent_at IS NULL")" = 0 ]
+	[ "$(grep -c '^Subject: \[svc\] go-live digest' sent.txt)" = 2 ]
+	grep -q '^To: "Mia Manager" <mia@example.org>$' sent.txt
+}

@@ -95,6 +95,15 @@ int svc_esc_key(struct svc_esc_opts *o, const char *s, struct svc_err *e);
  * program other than those wrote since, or when over a fifth of the
  * tickets would be looked at anyway.
  *
+ * The go-live time (o->go_live, recorded in escalation_state; else the
+ * recorded one; else this run's now) holds back runs before it; the
+ * first run at or after it records each rule that already held then as
+ * "digest" and sends each recipient one digest of them, at the end of
+ * the run (res->digests, res->digested).  A ticket named more than once
+ * in ids is looked at once; one not open at now gets nothing, and its
+ * held or pending notifications are withdrawn, like those whose rule no
+ * longer holds when they are due (res->withdrawn).
+ *
  * Returns 0, 1 when some delivery failed (those stay unsent and are
  * tried again next run), or -1 with e filled. */
 int svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,

@@ -667,3 +667,18 @@ svc-escalate: 3 tickets looked at, 0 sent, 0 held, 0 skipped, 0 withdrawn, 0 rem
 	[ "$(grep -c '^Subject: \[svc\] go-live digest' sent.txt)" = 2 ]
 	grep -q '^To: "Mia Manager" <mia@example.org>$' sent.txt
 }
+
+@test "sample data live since January: nothing sent or held for a ticket done before it fired" {
+	"$BATS_TEST_DIRNAME/../../scripts/gen-sample" -n 2000 -s 7 -l -c cfg > export.csv
+	for k in people catalog priority routing calendars holidays policies escalations; do
+		svc-import -q --now 2026-01-01T00:00:00Z --kind "$k" "cfg/$k.csv"
+	done
+	n=2026-07-01T09:00:00Z
+	run -0 --separate-stderr sh -c "svc-import -q --now $n export.csv | svc-route -q --now $n | svc-sla -q --now $n | svc-escalate --go-live 2026-01-01T00:00:00Z --now $n -f csv"
+	# breached clocks of tickets done since are there to be fired on
+	[ "$(q "SELECT count(DISTINCT ticket_id) FROM sla_clocks c JOIN tickets t USING (ticket_id) WHERE c.breached=1 AND (t.resolved_at IS NOT NULL OR t.closed_at IS NOT NULL)")" -gt 100 ]
+	[ "$(q "SELECT count(*) FROM notifications WHERE state IN ('sent','held')")" -gt 100 ]
+	[ "$(q "SELECT count(*) FROM notifications n JOIN tickets t USING (ticket_id) WHERE n.state IN ('sent','held','digest') AND (t.resolved_at <= n.fired_at OR t.closed_at <= n.fired_at OR lower(t.status) IN ('resolved','closed','cancelled'))")" = 0 ]
+	# and no ticket was looked at twice though it came on a row per clock
+	[[ "$stderr" == "svc-escalate: $(q "SELECT count(*) FROM (SELECT DISTINCT ticket_id FROM sla_clocks)") tickets looked at, "* ]]
+}

@@ -120,6 +120,7 @@ struct esc {
 				 * after the go-live time */
 	struct dg *dg;		/* the digests of this run, by recipient */
 	size_t ndg;
+	struct svc_keyset dgkeys;	/* recipient -> index in dg */
 	int64_t unassigned;	/* -2: not computed yet */
 	int64_t appr_due;	/* oldest due pending approval; -2 not yet,
 				 * -1 none */
@@ -204,6 +205,7 @@ esc_free(struct esc *x)
 		svc_buf_free(&x->dg[i].lines);
 	}
 	free(x->dg);
+	svc_keyset_free(&x->dgkeys);
 	svc_batch_free(&x->watch);
 	svc_audit_free(&x->audit);
 }
@@ -1469,13 +1471,17 @@ dg_add(struct esc *x, const char *to, const char *subj, const char *rule,
     int64_t level, int old)
 {
 	struct dg *d = NULL;
+	uint32_t k;
 	size_t i;
 
-	for (i = x->ndg; i > 0; i--)
-		if (strcmp(x->dg[i - 1].to, to) == 0) {
-			d = &x->dg[i - 1];
-			break;
-		}
+	if (svc_keyset_add(&x->dgkeys, to, strlen(to), (uint32_t)x->ndg, &k)) {
+		if (k < x->ndg && strcmp(x->dg[k].to, to) == 0)
+			d = &x->dg[k];
+		else	/* two addresses with one hash */
+			for (i = 0; i < x->ndg && d == NULL; i++)
+				if (strcmp(x->dg[i].to, to) == 0)
+					d = &x->dg[i];
+	}
 	if (d == NULL) {
 		x->dg = svc_xrealloc(x->dg, (x->ndg + 1) * sizeof(*x->dg));
 		d = &x->dg[x->ndg++];
@@ -2596,6 +2602,7 @@ start(struct esc *x, struct svc_db *db, const struct svc_esc_opts *o,
 	x->res = res;
 	x->at = o->now;
 	x->go_live = INT64_MIN;
+	svc_keyset_init(&x->dgkeys, 1);
 	svc_calset_init(&x->cals, db, o->now);
 }
 

@@ -682,3 +682,15 @@ svc-escalate: 3 tickets looked at, 0 sent, 0 held, 0 skipped, 0 withdrawn, 0 rem
 	# and no ticket was looked at twice though it came on a row per clock
 	[[ "$stderr" == "svc-escalate: $(q "SELECT count(*) FROM (SELECT DISTINCT ticket_id FROM sla_clocks)") tickets looked at, "* ]]
 }
+
+@test "-n at go-live shows the digests and records nothing, not even the go-live time" {
+	setup_esc
+	svc-sla -q --all --now 2026-03-09T12:30:00Z >/dev/null
+	run -0 --separate-stderr svc-escalate -n --all --now 2026-03-09T12:30:00Z -f csv --mail box
+	[ "$output" = "ticket_id,metric,level,rule,to,subject
+,digest,,go-live,lee@example.org,[svc] go-live digest: 1 notification already due
+,digest,,go-live,mia@example.org,[svc] go-live digest: 2 notifications already due" ]
+	[ ! -d box ]
+	[ "$(q "SELECT count(*) FROM notifications")" = 0 ]
+	[ "$(q "SELECT count(*) FROM escalation_state")" = 0 ]
+}

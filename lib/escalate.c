@@ -2547,7 +2547,7 @@ go_live(struct esc *x, int write, struct svc_err *e)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return svc_db_fail(x->db, rc, e, "reading the go-live time");
-	if (x->o->go_live >= 0)
+	if (x->o->go_live > 0)
 		g = x->o->go_live;
 	else if (g < 0) {
 		if (svc_db_prepare(x->db, "SELECT min(fired_at) FROM "

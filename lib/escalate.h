@@ -56,8 +56,8 @@ struct svc_esc_opts {
 	int full;		/* --full: with ids NULL, look at every ticket
 				 * with running or breached clocks, not only
 				 * those due again or changed since */
-	int64_t go_live;	/* --go-live: record this go-live time; -1:
-				 * the stored one, else this run's now */
+	int64_t go_live;	/* --go-live: record this go-live time; 0 or
+				 * -1: the stored one, else this run's now */
 };
 
 struct svc_esc_result {

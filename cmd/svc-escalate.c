@@ -11,15 +11,18 @@
 #include "opt.h"
 #include "reader.h"
 #include "sla.h"
+#include "timeutil.h"
 
 enum { O_ALL = 1, O_FULL, O_EXPLAIN, O_LINT, O_MAIL, O_SENDMAIL, O_UNACK,
-    O_PROBLEMS, O_KEY, O_MIN, O_WINDOW, O_METRIC, O_REASON, O_NOTE };
+    O_PROBLEMS, O_KEY, O_MIN, O_WINDOW, O_METRIC, O_REASON, O_NOTE,
+    O_GO_LIVE };
 
 static const struct svc_opt opts[] = {
 	{ "all", 0, 0, NULL, "work on all tickets with running or breached clocks, not on standard input", O_ALL },
 	{ "full", 0, 0, NULL, "with --all, look at every ticket, not only those due again or changed since the last run", O_FULL },
 	{ "explain", 0, 1, "TICKET", "print every rule and why it fired, did not, or was already done; change nothing", O_EXPLAIN },
-	{ "lint", 0, 0, NULL, "check the stored escalation rules", O_LINT },
+	{ "lint", 0, 0, NULL, "check the stored escalation rules and that every notify target can be reached", O_LINT },
+	{ "go-live", 0, 1, "TIME", "record the database's go-live time: what crossed before it goes into one digest per recipient (default: the --now of the first run)", O_GO_LIVE },
 	{ "mail", 0, 1, "DIR", "deliver each notification as a message in the maildir DIR", O_MAIL },
 	{ "sendmail", 0, 1, "CMD", "deliver each notification by piping it to CMD (e.g. \"sendmail -t\")", O_SENDMAIL },
 	{ "unacknowledged", 0, 0, NULL, "list breaches without a reason, by the person who owes it", O_UNACK },
@@ -36,7 +39,9 @@ static const struct svc_cmd cmd = {
 	"Fire the escalation rules (loaded with svc-import --kind\n"
 	"escalations) on tickets' SLA clocks as of --now: each ticket, metric,\n"
 	"rule and level fires once, to the person the rule's notify names,\n"
-	"held outside their working hours unless the rule is urgent.  Reads\n"
+	"held outside their working hours unless the rule is urgent, and\n"
+	"nothing for tickets not open at --now.  What had crossed by the\n"
+	"go-live time (--go-live) goes into one digest per recipient.  Reads\n"
 	"ticket rows (a ticket_id column) on standard input, or works on all\n"
 	"tickets with running or breached clocks when standard input is a\n"
 	"terminal or empty, or with --all: after the first such run only at\n"
@@ -74,7 +79,7 @@ struct cfg {
 	struct svc_common c;
 	struct svc_esc_opts eo;
 	int all, lint, unack, problems;
-	const char *explain, *metric, *reason, *note;
+	const char *explain, *metric, *reason, *note, *go_live;
 };
 
 static int
@@ -113,6 +118,7 @@ onopt(int id, const char *arg, void *ud, struct svc_err *e)
 	case O_METRIC: g->metric = arg; break;
 	case O_REASON: g->reason = arg; break;
 	case O_NOTE: g->note = arg; break;
+	case O_GO_LIVE: g->go_live = arg; break;
 	default: break;
 	}
 	return 0;
@@ -199,6 +205,7 @@ main(int argc, char **argv)
 	}
 	memset(&g, 0, sizeof(g));
 	g.eo.min_tickets = 3;
+	g.eo.go_live = -1;
 	g.eo.window = 30 * 86400;
 	if (svc_opt_start(argc, argv, &cmd, &g.c, onopt, &g, &first, &status,
 	    &e))
@@ -208,11 +215,23 @@ main(int argc, char **argv)
 		    "'%s'", argv[first]);
 		return svc_err_fail(&e, cmd.name);
 	}
+	/* read after --tz */
+	if (g.go_live && svc_time_parse_opt("--go-live", g.go_live,
+	    &g.eo.go_live, &e) != 0)
+		return svc_err_fail(&e, cmd.name);
 	if (g.eo.nkey == 0 && svc_esc_key(&g.eo, "category,subcategory,service",
 	    &e) != 0)
 		return svc_err_fail(&e, cmd.name);
+	/* the tickets first: in svc-import FILE | ... | svc-escalate the
+	 * database may not exist before the import ends */
+	none = 0;
+	if (!g.lint && !g.explain && !g.unack && !g.problems &&
+	    svc_read_ids_stdin(g.all, g.c.stdin_tty, &ids, &nids, &none,
+	    &e) != 0)
+		return svc_opt_end(NULL, 1, &e);
 	if (svc_db_open(g.c.db, SVC_DB_RW, &db, &e) != 0) {
 		svc_err_print(&e);
+		svc_ids_free(ids, nids);
 		return e.status;
 	}
 	common(&g, cmd.name);
@@ -264,9 +283,6 @@ main(int argc, char **argv)
 		svc_db_close(db);
 		return svc_exit_flush(status);
 	}
-	if (svc_read_ids_stdin(g.all, g.c.stdin_tty, &ids, &nids, &none,
-	    &e) != 0)
-		return svc_opt_end(db, 1, &e);
 	g.eo.with_body = g.c.format == SVC_FMT_JSON;
 	if (none) {
 		status = svc_opt_nothing(&g.c, g.eo.with_body ? 7 : 6, cols);
@@ -279,12 +295,15 @@ main(int argc, char **argv)
 		status = e.status;
 	} else {
 		if (!g.c.quiet)
-			svc_warn("%lld tickets%s, %lld sent, %lld held, %lld "
-			    "skipped, %lld reminders, %lld not delivered%s",
+			svc_warn("%lld tickets looked at%s, %lld sent, %lld held, "
+			    "%lld skipped, %lld withdrawn, %lld reminders, %lld in "
+			    "%lld digests, %lld not delivered%s",
 			    (long long)res.tickets, ids == NULL && !res.full ?
-			    " due or changed" : "", (long long)res.sent,
+			    " (due or changed)" : "", (long long)res.sent,
 			    (long long)res.held, (long long)res.skipped,
-			    (long long)res.reminders, (long long)res.failed,
+			    (long long)res.withdrawn, (long long)res.reminders,
+			    (long long)res.digested, (long long)res.digests,
+			    (long long)res.failed,
 			    svc_opt_run_tag(&g.c,
 			    res.run, res.missing, tag, sizeof(tag)));
 		if (rc > 0)

@@ -264,7 +264,7 @@ static const struct svc_ccol escalations_cols[] = {
 	{ "rule", SVC_CT_NAME, 1 }, { "order", SVC_CT_INT, 1 },
 	{ "when", SVC_CT_COND, 0 }, { "level", SVC_CT_INT, 1 },
 	{ "notify", SVC_CT_TEXT, 1 }, { "urgent", SVC_CT_BOOL, 0 },
-	{ "repeat_every", SVC_CT_TEXT, 0 },
+	{ "repeat_every", SVC_CT_TEXT, 0 }, { "fallback", SVC_CT_TEXT, 0 },
 };
 
 static int
@@ -289,6 +289,12 @@ escalations_check(const char *const *v, char *msg, size_t size, int *col)
 		*col = 6;
 		snprintf(msg, size, "column 'repeat_every': '%.60s' is not a "
 		    "duration such as 30m, 4h or 1d", v[6]);
+		return -1;
+	}
+	if (v[7] && strpbrk(v[7], " ,;")) {
+		*col = 7;
+		snprintf(msg, size, "column 'fallback': '%.60s' is not one user "
+		    "or e-mail address", v[7]);
 		return -1;
 	}
 	return 0;

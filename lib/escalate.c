@@ -16,6 +16,7 @@
 #include "cond.h"
 #include "config.h"
 #include "escalate.h"
+#include "keyset.h"
 #include "map.h"
 #include "people.h"
 #include "reader.h"
@@ -45,6 +46,7 @@ struct thr {
 
 struct rule {
 	char *name, *notify, *text;
+	char *fallback;		/* the rule's last resort: a user or address */
 	int64_t order, level, repeat;
 	long line;
 	int urgent;
@@ -73,7 +75,17 @@ struct note {
 struct who {
 	const char *user;	/* NULL for a bare address */
 	const char *name, *email, *calendar;
-	char why[300];		/* when it cannot be resolved */
+	char why[700];		/* when it cannot be resolved */
+	char via[700];		/* when a fallback was reached: whom, and why
+				 * the target was not */
+};
+
+/* One recipient's go-live digest being put together. */
+struct dg {
+	char *to;
+	struct svc_buf lines;	/* the first DIGEST_LINES */
+	int64_t n;
+	int old;		/* with notifications of earlier runs */
 };
 
 struct esc {
@@ -96,9 +108,19 @@ struct esc {
 	size_t nc, ac;
 	struct note *n;
 	size_t nn, an;
-	/* the ticket and clock a condition is evaluated on */
+	/* the ticket and clock a condition is evaluated on, as at time at
+	 * (now, or the go-live time) */
 	struct svc_tk *t;
 	const struct clk *cur;
+	int64_t at;
+	int open;		/* the ticket is open at now */
+	char shut[200];		/* else why it is not */
+	int64_t go_live;
+	int digesting;		/* this is the go-live run: the first at or
+				 * after the go-live time */
+	struct dg *dg;		/* the digests of this run, by recipient */
+	size_t ndg;
+	struct svc_keyset dgkeys;	/* recipient -> index in dg */
 	int64_t unassigned;	/* -2: not computed yet */
 	int64_t appr_due;	/* oldest due pending approval; -2 not yet,
 				 * -1 none */
@@ -130,6 +152,7 @@ rules_free(struct esc *x)
 		free(x->rules[i].name);
 		free(x->rules[i].notify);
 		free(x->rules[i].text);
+		free(x->rules[i].fallback);
 		svc_cond_free(x->rules[i].when);
 		for (size_t j = 0; j <= X_LAST; j++)
 			free(x->rules[i].th[j].v);
@@ -177,6 +200,12 @@ esc_free(struct esc *x)
 	sqlite3_finalize(x->appr);
 	sqlite3_finalize(x->wput);
 	sqlite3_finalize(x->wdel);
+	for (size_t i = 0; i < x->ndg; i++) {
+		free(x->dg[i].to);
+		svc_buf_free(&x->dg[i].lines);
+	}
+	free(x->dg);
+	svc_keyset_free(&x->dgkeys);
 	svc_batch_free(&x->watch);
 	svc_audit_free(&x->audit);
 }
@@ -219,7 +248,8 @@ load(struct esc *x, int all, struct svc_err *e)
 	static const int need[] = { SVC_F_TICKET_ID, SVC_F_TITLE,
 	    SVC_F_CATEGORY, SVC_F_SUBCATEGORY, SVC_F_SERVICE, SVC_F_CUSTOMER,
 	    SVC_F_CUSTOMER_TIER, SVC_F_PRIORITY, SVC_F_STATUS,
-	    SVC_F_GROUP_NAME, SVC_F_ASSIGNEE, SVC_F_CREATED_AT };
+	    SVC_F_GROUP_NAME, SVC_F_ASSIGNEE, SVC_F_CREATED_AT,
+	    SVC_F_RESOLVED_AT, SVC_F_CLOSED_AT };
 	unsigned char used[SVC_NFIELDS];
 	sqlite3_stmt *st = NULL;
 	struct svc_buf sql = { 0 };
@@ -228,7 +258,8 @@ load(struct esc *x, int all, struct svc_err *e)
 
 	memset(used, 0, sizeof(used));
 	if (svc_config_select(x->db, x->o->now, "escalations", "rule, "
-	    "\"order\", line, \"when\", level, notify, urgent, repeat_every",
+	    "\"order\", line, \"when\", level, notify, urgent, repeat_every, "
+	    "fallback",
 	    "1", "\"order\", level, rowno", &st, e) != 0)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -251,6 +282,7 @@ load(struct esc *x, int all, struct svc_err *e)
 		rep = (const char *)sqlite3_column_text(st, 7);
 		if (rep == NULL || svc_sla_target(rep, &r->repeat) != 0)
 			r->repeat = 0;
+		r->fallback = svc_col_dup(st, 8);
 		if ((r->when = svc_cond_parse(r->text, strlen(r->text), &names,
 		    e)) == NULL) {
 			sqlite3_finalize(st);
@@ -569,15 +601,17 @@ get(void *ud, int kind, int index, const char *key, struct svc_cval *v)
 	case X_POLICY: settext(v, c->policy); break;
 	case X_AGE:
 		if (x->t->v[SVC_F_CREATED_AT].present)
-			setnum(v, x->o->now - x->t->v[SVC_F_CREATED_AT].i);
+			setnum(v, x->at - x->t->v[SVC_F_CREATED_AT].i);
 		break;
 	case X_UNASSIGNED:
-		if ((since = unassigned_since(x)) >= 0)
-			setnum(v, x->o->now - since);
+		/* as at an earlier time: only the same spell without an
+		 * assignee counts */
+		if ((since = unassigned_since(x)) >= 0 && since <= x->at)
+			setnum(v, x->at - since);
 		break;
 	case X_APPROVAL:
 		if ((since = approval_due(x)) >= 0)
-			setnum(v, x->o->now > since ? x->o->now - since : 0);
+			setnum(v, x->at > since ? x->at - since : 0);
 		break;
 	default: break;
 	}
@@ -669,9 +703,12 @@ clock_wake(struct esc *x, const struct clk *c)
 		const struct note *n = find_note(x, c->metric, r->name,
 		    r->level);
 
-		/* fired without reminders, or skipped: done for good */
-		if (n && r->repeat == 0 && (strcmp(n->state, "sent") == 0 ||
-		    strcmp(n->state, "skipped") == 0))
+		/* fired without reminders, skipped, withdrawn or digested:
+		 * done for good */
+		if (n && (strcmp(n->state, "skipped") == 0 ||
+		    strcmp(n->state, "withdrawn") == 0 ||
+		    strcmp(n->state, "digest") == 0 ||
+		    (r->repeat == 0 && strcmp(n->state, "sent") == 0)))
 			continue;
 		/* an outcome time cannot change */
 		if (svc_cond_eval_fixed(r->when, get, x, running ?
@@ -846,6 +883,55 @@ resolve(struct esc *x, const char *notify, struct svc_tk *t, struct who *w)
 	return named(x, notify, "user", w);
 }
 
+/* The target of rule r, else the first that can be reached along the
+ * fallback chain: the ticket's group lead, the service owner of its
+ * catalog entry, the rule's fallback (a user or an address).  w->via
+ * then says why the target was not reached and whom the fallback is;
+ * when nobody can be, w->why says why for each. */
+static int
+resolve_chain(struct esc *x, const struct rule *r, struct svc_tk *t,
+    struct who *w)
+{
+	static const char *const step[] = { "group_lead", "service_owner" };
+	static const char *const label[] = { "the group lead",
+	    "the service owner", "the rule's fallback" };
+	char first[700], tried[700];
+	struct who f;
+	size_t i, len;
+
+	if (resolve(x, r->notify, t, w) == 0)
+		return 0;
+	snprintf(first, sizeof(first), "%s", w->why);
+	len = (size_t)snprintf(tried, sizeof(tried), "%s", w->why);
+	for (i = 0; i < 3; i++) {
+		const char *what = i < 2 ? step[i] : r->fallback;
+		int rc;
+
+		if (len >= sizeof(tried))
+			len = sizeof(tried) - 1;
+		if (what == NULL) {
+			len += (size_t)snprintf(tried + len, sizeof(tried) - len,
+			    "; the rule has no fallback");
+			continue;
+		}
+		if (i < 2 && strcmp(what, r->notify) == 0)
+			continue;
+		memset(&f, 0, sizeof(f));
+		rc = i < 2 ? resolve(x, what, t, &f) : named(x, what, "fallback",
+		    &f);
+		if (rc == 0) {
+			*w = f;
+			snprintf(w->via, sizeof(w->via), "%.500s: told %s "
+			    "instead", first, label[i]);
+			return 0;
+		}
+		len += (size_t)snprintf(tried + len, sizeof(tried) - len,
+		    "; %s", f.why);
+	}
+	snprintf(w->why, sizeof(w->why), "%s", tried);
+	return -1;
+}
+
 /* ---- the message ---- */
 
 static const char *
@@ -916,8 +1002,9 @@ compose(struct esc *x, const struct rule *r, const struct clk *c,
 		svc_buf_printf(body, "At breach: %s (group %s), %s\n", c->owner ?
 		    c->owner : "nobody", c->group ? c->group : "", at);
 	}
-	svc_buf_printf(body, "Rule:      %s, level %lld%s%s\n", r->name,
-	    (long long)r->level, via ? " " : "", via ? via : "");
+	svc_buf_printf(body, "Rule:      %s, level %lld%s%s%s\n", r->name,
+	    (long long)r->level, via ? " (" : "", via ? via : "", via ? ")" :
+	    "");
 	svc_buf_adds(body, "\nSLA:\n");
 	for (i = 0; i < x->nc; i++)
 		clock_line(body, &x->c[i]);
@@ -1101,10 +1188,11 @@ to_command(const char *cmd, const struct svc_buf *m, char *why, size_t nwhy)
 	return 0;
 }
 
-/* Deliver; 0 when it went out. */
+/* Deliver the notification (id, metric, rule, level), or with level 0
+ * the go-live digest to w; 0 when it went out. */
 static int
 deliver(struct esc *x, const char *id, const char *metric,
-    const struct rule *r, int64_t level, const struct who *w,
+    const char *rule, int64_t level, const struct who *w,
     const char *subj, const char *body)
 {
 	struct svc_buf m = { 0 };
@@ -1115,8 +1203,12 @@ deliver(struct esc *x, const char *id, const char *metric,
 	if (x->o->dry_run || (x->o->maildir == NULL && x->o->sendmail == NULL))
 		goto stream;
 	message(w, subj, body, x->o->now, &m);
-	snprintf(key, sizeof(key), "%s.%s.%s.%lld", id, metric, r->name,
-	    (long long)level);
+	if (level > 0)
+		snprintf(key, sizeof(key), "%s.%s.%s.%lld", id, metric, rule,
+		    (long long)level);
+	else
+		snprintf(key, sizeof(key), "digest.%s.%lld", w->email,
+		    (long long)x->run);
 	for (i = 0; key[i]; i++)
 		if (key[i] == '/' || key[i] == ':' || key[i] == ' ')
 			key[i] = '_';
@@ -1127,8 +1219,13 @@ deliver(struct esc *x, const char *id, const char *metric,
 		rc = to_command(x->o->sendmail, &m, why, sizeof(why));
 	svc_buf_free(&m);
 	if (rc != 0) {
-		svc_warn("%s %s rule %s level %lld to %s: not delivered: %s", id,
-		    metric, r->name, (long long)level, w->email, why);
+		if (level > 0)
+			svc_warn("%s %s rule %s level %lld to %s: not delivered: "
+			    "%s", id, metric, rule, (long long)level, w->email,
+			    why);
+		else
+			svc_warn("go-live digest to %s: not delivered: %s",
+			    w->email, why);
 		x->res->failed++;
 		return -1;
 	}
@@ -1136,11 +1233,14 @@ stream:
 	if (x->o->out) {
 		const char *v[7];
 
-		snprintf(lv, sizeof(lv), "%lld", (long long)level);
+		if (level > 0)
+			snprintf(lv, sizeof(lv), "%lld", (long long)level);
+		else
+			lv[0] = '\0';
 		v[0] = id;
 		v[1] = metric;
 		v[2] = lv;
-		v[3] = r->name;
+		v[3] = rule;
 		v[4] = w->email;
 		v[5] = subj;
 		v[6] = body;
@@ -1206,7 +1306,8 @@ note_key(char *key, size_t n, const char *id, const char *metric,
 
 /* A notification's new state. */
 struct rec {
-	const char *state;	/* sent, held, pending or skipped */
+	const char *state;	/* sent, held, pending, skipped, withdrawn or
+				 * digest */
 	const char *to, *why, *subj, *body;
 	int64_t held_until;	/* -1 unless held */
 };
@@ -1233,7 +1334,10 @@ put(struct esc *x, const char *id, const char *metric, const struct rule *r,
 	int sent = strcmp(v->state, "sent") == 0;
 	int reminder = sent && prev && strcmp(prev->state, "sent") == 0;
 	int64_t now = x->o->now, fired = prev ? prev->fired : now;
-	int64_t first = prev && prev->sent >= 0 ? prev->sent : sent ? now : -1;
+	/* a digested one is taken as sent with its digest at the end of
+	 * the run (digest_send puts it back when that fails) */
+	int64_t first = prev && prev->sent >= 0 ? prev->sent : sent ||
+	    strcmp(v->state, "digest") == 0 ? now : -1;
 	int64_t reminders = (prev ? prev->reminders : 0) + reminder;
 	int64_t last = sent ? now : prev ? prev->last_sent : -1;
 	char key[400], old[24], new[24], until[48], detail[400];
@@ -1295,6 +1399,7 @@ dispatch(struct esc *x, const char *id, const char *metric,
 
 	memset(&v, 0, sizeof(v));
 	v.to = w->email;
+	v.why = w->via[0] ? w->via : NULL;
 	v.subj = subj;
 	v.body = body;
 	v.held_until = -1;
@@ -1325,7 +1430,7 @@ dispatch(struct esc *x, const char *id, const char *metric,
 	}
 	if (r->repeat > 0)
 		soon(x, plus(x->o->now, r->repeat));
-	if (deliver(x, id, metric, r, level, w, subj, body) != 0) {
+	if (deliver(x, id, metric, r->name, level, w, subj, body) != 0) {
 		soon(x, x->o->now);	/* tried again next run */
 		if (reminder || (prev && strcmp(prev->state, "pending") == 0))
 			return 0;
@@ -1340,16 +1445,169 @@ dispatch(struct esc *x, const char *id, const char *metric,
 	return put(x, id, metric, r, level, prev, &v, e);
 }
 
-/* Fire rule r (at level, possibly standing in for a skipped lower one)
- * for clock c. */
+/* The rule's next level above r (same name), or NULL. */
+static const struct rule *
+next_level(struct esc *x, const struct rule *r)
+{
+	const struct rule *best = NULL;
+	size_t i;
+
+	for (i = 0; i < x->nrules; i++) {
+		const struct rule *q = &x->rules[i];
+
+		if (strcmp(q->name, r->name) == 0 && q->level > r->level &&
+		    (best == NULL || q->level < best->level))
+			best = q;
+	}
+	return best;
+}
+
+/* A go-live digest lists this many notifications, then counts the rest. */
+#define DIGEST_LINES 200
+
+/* Add a digested notification to its recipient's digest of this run. */
+static void
+dg_add(struct esc *x, const char *to, const char *subj, const char *rule,
+    int64_t level, int old)
+{
+	struct dg *d = NULL;
+	uint32_t k;
+	size_t i;
+
+	if (svc_keyset_add(&x->dgkeys, to, strlen(to), (uint32_t)x->ndg, &k)) {
+		if (k < x->ndg && strcmp(x->dg[k].to, to) == 0)
+			d = &x->dg[k];
+		else	/* two addresses with one hash */
+			for (i = 0; i < x->ndg && d == NULL; i++)
+				if (strcmp(x->dg[i].to, to) == 0)
+					d = &x->dg[i];
+	}
+	if (d == NULL) {
+		x->dg = svc_xrealloc(x->dg, (x->ndg + 1) * sizeof(*x->dg));
+		d = &x->dg[x->ndg++];
+		memset(d, 0, sizeof(*d));
+		d->to = svc_xstrdup(to);
+	}
+	if (d->n++ < DIGEST_LINES)
+		svc_buf_printf(&d->lines, "  %s\n    (rule %s, level %lld)\n",
+		    subj ? subj : "", rule, (long long)level);
+	d->old |= old;
+}
+
+static int
+dg_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct dg *)a)->to, ((const struct dg *)b)->to);
+}
+
+/* The digest of d: sent (its notifications of earlier runs then marked
+ * sent), or when it fails, its notifications of this run marked unsent
+ * again, for the next run. */
+static int
+digest_send(struct esc *x, struct dg *d, sqlite3_stmt *ok, sqlite3_stmt *ko,
+    struct svc_err *e)
+{
+	struct svc_buf subj = { 0 }, body = { 0 };
+	sqlite3_stmt *st;
+	struct who w;
+	char at[48], key[400];
+	size_t i;
+	int rc;
+
+	memset(&w, 0, sizeof(w));
+	w.email = d->to;
+	for (i = 0; i < x->dir.npeople; i++)
+		if (x->dir.people[i].email &&
+		    strcasecmp(x->dir.people[i].email, d->to) == 0) {
+			w.name = x->dir.people[i].name;
+			break;
+		}
+	svc_time_show(x->go_live, at, sizeof(at));
+	svc_buf_printf(&subj, "[svc] go-live digest: %lld notification%s "
+	    "already due", (long long)d->n, d->n == 1 ? "" : "s");
+	svc_buf_printf(&body, "Go-live:   %s\n\nEscalation went live at this "
+	    "time.  What had already crossed a\nrule by then, on tickets "
+	    "still open, is listed here once instead of\nbeing sent one by "
+	    "one; what crosses later comes as it happens.\n\n%s", at,
+	    d->lines.s ? d->lines.s : "");
+	if (d->n > DIGEST_LINES)
+		svc_buf_printf(&body, "  ... and %lld more\n",
+		    (long long)(d->n - DIGEST_LINES));
+	svc_buf_adds(&body, "\nMore: svc-escalate --explain TICKET\n");
+	rc = deliver(x, "", "digest", "go-live", 0, &w, subj.s, body.s);
+	svc_buf_free(&subj);
+	svc_buf_free(&body);
+	if (rc == 0) {
+		x->res->digests++;
+		snprintf(key, sizeof(key), "digest:%s", d->to);
+		snprintf(at, sizeof(at), "%lld", (long long)d->n);
+		if (audit(x, "notification", key, "state", NULL, "sent", at,
+		    e) != 0)
+			return -1;
+	}
+	if (x->o->dry_run || (rc == 0 && !d->old))
+		return 0;
+	/* tried again next run */
+	st = rc == 0 ? ok : ko;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, rc == 0 ? x->o->now : x->run);
+	sqlite3_bind_text(st, 2, d->to, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "recording a digest");
+	return 0;
+}
+
+/* Send each recipient of notifications digested in this run, or in an
+ * earlier one whose digest was not delivered, one message listing them
+ * all (once now is at or past go-live). */
+static int
+digests(struct esc *x, struct svc_err *e)
+{
+	sqlite3_stmt *st = NULL, *ok = NULL, *ko = NULL;
+	size_t i;
+	int rc;
+
+	if (x->o->now < x->go_live)
+		return 0;
+	if (svc_db_prepare(x->db, "SELECT recipient, subject, rule, level "
+	    "FROM notifications WHERE state='digest' AND sent_at IS NULL AND "
+	    "recipient IS NOT NULL ORDER BY recipient, ticket_id, metric, rule, "
+	    "level", &st, e) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		dg_add(x, (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2),
+		    sqlite3_column_int64(st, 3), 1);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "reading digested notifications");
+	if (x->ndg == 0)
+		return 0;
+	qsort(x->dg, x->ndg, sizeof(*x->dg), dg_cmp);
+	if (svc_db_prepare(x->db, "UPDATE notifications SET sent_at=?1 WHERE "
+	    "state='digest' AND sent_at IS NULL AND recipient=?2", &ok, e) != 0 ||
+	    svc_db_prepare(x->db, "UPDATE notifications SET sent_at=NULL WHERE "
+	    "state='digest' AND run=?1 AND recipient=?2", &ko, e) != 0)
+		rc = -1;
+	for (i = 0, rc = rc < 0 ? -1 : 0; i < x->ndg && rc == 0; i++)
+		rc = digest_send(x, &x->dg[i], ok, ko, e);
+	sqlite3_finalize(ok);
+	sqlite3_finalize(ko);
+	return rc;
+}
+
+/* Fire rule r for clock c, to w (reached along the fallback chain when
+ * w->via says so). */
 static int
 fire(struct esc *x, const char *id, const struct clk *c, const struct rule *r,
-    const struct who *w, const char *via, struct svc_err *e)
+    const struct who *w, struct svc_err *e)
 {
 	struct svc_buf subj = { 0 }, body = { 0 };
 	int rc;
 
-	compose(x, r, c, via, &subj, x->need_body ? &body : NULL);
+	compose(x, r, c, w->via[0] ? w->via : NULL, &subj, x->need_body ?
+	    &body : NULL);
 	rc = dispatch(x, id, c->metric, r, r->level, NULL, w, 1, subj.s, body.s,
 	    e);
 	svc_buf_free(&subj);
@@ -1372,8 +1630,117 @@ skip(struct esc *x, const char *id, const char *metric, const struct rule *r,
 	return put(x, id, metric, r, r->level, NULL, &v, e);
 }
 
-/* A recorded notification whose time has come: held and now open,
- * pending (delivery failed), or sent with a reminder due. */
+/* Record rule r's notification for clock c, to w, for the go-live digest
+ * (sent with the others of its recipient at the end of the run). */
+static int
+digest(struct esc *x, const char *id, const struct clk *c,
+    const struct rule *r, const struct who *w, struct svc_err *e)
+{
+	struct svc_buf subj = { 0 };
+	struct rec v;
+	char at[48];
+	int rc;
+
+	compose(x, r, c, NULL, &subj, NULL);
+	if (x->fp) {
+		svc_time_show(x->go_live, at, sizeof(at));
+		fprintf(x->fp, "    held by go-live (%s): would go into the "
+		    "go-live digest for %s\n", at, w->email);
+	}
+	memset(&v, 0, sizeof(v));
+	v.state = "digest";
+	v.to = w->email;
+	v.why = w->via[0] ? w->via : NULL;
+	v.subj = subj.s;
+	v.held_until = -1;
+	x->res->digested++;
+	rc = put(x, id, c->metric, r, r->level, NULL, &v, e);
+	if (rc == 0 && !x->fp)
+		dg_add(x, w->email, subj.s, r->name, r->level, 0);
+	svc_buf_free(&subj);
+	return rc;
+}
+
+/* A held or pending notification n that is not to go out after all. */
+static int
+withdraw(struct esc *x, const char *id, const char *metric,
+    const struct rule *r, const struct note *n, const char *why,
+    struct svc_err *e)
+{
+	struct rec v;
+
+	if (x->fp)
+		fprintf(x->fp, "    %s for %s, would be withdrawn: %s\n", n->state,
+		    n->recipient ? n->recipient : "", why);
+	memset(&v, 0, sizeof(v));
+	v.state = "withdrawn";
+	v.to = n->recipient;
+	v.why = why;
+	v.held_until = -1;
+	x->res->withdrawn++;
+	return put(x, id, metric, r, n->level, n, &v, e);
+}
+
+/* Why rule r does not hold now: the last comparison it tried. */
+static void
+failing(struct esc *x, const struct rule *r, char *buf, size_t n)
+{
+	struct svc_buf ex = { 0 };
+	const char *s, *p;
+	size_t len;
+
+	svc_cond_eval(r->when, get, x, &ex);
+	s = ex.s ? ex.s : "";
+	len = strlen(s);
+	while (len > 0 && s[len - 1] == '\n')
+		len--;
+	for (p = s + len; p > s && p[-1] != '\n'; p--)
+		;
+	while (*p == ' ')
+		p++;
+	snprintf(buf, n, "the rule no longer holds: %.*s",
+	    (int)(len - (size_t)(p - s)), p);
+	svc_buf_free(&ex);
+}
+
+/* Does rule r hold for clock c as at the go-live time (before now)?  The
+ * clock is taken back to then on its calendar (pauses since are not
+ * undone); the ticket's fields are those of now. */
+static int
+held_at_go_live(struct esc *x, const struct rule *r, const struct clk *c)
+{
+	int64_t g = x->go_live, end = c->stop >= 0 ? c->stop : x->o->now;
+	const struct svc_cval *cr = &x->t->v[SVC_F_CREATED_AT];
+	struct svc_cal *cal;
+	struct clk b = *c;
+	int m;
+
+	if (c->start > g || (cr->present && cr->i > g))
+		return 0;
+	if (g < end && strcmp(c->state, "paused") != 0 &&
+	    strcmp(c->state, "cancelled") != 0 &&
+	    (cal = calendar(x, c->calendar)) != NULL) {
+		b.elapsed -= svc_cal_between(cal, g, end);
+		if (b.elapsed < 0)
+			b.elapsed = 0;
+	}
+	b.breached = c->breached && c->breached_at >= 0 && c->breached_at <= g;
+	if (c->stop < 0 || c->stop > g) {
+		b.stop = -1;
+		snprintf(b.state, sizeof(b.state), "%s", b.breached ? "breached" :
+		    strcmp(c->state, "paused") == 0 ? "paused" : "running");
+	}
+	x->cur = &b;
+	x->at = g;
+	m = svc_cond_eval(r->when, get, x, NULL);
+	x->cur = c;
+	x->at = x->o->now;
+	return m;
+}
+
+/* A recorded notification: held or pending ones go out if their rule
+ * still holds on an open ticket (else they are withdrawn), a sent one
+ * is repeated when a reminder is due; the others are done. */
 static int
 follow_up(struct esc *x, const char *id, const struct clk *c,
     const struct rule *r, struct note *n, int matches, struct svc_err *e)
@@ -1381,10 +1748,14 @@ follow_up(struct esc *x, const char *id, const struct clk *c,
 	struct svc_buf subj = { 0 }, body = { 0 };
 	struct who w;
 	int held = strcmp(n->state, "held") == 0, rc;
-	char at[48];
+	int waiting = held || strcmp(n->state, "pending") == 0;
+	int remind = strcmp(n->state, "sent") == 0 && r->repeat > 0 &&
+	    matches && x->open && n->last_sent >= 0;
+	char at[48], why[400];
 
-	if (strcmp(n->state, "sent") == 0 && r->repeat > 0 && matches &&
-	    n->last_sent >= 0 && plus(n->last_sent, r->repeat) > x->o->now)
+	if (waiting && !x->open)
+		return withdraw(x, id, c->metric, r, n, x->shut, e);
+	if (remind && plus(n->last_sent, r->repeat) > x->o->now)
 		soon(x, plus(n->last_sent, r->repeat));
 	if (held && n->held_until > x->o->now) {
 		soon(x, n->held_until);
@@ -1395,14 +1766,22 @@ follow_up(struct esc *x, const char *id, const struct clk *c,
 		x->res->held++;
 		return 0;
 	}
-	if (!held && strcmp(n->state, "pending") != 0 &&
-	    !(strcmp(n->state, "sent") == 0 && r->repeat > 0 && matches &&
-	    n->last_sent >= 0 && x->o->now >= n->last_sent + r->repeat)) {
+	if (!waiting && !(remind && x->o->now >= n->last_sent + r->repeat)) {
 		if (x->fp) {
 			svc_time_show(n->fired, at, sizeof(at));
-			if (strcmp(n->state, "skipped") == 0)
+			if (strcmp(n->state, "skipped") == 0) {
 				fprintf(x->fp, "    already done: skipped at %s: %s\n",
 				    at, n->why ? n->why : "");
+				if (next_level(x, r))
+					fprintf(x->fp, "    (the next level fires only "
+					    "when its own condition holds)\n");
+			} else if (strcmp(n->state, "withdrawn") == 0)
+				fprintf(x->fp, "    already done: withdrawn, fired at "
+				    "%s: %s\n", at, n->why ? n->why : "");
+			else if (strcmp(n->state, "digest") == 0)
+				fprintf(x->fp, "    already done: in the go-live digest "
+				    "for %s%s\n", n->recipient ? n->recipient : "",
+				    n->sent >= 0 ? "" : " (not sent yet)");
 			else
 				fprintf(x->fp, "    already done: sent to %s at %s%s\n",
 				    n->recipient ? n->recipient : "", at,
@@ -1410,13 +1789,18 @@ follow_up(struct esc *x, const char *id, const struct clk *c,
 		}
 		return 0;
 	}
-	if (resolve(x, r->notify, x->t, &w) != 0) {
+	if (waiting && !matches) {
+		failing(x, r, why, sizeof(why));
+		return withdraw(x, id, c->metric, r, n, why, e);
+	}
+	if (resolve_chain(x, r, x->t, &w) != 0) {
 		/* the target went away since: keep the recorded address */
 		memset(&w, 0, sizeof(w));
 		if ((w.email = n->recipient) == NULL)
 			return 0;
 	}
-	compose(x, r, c, NULL, &subj, x->need_body ? &body : NULL);
+	compose(x, r, c, w.via[0] ? w.via : NULL, &subj, x->need_body ? &body :
+	    NULL);
 	if (strcmp(n->state, "sent") == 0) {
 		struct svc_buf s2 = { 0 };
 
@@ -1432,23 +1816,6 @@ follow_up(struct esc *x, const char *id, const struct clk *c,
 	return rc;
 }
 
-/* The rule's next level above r (same name), or NULL. */
-static const struct rule *
-next_level(struct esc *x, const struct rule *r)
-{
-	const struct rule *best = NULL;
-	size_t i;
-
-	for (i = 0; i < x->nrules; i++) {
-		const struct rule *q = &x->rules[i];
-
-		if (strcmp(q->name, r->name) == 0 && q->level > r->level &&
-		    (best == NULL || q->level < best->level))
-			best = q;
-	}
-	return best;
-}
-
 static int
 escalate_clock(struct esc *x, const char *id, const struct clk *c,
     struct svc_err *e)
@@ -1462,7 +1829,7 @@ escalate_clock(struct esc *x, const char *id, const struct clk *c,
 		struct note *n = find_note(x, c->metric, r->name, r->level);
 		int m = svc_cond_eval(r->when, get, x, x->fp ? &ex : NULL);
 		struct who w;
-		char via[400];
+		char at[48];
 
 		if (x->fp) {
 			fprintf(x->fp, "%s: rule %s level %lld (line %ld) %s%s%s\n",
@@ -1478,30 +1845,63 @@ escalate_clock(struct esc *x, const char *id, const struct clk *c,
 				return -1;
 			continue;
 		}
-		if (!m)
+		if (!m || !x->open)
 			continue;
-		/* fire, or skip up the rule's levels until one resolves */
-		via[0] = '\0';
-		while (r) {
-			if (resolve(x, r->notify, x->t, &w) == 0) {
-				if (fire(x, id, c, r, &w, via[0] ? via : NULL, e) != 0)
-					return -1;
-				break;
+		if (x->o->now < x->go_live) {
+			/* looked at again then */
+			soon(x, x->go_live);
+			if (x->fp) {
+				svc_time_show(x->go_live, at, sizeof(at));
+				fprintf(x->fp, "    waits for go-live at %s\n", at);
 			}
+			continue;
+		}
+		/* a level fires on its own condition only: when nobody can
+		 * be reached it is skipped, and the next level waits for
+		 * its own */
+		if (resolve_chain(x, r, x->t, &w) != 0) {
 			if (x->fp)
-				fprintf(x->fp, "    level %lld skipped: %s\n",
-				    (long long)r->level, w.why);
+				fprintf(x->fp, "    level %lld skipped: %s\n%s",
+				    (long long)r->level, w.why, next_level(x, r) ?
+				    "    (the next level fires only when its own "
+				    "condition holds)\n" : "");
 			if (skip(x, id, c->metric, r, w.why, e) != 0)
 				return -1;
-			snprintf(via, sizeof(via), "(level %lld skipped: %.300s)",
-			    (long long)r->level, w.why);
-			r = next_level(x, r);
-			if (r && find_note(x, c->metric, r->name, r->level))
-				break;
-			if (r == NULL && x->fp)
-				fprintf(x->fp, "    no higher level to try\n");
+			continue;
 		}
+		if (x->fp && w.via[0])
+			fprintf(x->fp, "    %s: %s\n", w.email, w.via);
+		if (x->digesting && (x->o->now == x->go_live ||
+		    held_at_go_live(x, r, c))) {
+			if (digest(x, id, c, r, &w, e) != 0)
+				return -1;
+		} else if (fire(x, id, c, r, &w, e) != 0)
+			return -1;
 	}
+	return 0;
+}
+
+/* Is the ticket x->t open at now?  Else x->shut says why not. */
+static int
+ticket_open(struct esc *x)
+{
+	const struct svc_tk *t = x->t;
+	const struct svc_cval *rv = &t->v[SVC_F_RESOLVED_AT];
+	const struct svc_cval *cv = &t->v[SVC_F_CLOSED_AT];
+	int res = rv->present && rv->isnum && rv->i <= x->o->now;
+	int clo = cv->present && cv->isnum && cv->i <= x->o->now;
+	char at[48];
+
+	x->shut[0] = '\0';
+	if (svc_ticket_open(t->s[SVC_F_STATUS], res, clo))
+		return 1;
+	if (res || clo) {
+		svc_time_show(res ? rv->i : cv->i, at, sizeof(at));
+		snprintf(x->shut, sizeof(x->shut), "the ticket was %s at %s",
+		    res ? "resolved" : "closed", at);
+	} else
+		snprintf(x->shut, sizeof(x->shut), "the ticket's status '%.100s' "
+		    "is not open", t->s[SVC_F_STATUS] ? t->s[SVC_F_STATUS] : "");
 	return 0;
 }
 
@@ -1536,7 +1936,12 @@ one_ticket(struct esc *x, const char *id, struct svc_err *e)
 	x->unassigned = -2;
 	x->appr_due = -2;
 	x->asg_next = NEVER;
+	x->at = x->o->now;
 	x->res->tickets++;
+	x->open = ticket_open(x);
+	if (x->fp && !x->open)
+		fprintf(x->fp, "not open at --now (%s): nothing is sent or held\n",
+		    x->shut);
 	rc = 0;
 	for (i = 0; i < x->nc; i++)
 		if (x->c[i].late && x->c[i].owner == NULL && x->c[i].group == NULL) {
@@ -1549,7 +1954,7 @@ one_ticket(struct esc *x, const char *id, struct svc_err *e)
 		fprintf(x->fp, "no SLA clocks (run svc-sla first)\n");
 	for (i = 0; rc == 0 && i < x->nc; i++)
 		rc = escalate_clock(x, id, &x->c[i], e);
-	if (rc == 0 && (cand || waiting))
+	if (rc == 0 && (cand || waiting) && x->open)
 		for (i = 0; i < x->nc; i++)
 			clock_wake(x, &x->c[i]);
 	if (rc == 0)
@@ -1562,8 +1967,8 @@ one_ticket(struct esc *x, const char *id, struct svc_err *e)
 /* ---- problems ---- */
 
 /* A new problem's service owner is told as notification problem:ID. */
-static const struct rule problem_rule = { "problem", "service_owner", "",
-    0, 1, 0, 0, 0, NULL, { { NULL, 0 } } };
+static const struct rule problem_rule = { .name = "problem",
+    .notify = "service_owner", .text = "", .level = 1 };
 
 int
 svc_esc_key(struct svc_esc_opts *o, const char *s, struct svc_err *e)
@@ -2112,6 +2517,78 @@ plan(struct esc *x, const struct mark *m, const char *config, char ***ids,
 	return 0;
 }
 
+/* ---- go-live ---- */
+
+/* The go-live time into x->go_live: --go-live's (recorded), else the
+ * recorded one, else the first notification's (a database escalated
+ * before go-live existed), else now (recorded: this is the first run).
+ * x->digesting is set on the go-live run: the first at or after that
+ * time (recorded as go_live_run; a new time starts over).  Recorded
+ * only when write is set. */
+static int
+go_live(struct esc *x, int write, struct svc_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t g = -1, old = -1, grun = -1;
+	char a[24], b[24];
+	int rc;
+
+	if (svc_db_prepare(x->db, "SELECT key, value FROM escalation_state "
+	    "WHERE key IN ('go_live', 'go_live_run')", &st, e) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (sqlite3_column_type(st, 1) == SQLITE_INTEGER) {
+			if (strcmp((const char *)sqlite3_column_text(st, 0),
+			    "go_live") == 0)
+				g = old = sqlite3_column_int64(st, 1);
+			else
+				grun = sqlite3_column_int64(st, 1);
+		}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "reading the go-live time");
+	if (x->o->go_live > 0)
+		g = x->o->go_live;
+	else if (g < 0) {
+		if (svc_db_prepare(x->db, "SELECT min(fired_at) FROM "
+		    "notifications WHERE metric<>'problem'", &st, e) != 0)
+			return -1;
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+		    sqlite3_column_type(st, 0) != SQLITE_NULL)
+			g = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_ROW)
+			return svc_db_fail(x->db, rc, e, "reading notifications");
+		if (g < 0 || g > x->o->now)
+			g = x->o->now;
+	}
+	x->go_live = x->res->go_live = g;
+	if (g != old)
+		grun = -1;
+	x->digesting = x->o->now >= g && grun < 0;
+	if (!write || x->o->dry_run || (g == old && !x->digesting))
+		return 0;
+	if (svc_db_prepare(x->db, "INSERT OR REPLACE INTO escalation_state("
+	    "key, value) VALUES ('go_live', ?1), ('go_live_run', ?2)", &st,
+	    e) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, g);
+	if (x->digesting)
+		sqlite3_bind_int64(st, 2, x->run);
+	else
+		sqlite3_bind_null(st, 2);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(x->db, rc, e, "recording the go-live time");
+	snprintf(a, sizeof(a), "%lld", (long long)old);
+	snprintf(b, sizeof(b), "%lld", (long long)g);
+	if (g == old)
+		return 0;
+	return audit(x, "escalation", "go_live", "value", old >= 0 ? a : NULL,
+	    b, NULL, e);
+}
+
 /* ---- runs ---- */
 
 static void
@@ -2123,6 +2600,9 @@ start(struct esc *x, struct svc_db *db, const struct svc_esc_opts *o,
 	x->db = db;
 	x->o = o;
 	x->res = res;
+	x->at = o->now;
+	x->go_live = INT64_MIN;
+	svc_keyset_init(&x->dgkeys, 1);
 	svc_calset_init(&x->cals, db, o->now);
 }
 
@@ -2196,12 +2676,21 @@ svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
 	if (svc_db_run_insert(db, &run, e) != 0)
 		goto out;
 	x.run = res->run = run.id;
+	svc_audit_init(&x.audit, db, o->now, o->actor, o->program, run.id);
+	if (!o->problems_only && go_live(&x, 1, e) != 0)
+		goto out;
 	if (all) {
 		char config[sizeof(m.config)];
+		size_t len;
 
 		if (mark_read(&x, &m, e) != 0 ||
-		    config_sig(&x, config, sizeof(config), e) != 0 ||
-		    plan(&x, &m, config, &due, &ndue, e) != 0)
+		    config_sig(&x, config, sizeof(config), e) != 0)
+			goto out;
+		/* a new go-live time: every ticket again */
+		len = strlen(config);
+		snprintf(config + len, sizeof(config) - len, " go_live=%lld",
+		    (long long)x.go_live);
+		if (plan(&x, &m, config, &due, &ndue, e) != 0)
 			goto out;
 		memcpy(m.config, config, sizeof(m.config));
 		x.only_live = 1;
@@ -2218,7 +2707,6 @@ svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
 		    "escalations)");
 		goto out;
 	}
-	svc_audit_init(&x.audit, db, o->now, o->actor, o->program, run.id);
 	if (o->problems_only)
 		rc = problems(&x, e);
 	else if (all && x.full)
@@ -2226,10 +2714,24 @@ svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
 	else if (all) {
 		for (i = 0, rc = 0; i < ndue && rc >= 0; i++)
 			rc = one_ticket(&x, due[i], e);
-	} else
-		for (i = 0, rc = 0; i < n && rc >= 0; i++)
+	} else {
+		/* a ticket on several rows (one per clock, one per event)
+		 * is looked at once */
+		struct svc_keyset seen;
+		uint32_t first;
+
+		svc_keyset_init(&seen, 1);
+		for (i = 0, rc = 0; i < n && rc >= 0; i++) {
+			if (svc_keyset_add(&seen, ids[i], strlen(ids[i]),
+			    (uint32_t)i, &first) && strcmp(ids[first], ids[i]) == 0)
+				continue;
 			if ((rc = one_ticket(&x, ids[i], e)) == 0)
 				res->missing++;
+		}
+		svc_keyset_free(&seen);
+	}
+	if (rc >= 0 && !o->problems_only)
+		rc = digests(&x, e);
 	if (rc < 0)
 		goto out;
 	if (all) {
@@ -2244,7 +2746,7 @@ svc_esc_run(struct svc_db *db, const struct svc_esc_opts *o,
 	}
 	run.rows_in = run.rows_loaded = res->tickets;
 	run.rows_changed = res->sent + res->held + res->skipped +
-	    res->reminders;
+	    res->reminders + res->withdrawn + res->digested;
 	if ((rc = svc_audit_flush(&x.audit, e)) != 0 ||
 	    (rc = svc_db_run_counts(db, &run, e)) != 0)
 		goto out;
@@ -2273,7 +2775,7 @@ svc_esc_explain(struct svc_db *db, const struct svc_esc_opts *o,
 	x.fp = fp;
 	if (svc_db_exec(db, "BEGIN", e) != 0)
 		return -1;
-	if (load(&x, 0, e) != 0)
+	if (go_live(&x, 0, e) != 0 || load(&x, 0, e) != 0)
 		rc = -1;
 	else if ((rc = one_ticket(&x, id, e)) == 0)
 		rc = svc_err_set(e, SVC_EXIT_FATAL, NULL, 0, 0, "no ticket '%s'",
@@ -2521,43 +3023,171 @@ svc_esc_problem_list(struct svc_db *db, const struct svc_esc_opts *o,
 	return n;
 }
 
+/* Add each word of the list s (separated by , ; |) to the set g. */
+static void
+add_groups(char ***g, size_t *n, const char *s)
+{
+	while (s && *s) {
+		size_t k = strcspn(s, ",;|"), j;
+		const char *w = s;
+
+		s += k;
+		if (*s)
+			s++;
+		while (k > 0 && (*w == ' ' || *w == '\t'))
+			w++, k--;
+		while (k > 0 && (w[k - 1] == ' ' || w[k - 1] == '\t'))
+			k--;
+		if (k == 0)
+			continue;
+		for (j = 0; j < *n; j++)
+			if (strlen((*g)[j]) == k && strncmp((*g)[j], w, k) == 0)
+				break;
+		if (j < *n)
+			continue;
+		*g = svc_xrealloc(*g, (*n + 1) * sizeof(**g));
+		(*g)[*n] = svc_xrealloc(NULL, k + 1);
+		memcpy((*g)[*n], w, k);
+		(*g)[(*n)++][k] = '\0';
+	}
+}
+
+/* When rule r cannot reach its target for the ticket t standing for
+ * what (a group, an assignee, a catalog entry): a finding (1) when the
+ * fallback chain reaches nobody either, else a note (0). */
+static int
+lint_target(struct esc *x, const struct rule *r, struct svc_tk *t,
+    const char *file, const char *what, FILE *fp)
+{
+	struct who w;
+	char why[700];
+	int rc;
+
+	if (resolve(x, r->notify, t, &w) == 0)
+		return 0;
+	snprintf(why, sizeof(why), "%s", w.why);
+	rc = resolve_chain(x, r, t, &w);
+	fprintf(fp, "%s:%ld: %srule %s level %lld: notify '%s' cannot be "
+	    "resolved for %s: %s", file, r->line, rc == 0 ? "note: " : "",
+	    r->name, (long long)r->level, r->notify, what, why);
+	if (rc == 0) {
+		fprintf(fp, "; falls back to %s\n", w.email);
+		return 0;
+	}
+	fprintf(fp, ", and nothing it falls back to can be reached\n");
+	return 1;
+}
+
 int
 svc_esc_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
 {
 	static const char *const roles[] = { "assignee", "group_lead",
 	    "manager", "service_owner", "kpi_owner", "controller", NULL };
-	struct svc_dir dir;
+	struct esc x;
+	struct svc_esc_result res;
+	struct svc_esc_opts o;
 	sqlite3_stmt *st = NULL;
-	char file[300];
-	int findings = 0, i;
+	char file[300], what[400], **groups = NULL;
+	size_t ngroups = 0, i;
+	int findings = 0, k;
 
+	memset(&o, 0, sizeof(o));
+	o.now = now;
+	start(&x, db, &o, &res);
 	if (svc_lint_stored_as(db, now, "escalations", NULL, &names, 0, fp,
 	    &findings, e) != 0 ||
 	    svc_lint_source(db, now, "escalations", file, sizeof(file), e) != 0 ||
-	    svc_dir_load(db, now, &dir, e) != 0)
+	    svc_dir_load(db, now, &x.dir, e) != 0) {
+		esc_free(&x);
 		return -1;
+	}
+	/* the groups a ticket may be in: of people and of the catalog */
+	for (i = 0; i < x.dir.npeople; i++)
+		add_groups(&groups, &ngroups, x.dir.people[i].groups);
+	for (i = 0; i < x.dir.ncats; i++)
+		add_groups(&groups, &ngroups, x.dir.cats[i].group);
 	if (svc_config_select(db, now, "escalations", "rule, line, level, "
-	    "notify", "1", "rowno", &st, e) != 0) {
-		svc_dir_free(&dir);
-		return -1;
+	    "notify, fallback", "1", "rowno", &st, e) != 0) {
+		findings = -1;
+		goto out;
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *rule = (const char *)sqlite3_column_text(st, 0);
-		long line = (long)sqlite3_column_int64(st, 1);
-		const char *to = (const char *)sqlite3_column_text(st, 3);
+		struct rule r;
+		struct svc_tk t;
+		const char *to;
 
-		for (i = 0; roles[i]; i++)
-			if (strcmp(roles[i], to) == 0)
+		memset(&r, 0, sizeof(r));
+		r.name = (char *)sqlite3_column_text(st, 0);
+		r.line = (long)sqlite3_column_int64(st, 1);
+		r.level = sqlite3_column_int64(st, 2);
+		r.notify = (char *)sqlite3_column_text(st, 3);
+		r.fallback = (char *)sqlite3_column_text(st, 4);
+		to = r.notify;
+		for (k = 0; roles[k]; k++)
+			if (strcmp(roles[k], to) == 0)
 				break;
-		if (roles[i] == NULL && strchr(to, '@') == NULL &&
-		    svc_dir_person(&dir, to) == NULL) {
-			fprintf(fp, "%s:%ld: rule %s: notify '%s' is not a role, an "
-			    "e-mail address or a user in people\n", file, line,
-			    rule, to);
-			findings++;
+		memset(&t, 0, sizeof(t));
+		if (roles[k] == NULL) {
+			/* a user or an address */
+			if (strchr(to, '@') == NULL &&
+			    svc_dir_person(&x.dir, to) == NULL) {
+				fprintf(fp, "%s:%ld: rule %s: notify '%s' is not a "
+				    "role, an e-mail address or a user in people\n",
+				    file, r.line, r.name, to);
+				findings++;
+			} else
+				findings += lint_target(&x, &r, &t, file,
+				    "any ticket", fp);
+		} else if (k == 0 || k == 2) {
+			/* assignee, manager: each active person in a group */
+			for (i = 0; i < x.dir.npeople; i++) {
+				const struct svc_person *p = &x.dir.people[i];
+				char **gp = NULL;
+				size_t ng = 0;
+
+				if (!p->active || p->groups == NULL)
+					continue;
+				add_groups(&gp, &ng, p->groups);
+				svc_tk_put(&t, SVC_F_ASSIGNEE, p->user, 1);
+				svc_tk_put(&t, SVC_F_GROUP_NAME, ng ? gp[0] : NULL, 1);
+				snprintf(what, sizeof(what), "assignee '%.100s'",
+				    p->user);
+				findings += lint_target(&x, &r, &t, file, what, fp);
+				while (ng > 0)
+					free(gp[--ng]);
+				free(gp);
+			}
+		} else if (k == 1) {
+			for (i = 0; i < ngroups; i++) {
+				svc_tk_put(&t, SVC_F_GROUP_NAME, groups[i], 1);
+				snprintf(what, sizeof(what), "group '%.100s'",
+				    groups[i]);
+				findings += lint_target(&x, &r, &t, file, what, fp);
+			}
+		} else {
+			/* the owners: each catalog entry */
+			for (i = 0; i < x.dir.ncats; i++) {
+				const struct svc_catent *c = &x.dir.cats[i];
+
+				svc_tk_put(&t, SVC_F_CATEGORY, c->category, 1);
+				svc_tk_put(&t, SVC_F_SUBCATEGORY, c->subcategory, 1);
+				svc_tk_put(&t, SVC_F_SERVICE, c->service, 1);
+				svc_tk_put(&t, SVC_F_GROUP_NAME, c->group, 1);
+				snprintf(what, sizeof(what), "catalog entry "
+				    "'%.100s/%.100s/%.100s'", c->category ?
+				    c->category : "", c->subcategory ?
+				    c->subcategory : "", c->service ? c->service :
+				    "");
+				findings += lint_target(&x, &r, &t, file, what, fp);
+			}
 		}
+		svc_tk_free(&t);
 	}
+out:
 	sqlite3_finalize(st);
-	svc_dir_free(&dir);
+	for (i = 0; i < ngroups; i++)
+		free(groups[i]);
+	free(groups);
+	esc_free(&x);
 	return findings;
 }

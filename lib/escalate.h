@@ -7,11 +7,17 @@
  * unless repeat_every asks for reminders.  notify is a role resolved per
  * ticket (assignee, group_lead, manager, service_owner, kpi_owner,
  * controller), a user in people or an e-mail address; a level whose
- * target cannot be resolved is recorded as skipped, with why, and the
- * rule's next level is tried.  A notification waits ("held") while the
- * recipient's working calendar is closed, unless the rule is urgent, and
- * goes out at the next run after it opens.  State is kept in the
- * notifications table.
+ * target cannot be resolved falls back to the ticket's group lead, the
+ * service owner and the rule's fallback (a user or an address), and is
+ * recorded as skipped, with why, only when none of them can be reached;
+ * a level fires only when its own condition holds.  Nothing is sent or
+ * held for a ticket that is not open at now.  A notification waits
+ * ("held") while the recipient's working calendar is closed, unless the
+ * rule is urgent, and goes out at the next run after it opens if its rule
+ * still holds (else it is "withdrawn", with why).  What had already
+ * crossed at the database's go-live time goes into one digest per
+ * recipient ("digest") instead of a message each.  State is kept in the
+ * notifications table and escalation_state (go_live).
  *
  * Conditions test the ticket's fields and these clock fields: metric,
  * state (running, paused, breached, met, cancelled), elapsed_pct, elapsed,
@@ -50,12 +56,19 @@ struct svc_esc_opts {
 	int full;		/* --full: with ids NULL, look at every ticket
 				 * with running or breached clocks, not only
 				 * those due again or changed since */
+	int64_t go_live;	/* --go-live: record this go-live time; 0 or
+				 * -1: the stored one, else this run's now */
 };
 
 struct svc_esc_result {
 	/* tickets looked at; held: notifications waiting for their
 	 * recipients' working hours (with ids NULL, all of them) */
 	int64_t tickets, sent, held, skipped, reminders, failed, missing;
+	/* withdrawn: held or pending ones whose rule no longer held;
+	 * digests: messages sent at go-live, carrying digested
+	 * notifications */
+	int64_t withdrawn, digests, digested;
+	int64_t go_live;	/* the go-live time in force */
 	int full;		/* ids NULL: every ticket was looked at */
 	int64_t problems_new, problems_linked;
 	int64_t run;
@@ -81,6 +94,15 @@ int svc_esc_key(struct svc_esc_opts *o, const char *s, struct svc_err *e);
  * differ from the last run's, when now is before the last run's, when a
  * program other than those wrote since, or when over a fifth of the
  * tickets would be looked at anyway.
+ *
+ * The go-live time (o->go_live, recorded in escalation_state; else the
+ * recorded one; else this run's now) holds back runs before it; the
+ * first run at or after it records each rule that already held then as
+ * "digest" and sends each recipient one digest of them, at the end of
+ * the run (res->digests, res->digested).  A ticket named more than once
+ * in ids is looked at once; one not open at now gets nothing, and its
+ * held or pending notifications are withdrawn, like those whose rule no
+ * longer holds when they are due (res->withdrawn).
  *
  * Returns 0, 1 when some delivery failed (those stay unsent and are
  * tried again next run), or -1 with e filled. */
@@ -111,8 +133,11 @@ int64_t svc_esc_unacknowledged(struct svc_db *db, const struct svc_esc_opts *o,
 int64_t svc_esc_problem_list(struct svc_db *db, const struct svc_esc_opts *o,
     struct svc_err *e);
 
-/* Lint the stored escalation rules: one line per finding to fp.  Returns
- * the number of findings, or -1. */
+/* Lint the stored escalation rules: one line per finding to fp (unknown
+ * fields, conditions never true, notify and fallback values that are no
+ * role, user or address, and each group, person or catalog entry for
+ * which a rule's role cannot be resolved, with what it falls back to).
+ * Returns the number of findings, or -1. */
 int svc_esc_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e);
 
 #endif

@@ -279,6 +279,9 @@ static const char *const svc_migrations[] = {
 	") STRICT;"
 	"CREATE INDEX import_notes_run ON import_notes(run);"
 	/* escalation: go-live and withdrawn notifications */
+	"ALTER TABLE escalations ADD COLUMN fallback TEXT;"
+	"CREATE INDEX notifications_digest ON notifications(recipient) "
+	"  WHERE state='digest' AND sent_at IS NULL;"
 	/* configuration */
 	"",
 };

@@ -212,11 +212,12 @@ A3,new one,Open,3,Desk," ]
 	setup_sla
 	printf 'rule,order,when,level,notify,urgent,repeat_every\nlate,10,state=breached,1,team@example.org,,\n' > rules.csv
 	svc-import --now 2026-01-01T00:00:00Z -q --kind escalations rules.csv
-	svc-escalate --all --now 2026-04-01T00:00:00Z -q >/dev/null
+	# live since January: each breach is sent; none for the resolved R1, R2
+	svc-escalate --all --go-live 2026-01-01T00:00:00Z --now 2026-04-01T00:00:00Z -q >/dev/null
 	run -0 svc-report escalations --now 2026-04-01T00:00:00Z --since 2026-03-31T00:00:00Z -f csv
 	[ "${lines[0]}" = "ticket_id,metric,rule,level,state,recipient,fired_at,held_until,sent_at,reminders,why,status" ]
-	[ "${lines[1]}" = "R2,first_response,late,1,sent,team@example.org,2026-04-01T00:00:00+00:00,,2026-04-01T00:00:00+00:00,0,,Resolved" ]
-	[ "${#lines[@]}" = 5 ]
+	[ "${lines[1]}" = "R3,resolution,late,1,sent,team@example.org,2026-04-01T00:00:00+00:00,,2026-04-01T00:00:00+00:00,0,,Open" ]
+	[ "${#lines[@]}" = 3 ]
 	run -0 svc-report escalations --now 2026-04-01T00:00:00Z --where 'group_name=Net' -f csv
 	[ "${#lines[@]}" = 3 ]
 	printf 'ticket_id,title,created_at\nX1,ok,2026-03-31T10:00:00Z\nX2,bad,31/02/2026\nX3,bad too,yesterday\n' > bad.csv

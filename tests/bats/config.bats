@@ -76,7 +76,8 @@ setup_lead() {
 	sed -i 's/agent lead/"agent, lead"/' p.csv
 	svc-import --now 2026-03-01T00:00:00Z -q --kind people p.csv
 	svc-sla -q --all --now 2026-03-09T16:00:01Z >/dev/null
-	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T16:00:01Z -f csv
+	# live before the breaches, so each is told as it happens
+	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T16:00:01Z --go-live 2026-03-01T00:00:00Z -f csv
 	[ "$(q "SELECT count(*) FROM notifications WHERE rule='lead' AND state='sent' AND recipient='lee@example.org'")" = 3 ]
 	[ "$(q "SELECT count(*) FROM notifications WHERE state='skipped'")" = 0 ]
 }
@@ -91,13 +92,11 @@ setup_lead() {
 	sed 's/2026-03-09/2016-05-31/g' "$(EF tickets.csv)" > old.csv
 	svc-import --now 2016-05-31T00:00:00Z -q old.csv >/dev/null
 	run -0 --separate-stderr svc-sla --all --now "$PAST" -f csv
-	[ "$(printf '%s\n' "$output" | cut -d, -f1-4)" = "ticket_id,metric,policy,state
-E1,first_response,std,breached
-E1,resolution,std,breached
-E2,first_response,std,breached
-E2,resolution,std,breached
-E3,first_response,std,breached
-E3,resolution,std,breached" ]
+	[ "$(printf '%s\n' "$output" | cut -d, -f1,2,5)" = "ticket_id,first_response,resolution
+E1,breached,breached
+E2,breached,breached
+E3,breached,breached" ]
+	[ "$(q "SELECT group_concat(DISTINCT policy) FROM sla_clocks")" = std ]
 	# a later version is valid from the --now of its load
 	sed 's/8h/9h/' "$(EF policies.csv)" > p2.csv
 	svc-import --now "$LATER" -q --kind policies p2.csv
@@ -168,7 +167,8 @@ $(unvalid people)" ]
 	svc-import -q export.csv | svc-route -q | svc-sla -q | svc-escalate -q --mail mail -f csv > sent.csv
 	[ "$(q "SELECT count(*) FROM notifications WHERE notify='group_lead' AND why LIKE '%role lead%'")" = 0 ]
 	[ "$(q "SELECT count(*) FROM notifications WHERE notify='group_lead' AND state='skipped'")" = 0 ]
-	[ "$(q "SELECT count(DISTINCT recipient) FROM notifications WHERE notify='group_lead' AND state IN ('sent', 'held')")" -ge 3 ]
+	# the first run goes live: what had crossed by then is in digests
+	[ "$(q "SELECT count(DISTINCT recipient) FROM notifications WHERE notify='group_lead' AND state IN ('sent', 'held', 'digest')")" -ge 3 ]
 }
 
 @test "--lint reports stored lists that are not in the list syntax" {
@@ -178,8 +178,11 @@ $(unvalid people)" ]
 	# as a database loaded before the syntax was enforced holds them
 	q "UPDATE people SET roles='agent lead' WHERE user='lee'; UPDATE policies SET pause_on='Pending;Hold' WHERE rowno=2"
 	run -1 --separate-stderr svc-escalate --lint --now 2026-03-02T00:00:00Z
-	[ "$output" = "$(EF people.csv): row 3: column 'roles': 'agent lead' looks like a list separated by spaces; separate items with commas, as in 'agent, lead' (or write 'agent\\ lead' for one item)" ]
-	[ "$stderr" = "svc-escalate: 1 finding" ]
+	# lee is no lead now, so the group's lead cannot be reached either
+	[ "$output" = "$(EF people.csv): row 3: column 'roles': 'agent lead' looks like a list separated by spaces; separate items with commas, as in 'agent, lead' (or write 'agent\\ lead' for one item)
+$(EF escalations.csv):2: rule risk level 1: notify 'assignee' cannot be resolved for assignee 'bob': assignee 'bob' has no e-mail in people, and nothing it falls back to can be reached
+$(EF escalations.csv):3: rule risk level 2: notify 'group_lead' cannot be resolved for group 'Service Desk': no active person with an e-mail and the role lead in group 'Service Desk', and nothing it falls back to can be reached" ]
+	[ "$stderr" = "svc-escalate: 3 findings" ]
 	run -1 --separate-stderr svc-sla --lint --now 2026-03-02T00:00:00Z
 	[ "$output" = "$(EF policies.csv):3: column 'pause_on': 'Pending;Hold' looks like a list separated by ';'; separate items with commas, as in 'Pending, Hold' (or write '\\;' for a ';' in an item)" ]
 	run -1 --separate-stderr svc-route --lint --now 2026-03-02T00:00:00Z

@@ -30,6 +30,20 @@ sn_config() {
 	    --kind policies "$RD/$1"
 }
 
+# sn_import NOW FILE: svc-import of a ServiceNow export, quiet
+sn_import() {
+	svc-import --now "$1" -q --profile servicenow --null '?' \
+	    --date-order dmy "$2"
+}
+
+# sn_pipe NOW FILE: svc-import | svc-route | svc-sla of FILE as of NOW,
+# quiet, svc-sla's rows in sla.out; fails when any stage does
+sn_pipe() {
+	set -o pipefail
+	sn_import "$1" "$2" | svc-route --now "$1" -q |
+	    svc-sla --now "$1" -q > sla.out
+}
+
 # same WHAT GOT WANT: show both figures; succeed when they are equal
 same() {
 	echo "$1: got $2, want $3"

@@ -4,13 +4,10 @@
 load ../bats/helper
 load realdata
 
-SNOPT="--profile servicenow --null ? --date-order dmy"
-
 @test "ServiceNow log: import | route | sla gives every incident a resolution clock under a catch-all policy" {
 	sn_log
 	sn_config catch-all.csv
-	run -0 --separate-stderr bash -o pipefail -c "svc-import --now $SN_END -q $SNOPT '$SN' |
-	    svc-route --now $SN_END -q | svc-sla --now $SN_END -q > sla.out"
+	run -0 --separate-stderr sn_pipe "$SN_END" "$SN"
 	[ -z "$stderr" ]
 	"$TRUTH" sn-priority "$SN" | cut -f 1 > incidents
 	q "SELECT DISTINCT ticket_id FROM sla_clocks WHERE metric = 'resolution'
@@ -24,8 +21,7 @@ SNOPT="--profile servicenow --null ? --date-order dmy"
 @test "ServiceNow log: priorities after import | route | sla are the export's (last row per incident)" {
 	sn_log
 	sn_config catch-all.csv
-	run -0 --separate-stderr bash -o pipefail -c "svc-import --now $SN_END -q $SNOPT '$SN' |
-	    svc-route --now $SN_END -q | svc-sla --now $SN_END -q > /dev/null"
+	run -0 --separate-stderr sn_pipe "$SN_END" "$SN"
 	[ -z "$stderr" ]
 	"$TRUTH" sn-priority "$SN" > want
 	sqlite3 -separator '	' "$SVC_DB" \
@@ -39,7 +35,7 @@ SNOPT="--profile servicenow --null ? --date-order dmy"
 @test "ServiceNow log: backlog by age and idle days as of a past --now equals the log's own reconstruction" {
 	sn_log
 	past=2016-06-01T12:00:00Z
-	run -0 --separate-stderr svc-import --now "$SN_END" -q $SNOPT "$SN"
+	run -0 --separate-stderr sn_import "$SN_END" "$SN"
 	[ -z "$stderr" ]
 	run -0 --separate-stderr svc-report backlog --now "$past" -f tsv
 	[ -z "$stderr" ]
@@ -57,7 +53,7 @@ SNOPT="--profile servicenow --null ? --date-order dmy"
 	sn_log
 	day=2016-03-08T00:00:00Z
 	"$TRUTH" sn-cut "$SN" "$day" > export.csv
-	run -0 --separate-stderr svc-import --now "$day" -q $SNOPT export.csv
+	run -0 --separate-stderr sn_import "$day" export.csv
 	[ -z "$stderr" ]
 	same "incidents in the export" "$(q 'SELECT count(*) FROM tickets')" "$(($(wc -l < export.csv) - 1))"
 	same "open now" "$(figure 'open now' --now "$day")" "$("$TRUTH" sn-open "$SN" "$day")"

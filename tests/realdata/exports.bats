@@ -1,0 +1,41 @@
+#!/usr/bin/env bats
+# The Volvo IT, NYC 311 and Kaggle exports: the headline figures of
+# svc-report summary against the raw files; skipped when ../shared/data
+# is absent.
+load ../bats/helper
+load realdata
+
+@test "Volvo IT log: open now equals the requests whose last status is not Completed" {
+	need_data
+	need_python
+	unzip -o -q -j "$DATA/bpic2013-volvo-ibm/IBM-VolvoIT-Challenge.zip" VolvoIT-Challenge/VINST-new.csv
+	now=2012-06-01T00:00:00Z
+	run -0 --separate-stderr svc-import --now "$now" -q --map-file "$FIX/import/volvo.map.csv" VINST-new.csv
+	[ -z "$stderr" ]
+	same "requests" "$(q 'SELECT count(*) FROM tickets')" "$("$TRUTH" keys VINST-new.csv 'SR Number')"
+	same "open now" "$(figure 'open now' --now "$now")" "$("$TRUTH" volvo-open VINST-new.csv)"
+}
+
+@test "NYC 311 extract: resolved in the period equals the Closed Dates in the period" {
+	need_data
+	need_python
+	csv=$DATA/nyc311-sample/311_Service_Requests_from_2010_to_Present.csv
+	since=2013-12-25T00:00:00-05:00 now=2014-05-01T00:00:00-04:00
+	run -0 --separate-stderr svc-import --now "$now" -q --tz America/New_York --date-order mdy \
+	    --map-file "$FIX/import/nyc311.map.csv" "$csv"
+	[ -z "$stderr" ]
+	same "resolved in the period" \
+	    "$(figure 'resolved in the period' --now "$now" --since "$since" --until "$now")" \
+	    "$("$TRUTH" nyc-closed "$csv" "$since" "$now")"
+}
+
+@test "Kaggle support tickets (no creation time): open now equals the tickets not Closed" {
+	need_data
+	need_python
+	csv=$DATA/kaggle-customer-support-tickets/customer_support_tickets.csv
+	now=2023-07-01T00:00:00Z
+	run -0 --separate-stderr svc-import --now "$now" -q --map-file "$RD/kaggle.map.csv" "$csv"
+	[ -z "$stderr" ]
+	same "tickets" "$(q 'SELECT count(*) FROM tickets')" "$("$TRUTH" keys "$csv" 'Ticket ID')"
+	same "open now" "$(figure 'open now' --now "$now")" "$("$TRUTH" kaggle-open "$csv")"
+}

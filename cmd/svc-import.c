@@ -20,7 +20,7 @@ enum {
 };
 
 static const struct svc_opt opts[] = {
-	{ "kind", 0, 1, "KIND", "what the file holds: tickets (default), events, people, catalog, priority, routing, classify, calendars, holidays, policies, escalations, reasons, measures", O_KIND },
+	{ "kind", 0, 1, "KIND", "what the file holds: tickets (default), events, people, catalog, priority, routing, classify, calendars, holidays, policies, escalations, reasons, measures, statuses", O_KIND },
 	{ "map", 0, 1, "FIELD=COLUMN", "read FIELD from COLUMN (repeatable)", O_MAP },
 	{ "map-file", 0, 1, "FILE", "mappings from a CSV of field,source rows", O_MAPFILE },
 	{ "profile", 0, 1, "NAME", "built-in mapping: servicenow, zendesk, jira, freshdesk", O_PROFILE },
@@ -147,7 +147,8 @@ onopt(int id, const char *arg, void *ud, struct svc_err *e)
 			return svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0,
 			    "unknown kind '%s' (use tickets, events, people, "
 			    "catalog, priority, routing, classify, calendars, "
-			    "holidays, policies, escalations, reasons or measures)", arg);
+			    "holidays, policies, escalations, reasons, measures or "
+			    "statuses)", arg);
 		break;
 	case O_MAP:
 		return add_map(g, (char *)arg, e);
@@ -222,7 +223,7 @@ onopt(int id, const char *arg, void *ud, struct svc_err *e)
 			    "--export takes a configuration kind (people, "
 			    "catalog, priority, routing, classify, calendars, "
 			    "holidays, policies, escalations, reasons, "
-			    "measures), not "
+			    "measures, statuses), not "
 			    "'%s'", arg);
 		break;
 	case O_VALIDFROM:

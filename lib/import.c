@@ -203,6 +203,8 @@ svc_import_kind(const char *name)
 		return SVC_KIND_REASONS;
 	if (strcmp(name, "measures") == 0)
 		return SVC_KIND_MEASURES;
+	if (strcmp(name, "statuses") == 0)
+		return SVC_KIND_STATUSES;
 	return -1;
 }
 
@@ -211,9 +213,10 @@ svc_import_kind_name(int kind)
 {
 	static const char *const n[] = { "", "tickets", "events", "people",
 	    "catalog", "priority", "routing", "classify", "calendars",
-	    "holidays", "policies", "escalations", "reasons", "measures" };
+	    "holidays", "policies", "escalations", "reasons", "measures",
+	    "statuses" };
 
-	return kind >= 1 && kind <= SVC_KIND_MEASURES ? n[kind] : "";
+	return kind >= 1 && kind <= SVC_KIND_STATUSES ? n[kind] : "";
 }
 
 static int

@@ -200,9 +200,10 @@ load(struct rt *r, struct svc_err *e)
 		size_t i;
 
 		if (svc_db_prepare(r->db, "SELECT assignee, count(*) FROM tickets "
-		    "WHERE assignee IS NOT NULL AND " SVC_OPEN_SQL " GROUP BY assignee",
-		    &st, e) != 0)
+		    "WHERE assignee IS NOT NULL AND " SVC_OPEN_SQL("?1")
+		    " GROUP BY assignee", &st, e) != 0)
 			return -1;
+		sqlite3_bind_int64(st, 1, r->o->now);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *u = (const char *)sqlite3_column_text(st, 0);
 
@@ -667,7 +668,7 @@ prepare(struct rt *r, struct svc_err *e)
 	    " FROM tickets WHERE ");
 	/* one ticket by id, and all open tickets in the order they came */
 	svc_buf_adds(&r->open_sql, sql.s);
-	svc_buf_adds(&r->open_sql, SVC_OPEN_SQL " ORDER BY rowid");
+	svc_buf_adds(&r->open_sql, SVC_OPEN_SQL("?1") " ORDER BY rowid");
 	svc_buf_adds(&sql, "ticket_id=?");
 	rc = svc_db_prepare(r->db, sql.s, &r->sel, e);
 	svc_buf_free(&sql);
@@ -831,6 +832,7 @@ svc_route_run(struct svc_db *db, const struct svc_route_opts *o,
 		/* updates leave rowid, the order of the scan, alone */
 		if (svc_db_prepare(db, r.open_sql.s, &all, e) != 0)
 			goto out;
+		sqlite3_bind_int64(all, 1, o->now);
 		while ((rc = sqlite3_step(all)) == SQLITE_ROW) {
 			struct svc_tk t;
 

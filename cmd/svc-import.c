@@ -269,6 +269,37 @@ on_progress(void *ud, size_t bytes, int64_t rows)
 	g->progress_drawn = 1;
 }
 
+/* The summary lines of the statuses with no category and the tickets
+ * without a creation time. */
+static void
+unknown_statuses(const char *name, const struct svc_import_result *res)
+{
+	struct svc_buf b = { 0 };
+	int i;
+
+	if (res->nunknown > 0) {
+		for (i = 0; i < res->nunknown; i++)
+			svc_buf_printf(&b, "%s'%s' (%lld%s)", i ? ", " : "",
+			    res->unknown[i].status, (long long)res->unknown[i].n,
+			    i ? "" : res->unknown[i].n == 1 ? " ticket" :
+			    " tickets");
+		if (res->unknown_more)
+			svc_buf_printf(&b, " and %lld more",
+			    (long long)res->unknown_more);
+		svc_warn("%s: %lld status%s no category: %s; map %s with "
+		    "svc-import --kind statuses", name, (long long)(res->nunknown +
+		    res->unknown_more), res->nunknown + res->unknown_more == 1 ?
+		    " has" : "es have", b.s, res->nunknown + res->unknown_more == 1
+		    ? "it" : "them");
+	}
+	if (res->no_created > 0)
+		svc_warn("%s: %lld ticket%s no creation time (counted as open or "
+		    "done by status; no age, no SLA clock)", name,
+		    (long long)res->no_created, res->no_created == 1 ? " has" :
+		    "s have");
+	svc_buf_free(&b);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -413,6 +444,7 @@ main(int argc, char **argv)
 			    (long long)res.rows_new, (long long)res.changed, extra,
 			    (long long)res.rejected, svc_opt_run_tag(&g.c,
 			    res.run, 0, tag, sizeof(tag)));
+			unknown_statuses(name, &res);
 		} else if (svc_config_kind(g.io.kind)->load)
 			svc_warn("%s: %s: %lld rows, %lld new or changed, %lld "
 			    "unchanged%s", name, svc_import_kind_name(g.io.kind),

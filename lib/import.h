@@ -58,11 +58,21 @@ struct svc_import_opts {
 	void *ud;
 };
 
+#define SVC_UNKNOWN_MAX	10	/* unknown statuses named in a result */
+#define SVC_UNKNOWN_LEN	64	/* bytes of each, cut beyond */
+
 struct svc_import_result {
 	int64_t rows_in, loaded, rejected, rows_new, changed, unchanged;
 	int64_t tickets_new, tickets_changed;
 	int64_t run;
 	int config_unchanged;		/* config kinds: same as current */
+	/* tickets: of the tickets this run inserted or changed, the
+	 * statuses with no category (status.h), most tickets first, and how
+	 * many more such statuses; the tickets without a creation time */
+	int nunknown;
+	struct { char status[SVC_UNKNOWN_LEN]; int64_t n; }
+	    unknown[SVC_UNKNOWN_MAX];
+	int64_t unknown_more, no_created;
 	char mapping[2048];		/* field=Column, ... */
 };
 

@@ -55,8 +55,8 @@ static const struct svc_cond_names wnames = { where_names };
 	"t.is_open)"
 /* Open at another time (rt's times as stored). */
 #define OPEN_AT(now) "coalesce(svc_open(t.status, t.resolved_raw, " \
-	"t.closed_raw, t.updated_at, " now "), svc_open(t.status, " \
-	"t.resolved_raw, t.closed_raw, t.updated_at, " now ", t.attrs))"
+	"t.closed_raw, t.updated_raw, " now "), svc_open(t.status, " \
+	"t.resolved_raw, t.closed_raw, t.updated_raw, " now ", t.attrs))"
 #define DONE_CAT(s) "(svc_status_category(" s ") IN ('resolved', " \
 	"'closed', 'cancelled'))"
 #define IN_P(c) "(" c " >= :since AND " c " < :until AND " c " <= :now)"
@@ -565,7 +565,7 @@ asof_table(struct rx *x)
 struct wctx {
 	struct rx *x;
 	struct svc_tk t;
-	int64_t raw_resolved, raw_closed;	/* as stored */
+	int64_t raw_resolved, raw_closed, raw_updated;	/* as stored */
 	sqlite3_stmt *breached, *overdue, *escalated;
 	char *bbuf;
 };
@@ -583,11 +583,12 @@ static void
 asof_fields(struct wctx *w, int64_t now)
 {
 	static const int f[] = { SVC_F_FIRST_RESPONSE_AT, SVC_F_RESOLVED_AT,
-	    SVC_F_CLOSED_AT };
+	    SVC_F_CLOSED_AT, SVC_F_UPDATED_AT };
 	size_t i;
 
 	w->raw_resolved = tget(&w->t, SVC_F_RESOLVED_AT);
 	w->raw_closed = tget(&w->t, SVC_F_CLOSED_AT);
+	w->raw_updated = tget(&w->t, SVC_F_UPDATED_AT);
 	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		if (tget(&w->t, f[i]) > now)
 			svc_tk_put(&w->t, f[i], NULL, 0);
@@ -617,7 +618,7 @@ wget(void *ud, int kind, int index, const char *key, struct svc_cval *v)
 		v->present = (c < 0 || c <= now) && svc_ticket_open(
 		    w->x->statuses, t->v[SVC_F_STATUS].present ?
 		    t->s[SVC_F_STATUS] : NULL, t->attrs, w->raw_resolved,
-		    w->raw_closed, tget(t, SVC_F_UPDATED_AT), now);
+		    w->raw_closed, w->raw_updated, now);
 		v->isnum = 1;
 		v->i = 1;
 		break;
@@ -849,8 +850,8 @@ setup(struct rx *x)
 		return -1;
 	/* the tickets as the report knows them at now: a time later than
 	 * now is not yet known (NULL), the closing time is the resolution
-	 * when there is no other; resolved_raw, closed_raw are the times as
-	 * stored, is_open (SVC_OPEN_SQL) and cat the status category */
+	 * when there is no other; resolved_raw, closed_raw, updated_raw are
+	 * the times as stored, is_open (SVC_OPEN_SQL) and cat the status category */
 	svc_buf_adds(&b, "CREATE TEMP VIEW rt AS SELECT ");
 	for (f = 0; f < SVC_NFIELDS; f++) {
 		const char *n = svc_tfields[f].name;
@@ -859,14 +860,15 @@ setup(struct rx *x)
 			svc_buf_adds(&b, "CASE WHEN resolved_at <= svc_now() THEN "
 			    "resolved_at WHEN closed_at <= svc_now() THEN "
 			    "closed_at END AS resolved_at, ");
-		else if (f == SVC_F_CLOSED_AT || f == SVC_F_FIRST_RESPONSE_AT)
+		else if (f == SVC_F_CLOSED_AT || f == SVC_F_FIRST_RESPONSE_AT ||
+		    f == SVC_F_UPDATED_AT)
 			svc_buf_printf(&b, "CASE WHEN \"%s\" <= svc_now() THEN "
 			    "\"%s\" END AS \"%s\", ", n, n, n);
 		else
 			svc_buf_printf(&b, "\"%s\", ", n);
 	}
 	svc_buf_printf(&b, "attrs, run, resolved_at AS resolved_raw, closed_at "
-	    "AS closed_raw, " SVC_OPEN_SQL("svc_now()") " AS is_open, "
+	    "AS closed_raw, updated_at AS updated_raw, " SVC_OPEN_SQL("svc_now()") " AS is_open, "
 	    "coalesce(svc_status_category(status), svc_status_category(status, "
 	    "attrs)) AS cat FROM %s%s", base, x->o->where ? " WHERE ticket_id "
 	    "IN (SELECT ticket_id FROM temp.sel)" : "");

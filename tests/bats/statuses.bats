@@ -141,3 +141,88 @@ Completed,open' ]
 	[ "$(q "SELECT business_elapsed_s, paused_s, state FROM sla_clocks WHERE ticket_id='W1'")" = "18000|248400|running" ]
 	[ "$(q "SELECT state, datetime(stop, 'unixepoch') FROM sla_clocks WHERE ticket_id='W2'")" = "met|2026-03-13 11:00:00" ]
 }
+
+@test "real data: Volvo IT log: open now is the incidents whose latest status is not Completed" {
+	need_data
+	command -v python3 >/dev/null || skip "no python3"
+	unzip -o -q -j "$DATA/bpic2013-volvo-ibm/IBM-VolvoIT-Challenge.zip" VolvoIT-Challenge/VINST-new.csv
+	svc-import --now "$NOW" -q --map-file "$FIX/import/volvo.map.csv" VINST-new.csv >/dev/null
+	want=$(python3 -c '
+import csv, sys
+last = {}
+with open("VINST-new.csv", encoding="utf-8-sig", newline="") as f:
+    for r in csv.DictReader(f):
+        k, t = r["SR Number"], r["Change Date+Time"]
+        if k not in last or t >= last[k][0]:
+            last[k] = (t, r["Status"])
+print(sum(1 for t, s in last.values() if s != "Completed"))')
+	[ "$want" -gt 0 ]
+	[ "$(open_now)" = "$want" ]
+}
+
+@test "real data: Kaggle tickets have no creation time and are still counted open by status" {
+	need_data
+	command -v python3 >/dev/null || skip "no python3"
+	f="$DATA/kaggle-customer-support-tickets/customer_support_tickets.csv"
+	run -0 --separate-stderr svc-import --now "$NOW" "$f"
+	read -r total open <<< "$(python3 -c '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+print(len(rows), sum(1 for r in rows if r["Ticket Status"] != "Closed"))' "$f")"
+	[ "${stderr_lines[2]}" = "svc-import: $f: $total tickets have no creation time (counted as open or done by status; no age, no SLA clock)" ]
+	[ "$open" -gt 0 ]
+	[ "$(open_now)" = "$open" ]
+}
+
+@test "real data: NYC 311: resolved in the period equals the Closed Dates in the period" {
+	need_data
+	command -v python3 >/dev/null || skip "no python3"
+	f="$DATA/nyc311-sample/311_Service_Requests_from_2010_to_Present.csv"
+	svc-import --now "$NOW" -q --tz America/New_York --date-order mdy \
+	    --map-file "$FIX/import/nyc311.map.csv" "$f" >/dev/null
+	want=$(python3 -c '
+import csv, sys, datetime, zoneinfo
+ny = zoneinfo.ZoneInfo("America/New_York")
+a = datetime.datetime(2014, 1, 1, tzinfo=ny)
+b = datetime.datetime(2014, 3, 1, tzinfo=ny)
+n = 0
+for r in csv.DictReader(open(sys.argv[1], newline="")):
+    if r["Closed Date"]:
+        t = datetime.datetime.strptime(r["Closed Date"], "%m/%d/%Y %I:%M:%S %p").replace(tzinfo=ny)
+        n += a <= t < b
+print(n)' "$f")
+	[ "$want" -gt 0 ]
+	run -0 svc-report summary --now "$NOW" --tz America/New_York --since 2014-01-01 --until 2014-03-01 -f tsv
+	[[ "$output" == *$'\n'"$(printf 'tickets\tresolved in the period\t%s\t' "$want")"* ]]
+}
+
+@test "real data: ServiceNow log cut as of a past day: open now is the incidents not resolved or closed in it" {
+	need_data
+	command -v python3 >/dev/null || skip "no python3"
+	unzip -o -q "$DATA/uci-incident-event-log/incident_event_log.csv.zip" incident_event_log.csv
+	# the export as it stood on 2016-03-08 00:00: each incident's latest row
+	want=$(python3 -c '
+import csv, sys, datetime
+cut = datetime.datetime(2016, 3, 8, 0, 0)
+best = {}
+with open("incident_event_log.csv", newline="") as f:
+    r = csv.reader(f)
+    h = next(r)
+    iu, im, ik, ist = (h.index(c) for c in ("sys_updated_at", "sys_mod_count", "number", "incident_state"))
+    for row in r:
+        u = datetime.datetime.strptime(row[iu], "%d/%m/%Y %H:%M")
+        if u > cut:
+            continue
+        k = (u, int(row[im]))
+        if row[ik] not in best or k >= best[row[ik]][0]:
+            best[row[ik]] = (k, row)
+with open("cut.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(h)
+    for k, row in best.values():
+        w.writerow(row)
+print(sum(1 for k, row in best.values() if row[ist] not in ("Resolved", "Closed")))')
+	[ "$want" -gt 1000 ]
+	svc-import --now 2016-03-08T00:00:00Z -q --profile servicenow --null '?' --date-order dmy cut.csv >/dev/null
+	[ "$(open_now --now 2016-03-08T00:00:00Z)" = "$want" ]
+}

@@ -197,22 +197,30 @@ migrate(struct svc_db *db, struct svc_err *e)
 void
 svc_db_statuses_reset(struct svc_db *db)
 {
-	svc_status_free(db->statuses);
-	db->statuses = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(db->statuses) / sizeof(db->statuses[0]); i++) {
+		svc_status_free(db->statuses[i].m);
+		db->statuses[i].m = NULL;
+	}
+	db->statuses_last = -1;
 }
 
 int
 svc_db_statuses(struct svc_db *db, int64_t now,
     const struct svc_statuses **out, struct svc_err *e)
 {
+	const int n = (int)(sizeof(db->statuses) / sizeof(db->statuses[0]));
 	sqlite3_stmt *st;
 	struct svc_statuses *m;
-	int rc;
+	int rc, i;
 
-	if (db->statuses && db->statuses_now == now) {
-		*out = db->statuses;
-		return 0;
-	}
+	for (i = 0; i < n; i++)
+		if (db->statuses[i].m && db->statuses[i].now == now) {
+			db->statuses_last = i;
+			*out = db->statuses[i].m;
+			return 0;
+		}
 	if (svc_db_prepare(db, "SELECT status, category FROM statuses WHERE "
 	    "version = (SELECT version FROM config_versions WHERE kind = "
 	    "'statuses' AND valid_from <= ?1 ORDER BY version DESC LIMIT 1) "
@@ -229,9 +237,12 @@ svc_db_statuses(struct svc_db *db, int64_t now,
 		svc_status_free(m);
 		return svc_db_fail(db, rc, e, "reading the statuses");
 	}
-	svc_status_free(db->statuses);
-	db->statuses = m;
-	db->statuses_now = now;
+	/* the slot after the last one asked for */
+	i = (db->statuses_last + 1) % n;
+	svc_status_free(db->statuses[i].m);
+	db->statuses[i].m = m;
+	db->statuses[i].now = now;
+	db->statuses_last = i;
 	*out = m;
 	return 0;
 }
@@ -253,7 +264,8 @@ fn_statuses(sqlite3_context *ctx, sqlite3_value **argv, int i)
 	struct svc_err e;
 
 	if (i < 0)
-		return db->statuses;
+		return db->statuses_last < 0 ? NULL :
+		    db->statuses[db->statuses_last].m;
 	memset(&e, 0, sizeof(e));
 	if (svc_db_statuses(db, sqlite3_value_int64(argv[i]), &m, &e) != 0) {
 		sqlite3_result_error(ctx, e.msg, -1);
@@ -277,19 +289,20 @@ fn_open(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	else if ((c = svc_status_find(m, status)) == SVC_SCAT_UNKNOWN)
 		return;
 	sqlite3_result_int(ctx, svc_status_open(c, arg_time(argv[1]),
-	    arg_time(argv[2]), arg_time(argv[3]), sqlite3_value_int64(argv[4])));
+	    arg_time(argv[2]), arg_time(argv[3]),
+	    sqlite3_value_int64(argv[4])));
 }
 
 static void
 fn_category(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	struct svc_db *db = sqlite3_user_data(ctx);
+	const struct svc_statuses *m = fn_statuses(ctx, argv, -1);
 	const char *status = (const char *)sqlite3_value_text(argv[0]);
 	int c;
 
-	c = argc == 2 ? svc_status_of(db->statuses, status,
+	c = argc == 2 ? svc_status_of(m, status,
 	    (const char *)sqlite3_value_text(argv[1])) :
-	    svc_status_find(db->statuses, status);
+	    svc_status_find(m, status);
 	if (c != SVC_SCAT_UNKNOWN)
 		sqlite3_result_text(ctx, svc_status_cat_name(c), -1,
 		    SQLITE_STATIC);
@@ -485,6 +498,7 @@ svc_db_open(const char *path, int mode, struct svc_db **out,
 		return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
 		    "not a regular file");
 	db = svc_xcalloc(1, sizeof(*db));
+	db->statuses_last = -1;
 	snprintf(db->path, sizeof(db->path), "%s", path);
 	flags = (mode == SVC_DB_RO ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
 	    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX;
@@ -542,7 +556,7 @@ svc_db_close(struct svc_db *db)
 		return;
 	svc_db_rollback(db);
 	sqlite3_close_v2(db->h);
-	svc_status_free(db->statuses);
+	svc_db_statuses_reset(db);
 	free(db);
 }
 

@@ -30,9 +30,13 @@ struct svc_db {
 	int chain;
 	int64_t chain_id;
 	unsigned char chain_hash[32];
-	/* the statuses in force at statuses_now (svc_db_statuses) */
-	struct svc_statuses *statuses;
-	int64_t statuses_now;
+	/* the statuses in force at a few times (svc_db_statuses): a report
+	 * asks at --now and at the start of its period */
+	struct svc_statuses_at {
+		struct svc_statuses *m;
+		int64_t now;
+	} statuses[4];
+	int statuses_last;		/* the one asked for last, or -1 */
 };
 
 /*

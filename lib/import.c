@@ -2971,8 +2971,8 @@ status_summary(struct svc_db *db, const struct svc_import_opts *o,
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return svc_db_fail(db, rc, e, "reading statuses");
-	if (svc_db_prepare(db, "SELECT count(*) FROM tickets WHERE run = ?1 AND "
-	    "created_at IS NULL", &st, e) != 0)
+	if (svc_db_prepare(db, "SELECT count(*) FROM tickets WHERE run = ?1 "
+	    "AND created_at IS NULL", &st, e) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, res->run);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)

@@ -851,14 +851,15 @@ setup(struct rx *x)
 	/* the tickets as the report knows them at now: a time later than
 	 * now is not yet known (NULL), the closing time is the resolution
 	 * when there is no other; resolved_raw, closed_raw, updated_raw are
-	 * the times as stored, is_open (SVC_OPEN_SQL) and cat the status category */
+	 * the times as stored, is_open (SVC_OPEN_SQL) and cat the status
+	 * category */
 	svc_buf_adds(&b, "CREATE TEMP VIEW rt AS SELECT ");
 	for (f = 0; f < SVC_NFIELDS; f++) {
 		const char *n = svc_tfields[f].name;
 
 		if (f == SVC_F_RESOLVED_AT)
-			svc_buf_adds(&b, "CASE WHEN resolved_at <= svc_now() THEN "
-			    "resolved_at WHEN closed_at <= svc_now() THEN "
+			svc_buf_adds(&b, "CASE WHEN resolved_at <= svc_now() "
+			    "THEN resolved_at WHEN closed_at <= svc_now() THEN "
 			    "closed_at END AS resolved_at, ");
 		else if (f == SVC_F_CLOSED_AT || f == SVC_F_FIRST_RESPONSE_AT ||
 		    f == SVC_F_UPDATED_AT)
@@ -868,7 +869,8 @@ setup(struct rx *x)
 			svc_buf_printf(&b, "\"%s\", ", n);
 	}
 	svc_buf_printf(&b, "attrs, run, resolved_at AS resolved_raw, closed_at "
-	    "AS closed_raw, updated_at AS updated_raw, " SVC_OPEN_SQL("svc_now()") " AS is_open, "
+	    "AS closed_raw, updated_at AS updated_raw, "
+	    SVC_OPEN_SQL("svc_now()") " AS is_open, "
 	    "coalesce(svc_status_category(status), svc_status_category(status, "
 	    "attrs)) AS cat FROM %s%s", base, x->o->where ? " WHERE ticket_id "
 	    "IN (SELECT ticket_id FROM temp.sel)" : "");

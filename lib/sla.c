@@ -609,12 +609,14 @@ cycles(struct sla *x, const struct svc_tk *t, int m, int64_t created,
 			if (i == 0 || (!open && !done)) {
 				c[n].start = x->p[i].at;
 				c[n].stop = done ? x->p[i].at : -1;
-				c[n].cancelled = done && is_cancel(x, x->p[i].status);
+				c[n].cancelled = done &&
+				    is_cancel(x, x->p[i].status);
 				open = !done;
 				n++;
 			} else if (open && done) {
 				c[n - 1].stop = x->p[i].at;
-				c[n - 1].cancelled = is_cancel(x, x->p[i].status);
+				c[n - 1].cancelled = is_cancel(x,
+				    x->p[i].status);
 				open = 0;
 			}
 		}
@@ -632,7 +634,8 @@ cycles(struct sla *x, const struct svc_tk *t, int m, int64_t created,
 			if (pat < hat) {
 				if (open && is_done(x, x->p[j].status)) {
 					c[n - 1].stop = pat;
-					c[n - 1].cancelled = is_cancel(x, x->p[j].status);
+					c[n - 1].cancelled = is_cancel(x,
+					    x->p[j].status);
 					open = 0;
 				}
 				j++;

@@ -111,8 +111,8 @@ fold(const char *s, char *out, size_t size)
 			return -1;
 		if (c >= 'A' && c <= 'Z')
 			c += 'a' - 'A';
-		else if (c == 0xc3 && p + 1 < e && p[1] >= 0x80 && p[1] <= 0x9e &&
-		    p[1] != 0x97) {
+		else if (c == 0xc3 && p + 1 < e && p[1] >= 0x80 &&
+		    p[1] <= 0x9e && p[1] != 0x97) {
 			out[n++] = (char)c;
 			c = p[1] + 0x20;
 			p++;
@@ -190,7 +190,8 @@ put(struct svc_statuses *m, const char *k, int c)
 
 		for (i = 0; i < m->cap; i++)
 			if (m->s[i].key)
-				*slot_of(&g, m->s[i].key, m->s[i].hash) = m->s[i];
+				*slot_of(&g, m->s[i].key, m->s[i].hash) =
+				    m->s[i];
 		free(m->s);
 		*m = g;
 	}

@@ -13,11 +13,14 @@ main(void)
 		/* Zendesk */
 		{ "new", SVC_SCAT_NEW }, { "open", SVC_SCAT_OPEN },
 		{ "pending", SVC_SCAT_PENDING }, { "hold", SVC_SCAT_PENDING },
-		{ "On-hold", SVC_SCAT_PENDING }, { "solved", SVC_SCAT_RESOLVED },
+		{ "On-hold", SVC_SCAT_PENDING },
+		{ "solved", SVC_SCAT_RESOLVED },
 		{ "closed", SVC_SCAT_CLOSED },
 		/* ServiceNow, and its event log's incident_state */
-		{ "In Progress", SVC_SCAT_OPEN }, { "On Hold", SVC_SCAT_PENDING },
-		{ "Resolved", SVC_SCAT_RESOLVED }, { "Canceled", SVC_SCAT_CANCELLED },
+		{ "In Progress", SVC_SCAT_OPEN },
+		{ "On Hold", SVC_SCAT_PENDING },
+		{ "Resolved", SVC_SCAT_RESOLVED },
+		{ "Canceled", SVC_SCAT_CANCELLED },
 		{ "Active", SVC_SCAT_OPEN },
 		{ "Awaiting User Info", SVC_SCAT_PENDING },
 		{ "Awaiting Problem", SVC_SCAT_PENDING },
@@ -32,11 +35,13 @@ main(void)
 		{ "Waiting on Third Party", SVC_SCAT_PENDING },
 		/* the Volvo IT log, NYC 311, Kaggle */
 		{ "Queued", SVC_SCAT_NEW }, { "Accepted", SVC_SCAT_OPEN },
-		{ "Completed", SVC_SCAT_RESOLVED }, { "Assigned", SVC_SCAT_OPEN },
+		{ "Completed", SVC_SCAT_RESOLVED },
+		{ "Assigned", SVC_SCAT_OPEN },
 		{ "Started", SVC_SCAT_OPEN },
 		{ "Pending Customer Response", SVC_SCAT_PENDING },
 		/* common words */
-		{ "finished", SVC_SCAT_RESOLVED }, { "cancelled", SVC_SCAT_CANCELLED },
+		{ "finished", SVC_SCAT_RESOLVED },
+		{ "cancelled", SVC_SCAT_CANCELLED },
 		{ "waiting", SVC_SCAT_PENDING },
 		/* no status at all */
 		{ "-100", SVC_SCAT_UNKNOWN }, { "Unmatched", SVC_SCAT_UNKNOWN },
@@ -51,13 +56,15 @@ main(void)
 		if (svc_status_builtin(vocab[i].status) != vocab[i].cat) {
 			printf("# '%s': %s, want %s\n", vocab[i].status,
 			    svc_status_cat_name(svc_status_builtin(
-			    vocab[i].status)), svc_status_cat_name(vocab[i].cat));
+			    vocab[i].status)),
+			    svc_status_cat_name(vocab[i].cat));
 			bad++;
 		}
 	is_int(bad, 0, "the built-in vocabulary of each product");
 	is_int(svc_status_builtin("  COMPLETED \t"), SVC_SCAT_RESOLVED,
 	    "case and surrounding spaces do not count");
-	is_int(svc_status_builtin(NULL), SVC_SCAT_UNKNOWN, "no status: unknown");
+	is_int(svc_status_builtin(NULL), SVC_SCAT_UNKNOWN,
+	    "no status: unknown");
 
 	/* category names */
 	is_int(svc_status_cat_parse(" Pending "), SVC_SCAT_PENDING,
@@ -68,8 +75,9 @@ main(void)
 	    "category name");
 	is_str(svc_status_cat_name(SVC_SCAT_UNKNOWN), "unknown",
 	    "unknown has a name");
-	ok(svc_status_done(SVC_SCAT_RESOLVED) && svc_status_done(SVC_SCAT_CLOSED)
-	    && svc_status_done(SVC_SCAT_CANCELLED) &&
+	ok(svc_status_done(SVC_SCAT_RESOLVED) &&
+	    svc_status_done(SVC_SCAT_CLOSED) &&
+	    svc_status_done(SVC_SCAT_CANCELLED) &&
 	    !svc_status_done(SVC_SCAT_PENDING) && !svc_status_done(0),
 	    "done: resolved, closed, cancelled");
 
@@ -84,8 +92,10 @@ main(void)
 	    "pt: Itens concluídos");
 	is_int(svc_status_jira("ITENS CONCLUÍDOS"), SVC_SCAT_RESOLVED,
 	    "pt: Latin-1 letters fold to lower case too");
-	is_int(svc_status_jira("Em andamento"), SVC_SCAT_OPEN, "pt: Em andamento");
-	is_int(svc_status_jira("Zu erledigen"), SVC_SCAT_NEW, "de: Zu erledigen");
+	is_int(svc_status_jira("Em andamento"), SVC_SCAT_OPEN,
+	    "pt: Em andamento");
+	is_int(svc_status_jira("Zu erledigen"), SVC_SCAT_NEW,
+	    "de: Zu erledigen");
 	is_int(svc_status_jira("Fertig"), SVC_SCAT_RESOLVED, "de: Fertig");
 	is_int(svc_status_jira("À faire"), SVC_SCAT_NEW, "fr: À faire");
 	is_int(svc_status_jira("Terminé"), SVC_SCAT_RESOLVED, "fr: Terminé");

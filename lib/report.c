@@ -53,10 +53,6 @@ static const struct svc_cond_names wnames = { where_names };
  * ticket without a creation time counts where its status puts it. */
 #define OPEN_T "((t.created_at IS NULL OR t.created_at <= :now) AND " \
 	"t.is_open)"
-/* Open at another time (rt's times as stored). */
-#define OPEN_AT(now) "coalesce(svc_open(t.status, t.resolved_raw, " \
-	"t.closed_raw, t.updated_raw, " now "), svc_open(t.status, " \
-	"t.resolved_raw, t.closed_raw, t.updated_raw, " now ", t.attrs))"
 #define DONE_CAT(s) "(svc_status_category(" s ") IN ('resolved', " \
 	"'closed', 'cancelled'))"
 #define IN_P(c) "(" c " >= :since AND " c " < :until AND " c " <= :now)"
@@ -850,9 +846,8 @@ setup(struct rx *x)
 		return -1;
 	/* the tickets as the report knows them at now: a time later than
 	 * now is not yet known (NULL), the closing time is the resolution
-	 * when there is no other; resolved_raw, closed_raw, updated_raw are
-	 * the times as stored, is_open (SVC_OPEN_SQL) and cat the status
-	 * category */
+	 * when there is no other; is_open (SVC_OPEN_SQL on the times as
+	 * stored) and cat the status category */
 	svc_buf_adds(&b, "CREATE TEMP VIEW rt AS SELECT ");
 	for (f = 0; f < SVC_NFIELDS; f++) {
 		const char *n = svc_tfields[f].name;
@@ -868,11 +863,9 @@ setup(struct rx *x)
 		else
 			svc_buf_printf(&b, "\"%s\", ", n);
 	}
-	svc_buf_printf(&b, "attrs, run, resolved_at AS resolved_raw, closed_at "
-	    "AS closed_raw, updated_at AS updated_raw, "
-	    SVC_OPEN_SQL("svc_now()") " AS is_open, "
-	    "coalesce(svc_status_category(status), svc_status_category(status, "
-	    "attrs)) AS cat FROM %s%s", base, x->o->where ? " WHERE ticket_id "
+	svc_buf_printf(&b, "attrs, run, " SVC_OPEN_SQL("svc_now()") " AS "
+	    "is_open, coalesce(svc_status_category(status), "
+	    "svc_status_category(status, attrs)) AS cat FROM %s%s", base, x->o->where ? " WHERE ticket_id "
 	    "IN (SELECT ticket_id FROM temp.sel)" : "");
 	ok = exec(x, b.s);
 	svc_buf_free(&b);
@@ -1456,10 +1449,11 @@ r_summary(struct rx *x)
 	    "OR t.created_at <= :now) AND t.cat IS NULL", &ok);
 	srow_int(t, "tickets", "with an unknown status", k,
 	    "svc-report tickets --where 'not status_category'");
+	/* open then: open now, or resolved (or closed) since */
 	start = one_int(x, "SELECT count(*) FROM rt t WHERE t.created_at < "
-	    ":since AND " OPEN_AT("(:since - 1)"), &ok);
+	    ":since AND (t.is_open OR t.resolved_at >= :since)", &ok);
 	snprintf(d, sizeof(d), "svc-report tickets --where 'created_at<%s and "
-	    "not resolved_at<%s and not closed_at<%s'", s, s, s);
+	    "(open or resolved_at>=%s)'", s, s);
 	srow_int(t, "tickets", "open at the start of the period", start, d);
 	srow_int(t, "tickets", "backlog change", open - start, NULL);
 	k = one_int(x, "SELECT count(*) FROM rt t WHERE " CRE_T, &ok);

@@ -1781,8 +1781,9 @@ svc_report_free(struct svc_report *r)
 static const char *const helps[] = {
 	/* summary */
 	"One screen for a service lead, as rows of section, figure, value, n\n"
-	"and drill: tickets open now and at the start of the period, new and\n"
-	"resolved in it; per SLA metric the compliance (n = completed clocks),\n"
+	"and drill: tickets open now, with an unknown status (one that has no\n"
+	"category: svc-import --kind statuses maps it), open at the start of\n"
+	"the period, new and resolved in it; per SLA metric the compliance (n = completed clocks),\n"
 	"the breaches in the period and the clocks overdue now; breaches by\n"
 	"reason (\"missing\" until svc-escalate ack gives one); escalations\n"
 	"open, held and pending; problems new and open; decisions waiting\n"
@@ -1860,7 +1861,10 @@ static const char *const helps[] = {
 	"idle_days (whole days since creation and since the last update),\n"
 	"breached (the metrics breached by --now, e.g. breached~\"*resolution*\"),\n"
 	"overdue (the metrics whose running clock is past due or breached),\n"
-	"reopened, escalated (a notification was sent).\n"
+	"reopened, escalated (a notification was sent), status_category (the\n"
+	"category of the status; missing when it has none).  Times later than\n"
+	"--now are not shown; resolved_at is the closing time when the export\n"
+	"gives no resolution time.\n"
 	"  svc-report tickets --where 'open and age_days>90 and not assignee'\n",
 	/* measures */
 	"Two tables: the pipeline (per DoI 0 Defined to 5 Closed, then on hold\n"

@@ -20,7 +20,7 @@ enum {
 };
 
 static const struct svc_opt opts[] = {
-	{ "kind", 0, 1, "KIND", "what the file holds: tickets (default), events, people, catalog, priority, routing, classify, calendars, holidays, policies, escalations, reasons, measures", O_KIND },
+	{ "kind", 0, 1, "KIND", "what the file holds: tickets (default), events, people, catalog, priority, routing, classify, calendars, holidays, policies, escalations, reasons, measures, statuses", O_KIND },
 	{ "map", 0, 1, "FIELD=COLUMN", "read FIELD from COLUMN (repeatable)", O_MAP },
 	{ "map-file", 0, 1, "FILE", "mappings from a CSV of field,source rows", O_MAPFILE },
 	{ "profile", 0, 1, "NAME", "built-in mapping: servicenow, zendesk, jira, freshdesk", O_PROFILE },
@@ -147,7 +147,8 @@ onopt(int id, const char *arg, void *ud, struct svc_err *e)
 			return svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0,
 			    "unknown kind '%s' (use tickets, events, people, "
 			    "catalog, priority, routing, classify, calendars, "
-			    "holidays, policies, escalations, reasons or measures)", arg);
+			    "holidays, policies, escalations, reasons, measures or "
+			    "statuses)", arg);
 		break;
 	case O_MAP:
 		return add_map(g, (char *)arg, e);
@@ -222,7 +223,7 @@ onopt(int id, const char *arg, void *ud, struct svc_err *e)
 			    "--export takes a configuration kind (people, "
 			    "catalog, priority, routing, classify, calendars, "
 			    "holidays, policies, escalations, reasons, "
-			    "measures), not "
+			    "measures, statuses), not "
 			    "'%s'", arg);
 		break;
 	case O_VALIDFROM:
@@ -290,6 +291,37 @@ summary_notes(const char *name, const struct svc_import_result *res,
 			    "ticket's creation read as missing%s", name,
 			    n->column, (long long)n->n, one ? "" : "s", see);
 	}
+}
+
+/* The summary lines of the statuses with no category and the tickets
+ * without a creation time. */
+static void
+unknown_statuses(const char *name, const struct svc_import_result *res)
+{
+	struct svc_buf b = { 0 };
+	int i;
+
+	if (res->nunknown > 0) {
+		for (i = 0; i < res->nunknown; i++)
+			svc_buf_printf(&b, "%s'%s' (%lld%s)", i ? ", " : "",
+			    res->unknown[i].status, (long long)res->unknown[i].n,
+			    i ? "" : res->unknown[i].n == 1 ? " ticket" :
+			    " tickets");
+		if (res->unknown_more)
+			svc_buf_printf(&b, " and %lld more",
+			    (long long)res->unknown_more);
+		svc_warn("%s: %lld status%s no category: %s; map %s with "
+		    "svc-import --kind statuses", name, (long long)(res->nunknown +
+		    res->unknown_more), res->nunknown + res->unknown_more == 1 ?
+		    " has" : "es have", b.s, res->nunknown + res->unknown_more == 1
+		    ? "it" : "them");
+	}
+	if (res->no_created > 0)
+		svc_warn("%s: %lld ticket%s no creation time (counted as open or "
+		    "done by status; no age, no SLA clock)", name,
+		    (long long)res->no_created, res->no_created == 1 ? " has" :
+		    "s have");
+	svc_buf_free(&b);
 }
 
 int
@@ -439,6 +471,7 @@ main(int argc, char **argv)
 			    (long long)res.rejected, svc_opt_run_tag(&g.c,
 			    res.run, 0, tag, sizeof(tag)));
 			summary_notes(name, &res, !g.c.dry_run);
+			unknown_statuses(name, &res);
 		} else if (svc_config_kind(g.io.kind)->load)
 			svc_warn("%s: %s: %lld rows, %lld new or changed, %lld "
 			    "unchanged%s", name, svc_import_kind_name(g.io.kind),

@@ -12,6 +12,7 @@
 #include "import.h"
 #include "rulelint.h"
 #include "sla.h"
+#include "status.h"
 
 static const struct svc_ccol people_cols[] = {
 	{ "user", SVC_CT_NAME, 1 }, { "name", SVC_CT_TEXT, 0 },
@@ -320,6 +321,22 @@ reasons_check(const char *const *v, char *msg, size_t size, int *col)
 	return 0;
 }
 
+static const struct svc_ccol statuses_cols[] = {
+	{ "status", SVC_CT_TEXT, 1 }, { "category", SVC_CT_TEXT, 1 },
+};
+
+static int
+statuses_check(const char *const *v, char *msg, size_t size, int *col)
+{
+	if (svc_status_cat_parse(v[1]) < 0) {
+		*col = 1;
+		snprintf(msg, size, "column 'category': '%.60s' is not a "
+		    "category (" SVC_SCAT_NAMES ")", v[1]);
+		return -1;
+	}
+	return 0;
+}
+
 /* The version of a kind valid at ?1. */
 #define VERSION_AT "SELECT version FROM config_versions WHERE kind='%s' " \
 	"AND valid_from<=?1 ORDER BY version DESC LIMIT 1"
@@ -430,6 +447,13 @@ static const struct svc_ckind kinds[] = {
 	{ SVC_KIND_MEASURES, "measures", "measures", measures_cols,
 	    N(measures_cols), 0, 0, NULL, NULL, measures_load,
 	    svc_measure_export },
+	{ SVC_KIND_STATUSES, "statuses", "statuses", statuses_cols,
+	    N(statuses_cols), -1, 1, statuses_check,
+	    "SELECT b.line, 'status ''' || b.status || ''' is already on line "
+	    "' || a.line FROM statuses a JOIN statuses b ON b.version="
+	    "a.version AND lower(trim(b.status))=lower(trim(a.status)) AND "
+	    "b.rowno>a.rowno WHERE a.version=?1 ORDER BY b.rowno LIMIT 1",
+	    NULL, NULL },
 };
 
 const struct svc_ckind *

@@ -13,6 +13,7 @@
 #include "audit.h"
 #include "db.h"
 #include "schema.h"
+#include "status.h"
 
 int
 svc_db_fail(struct svc_db *db, int rc, struct svc_err *e, const char *what)
@@ -191,9 +192,144 @@ migrate(struct svc_db *db, struct svc_err *e)
 	return svc_db_commit(db, e);
 }
 
+/* ---- status categories ---- */
+
+void
+svc_db_statuses_reset(struct svc_db *db)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(db->statuses) / sizeof(db->statuses[0]); i++) {
+		svc_status_free(db->statuses[i].m);
+		db->statuses[i].m = NULL;
+	}
+	db->statuses_last = -1;
+}
+
+int
+svc_db_statuses(struct svc_db *db, int64_t now,
+    const struct svc_statuses **out, struct svc_err *e)
+{
+	const int n = (int)(sizeof(db->statuses) / sizeof(db->statuses[0]));
+	sqlite3_stmt *st;
+	struct svc_statuses *m;
+	int rc, i;
+
+	for (i = 0; i < n; i++)
+		if (db->statuses[i].m && db->statuses[i].now == now) {
+			db->statuses_last = i;
+			*out = db->statuses[i].m;
+			return 0;
+		}
+	if (svc_db_prepare(db, "SELECT status, category FROM statuses WHERE "
+	    "version = (SELECT version FROM config_versions WHERE kind = "
+	    "'statuses' AND valid_from <= ?1 ORDER BY version DESC LIMIT 1) "
+	    "ORDER BY rowno", &st, e) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	m = svc_status_new();
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		svc_status_add(m, (const char *)sqlite3_column_text(st, 0),
+		    svc_status_cat_parse((const char *)sqlite3_column_text(st,
+		    1)));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		svc_status_free(m);
+		return svc_db_fail(db, rc, e, "reading the statuses");
+	}
+	/* the slot after the last one asked for */
+	i = (db->statuses_last + 1) % n;
+	svc_status_free(db->statuses[i].m);
+	db->statuses[i].m = m;
+	db->statuses[i].now = now;
+	db->statuses_last = i;
+	*out = m;
+	return 0;
+}
+
+static int64_t
+arg_time(sqlite3_value *v)
+{
+	return sqlite3_value_type(v) == SQLITE_NULL ? -1 :
+	    sqlite3_value_int64(v);
+}
+
+/* The statuses for the now of argument i (-1: the last loaded); NULL with
+ * the error set on ctx. */
+static const struct svc_statuses *
+fn_statuses(sqlite3_context *ctx, sqlite3_value **argv, int i)
+{
+	struct svc_db *db = sqlite3_user_data(ctx);
+	const struct svc_statuses *m = NULL;
+	struct svc_err e;
+
+	if (i < 0)
+		return db->statuses_last < 0 ? NULL :
+		    db->statuses[db->statuses_last].m;
+	memset(&e, 0, sizeof(e));
+	if (svc_db_statuses(db, sqlite3_value_int64(argv[i]), &m, &e) != 0) {
+		sqlite3_result_error(ctx, e.msg, -1);
+		return NULL;
+	}
+	return m;
+}
+
+static void
+fn_open(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const struct svc_statuses *m = fn_statuses(ctx, argv, 4);
+	const char *status = (const char *)sqlite3_value_text(argv[0]);
+	int c;
+
+	if (m == NULL)
+		return;
+	if (argc == 6)
+		c = svc_status_of(m, status,
+		    (const char *)sqlite3_value_text(argv[5]));
+	else if ((c = svc_status_find(m, status)) == SVC_SCAT_UNKNOWN)
+		return;
+	sqlite3_result_int(ctx, svc_status_open(c, arg_time(argv[1]),
+	    arg_time(argv[2]), arg_time(argv[3]),
+	    sqlite3_value_int64(argv[4])));
+}
+
+static void
+fn_category(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const struct svc_statuses *m = fn_statuses(ctx, argv, -1);
+	const char *status = (const char *)sqlite3_value_text(argv[0]);
+	int c;
+
+	c = argc == 2 ? svc_status_of(m, status,
+	    (const char *)sqlite3_value_text(argv[1])) :
+	    svc_status_find(m, status);
+	if (c != SVC_SCAT_UNKNOWN)
+		sqlite3_result_text(ctx, svc_status_cat_name(c), -1,
+		    SQLITE_STATIC);
+}
+
+static int
+functions(struct svc_db *db, struct svc_err *e)
+{
+	int rc;
+
+	if ((rc = sqlite3_create_function(db->h, "svc_open", 5, SQLITE_UTF8,
+	    db, fn_open, NULL, NULL)) != SQLITE_OK ||
+	    (rc = sqlite3_create_function(db->h, "svc_open", 6, SQLITE_UTF8,
+	    db, fn_open, NULL, NULL)) != SQLITE_OK ||
+	    (rc = sqlite3_create_function(db->h, "svc_status_category", 1,
+	    SQLITE_UTF8, db, fn_category, NULL, NULL)) != SQLITE_OK ||
+	    (rc = sqlite3_create_function(db->h, "svc_status_category", 2,
+	    SQLITE_UTF8, db, fn_category, NULL, NULL)) != SQLITE_OK)
+		return svc_db_fail(db, rc, e, "registering functions");
+	return 0;
+}
+
 static int
 configure(struct svc_db *db, struct svc_err *e)
 {
+	if (functions(db, e) != 0)
+		return -1;
 	sqlite3_busy_timeout(db->h, busy_ms());
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)0);
@@ -362,6 +498,7 @@ svc_db_open(const char *path, int mode, struct svc_db **out,
 		return svc_err_set(e, SVC_EXIT_FATAL, path, 0, 0,
 		    "not a regular file");
 	db = svc_xcalloc(1, sizeof(*db));
+	db->statuses_last = -1;
 	snprintf(db->path, sizeof(db->path), "%s", path);
 	flags = (mode == SVC_DB_RO ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
 	    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX;
@@ -419,6 +556,7 @@ svc_db_close(struct svc_db *db)
 		return;
 	svc_db_rollback(db);
 	sqlite3_close_v2(db->h);
+	svc_db_statuses_reset(db);
 	free(db);
 }
 

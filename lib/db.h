@@ -30,6 +30,13 @@ struct svc_db {
 	int chain;
 	int64_t chain_id;
 	unsigned char chain_hash[32];
+	/* the statuses in force at a few times (svc_db_statuses): a report
+	 * asks at --now and at the start of its period */
+	struct svc_statuses_at {
+		struct svc_statuses *m;
+		int64_t now;
+	} statuses[4];
+	int statuses_last;		/* the one asked for last, or -1 */
 };
 
 /*
@@ -50,6 +57,27 @@ int svc_db_set_group(const char *group, struct svc_err *e);
 int svc_db_open(const char *path, int mode, struct svc_db **out,
     struct svc_err *e);
 void svc_db_close(struct svc_db *db);
+
+/*
+ * Status categories (status.h).  Every connection has the SQL functions
+ *   svc_open(status, resolved_at, closed_at, updated_at, now)
+ *       1 or 0 (svc_status_open), NULL when the status has no category
+ *   svc_open(status, resolved_at, closed_at, updated_at, now, attrs)
+ *       1 or 0, the status_category of attrs giving the category of a
+ *       status that has none
+ *   svc_status_category(status [, attrs])  the category's name, NULL when
+ *       unknown
+ * over the statuses svc_db_statuses gives for now (for the functions
+ * without a now, the last now asked for, else the built-ins).
+ */
+struct svc_statuses;
+/* The statuses in force at now: the version of the statuses kind valid
+ * at now over the built-ins; loaded once per now.  Returns 0 with *out
+ * set, or -1 with e filled. */
+int svc_db_statuses(struct svc_db *db, int64_t now,
+    const struct svc_statuses **out, struct svc_err *e);
+/* Forget the loaded statuses (after the statuses kind changed). */
+void svc_db_statuses_reset(struct svc_db *db);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
 int svc_db_begin(struct svc_db *db, struct svc_err *e);

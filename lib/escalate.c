@@ -90,6 +90,7 @@ struct dg {
 
 struct esc {
 	struct svc_db *db;
+	const struct svc_statuses *statuses;	/* in force at now */
 	const struct svc_esc_opts *o;
 	struct rule *rules;
 	size_t nrules;
@@ -249,7 +250,7 @@ load(struct esc *x, int all, struct svc_err *e)
 	    SVC_F_CATEGORY, SVC_F_SUBCATEGORY, SVC_F_SERVICE, SVC_F_CUSTOMER,
 	    SVC_F_CUSTOMER_TIER, SVC_F_PRIORITY, SVC_F_STATUS,
 	    SVC_F_GROUP_NAME, SVC_F_ASSIGNEE, SVC_F_CREATED_AT,
-	    SVC_F_RESOLVED_AT, SVC_F_CLOSED_AT };
+	    SVC_F_RESOLVED_AT, SVC_F_CLOSED_AT, SVC_F_UPDATED_AT };
 	unsigned char used[SVC_NFIELDS];
 	sqlite3_stmt *st = NULL;
 	struct svc_buf sql = { 0 };
@@ -257,6 +258,8 @@ load(struct esc *x, int all, struct svc_err *e)
 	int f, attrs = 0, rc;
 
 	memset(used, 0, sizeof(used));
+	if (svc_db_statuses(x->db, x->o->now, &x->statuses, e) != 0)
+		return -1;
 	if (svc_config_select(x->db, x->o->now, "escalations", "rule, "
 	    "\"order\", line, \"when\", level, notify, urgent, repeat_every, "
 	    "fallback",
@@ -1881,6 +1884,13 @@ escalate_clock(struct esc *x, const char *id, const struct clk *c,
 	return 0;
 }
 
+/* Field f of t as a time, -1 when missing. */
+static int64_t
+tget_at(const struct svc_tk *t, int f)
+{
+	return t->v[f].present && t->v[f].isnum ? t->v[f].i : -1;
+}
+
 /* Is the ticket x->t open at now?  Else x->shut says why not. */
 static int
 ticket_open(struct esc *x)
@@ -1893,7 +1903,9 @@ ticket_open(struct esc *x)
 	char at[48];
 
 	x->shut[0] = '\0';
-	if (svc_ticket_open(t->s[SVC_F_STATUS], res, clo))
+	if (svc_ticket_open(x->statuses, t->s[SVC_F_STATUS], t->attrs,
+	    rv->present && rv->isnum ? rv->i : -1, cv->present && cv->isnum ?
+	    cv->i : -1, tget_at(t, SVC_F_UPDATED_AT), x->o->now))
 		return 1;
 	if (res || clo) {
 		svc_time_show(res ? rv->i : cv->i, at, sizeof(at));

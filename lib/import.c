@@ -205,6 +205,8 @@ svc_import_kind(const char *name)
 		return SVC_KIND_REASONS;
 	if (strcmp(name, "measures") == 0)
 		return SVC_KIND_MEASURES;
+	if (strcmp(name, "statuses") == 0)
+		return SVC_KIND_STATUSES;
 	return -1;
 }
 
@@ -213,9 +215,10 @@ svc_import_kind_name(int kind)
 {
 	static const char *const n[] = { "", "tickets", "events", "people",
 	    "catalog", "priority", "routing", "classify", "calendars",
-	    "holidays", "policies", "escalations", "reasons", "measures" };
+	    "holidays", "policies", "escalations", "reasons", "measures",
+	    "statuses" };
 
-	return kind >= 1 && kind <= SVC_KIND_MEASURES ? n[kind] : "";
+	return kind >= 1 && kind <= SVC_KIND_STATUSES ? n[kind] : "";
 }
 
 static int
@@ -3238,6 +3241,47 @@ out:
 	return ret;
 }
 
+/* res's unknown statuses and tickets without a creation time, over the
+ * tickets of run res->run. */
+static int
+status_summary(struct svc_db *db, const struct svc_import_opts *o,
+    struct svc_import_result *res, struct svc_err *e)
+{
+	const struct svc_statuses *m;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (svc_db_statuses(db, o->now, &m, e) != 0 ||
+	    svc_db_prepare(db, "SELECT status, count(*) FROM tickets WHERE run "
+	    "= ?1 AND status IS NOT NULL AND coalesce(svc_status_category("
+	    "status), svc_status_category(status, attrs)) IS NULL GROUP BY "
+	    "status ORDER BY 2 DESC, 1", &st, e) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, res->run);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (res->nunknown == SVC_UNKNOWN_MAX) {
+			res->unknown_more++;
+			continue;
+		}
+		snprintf(res->unknown[res->nunknown].status, SVC_UNKNOWN_LEN,
+		    "%s", (const char *)sqlite3_column_text(st, 0));
+		res->unknown[res->nunknown++].n = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return svc_db_fail(db, rc, e, "reading statuses");
+	if (svc_db_prepare(db, "SELECT count(*) FROM tickets WHERE run = ?1 "
+	    "AND created_at IS NULL", &st, e) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, res->run);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		res->no_created = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return svc_db_fail(db, rc, e, "reading tickets");
+	return 0;
+}
+
 int
 svc_import_file(struct svc_db *db, const char *path,
     const struct svc_import_opts *o, struct svc_import_result *res,
@@ -3279,6 +3323,9 @@ svc_import_file(struct svc_db *db, const char *path,
 	rc = import_pass(&im, fp, PASS_STAGE, e);
 out:
 	notes_sort(res);
+	if (rc == 0 && o->kind == SVC_KIND_TICKETS && !o->preview &&
+	    !o->dry_run && res->run > 0)
+		rc = status_summary(db, o, res, e);
 	imp_free(&im);
 	if (fp != stdin)
 		fclose(fp);

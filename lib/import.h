@@ -26,7 +26,7 @@ enum svc_kind {
 	SVC_KIND_TICKETS = 1, SVC_KIND_EVENTS, SVC_KIND_PEOPLE, SVC_KIND_CATALOG,
 	SVC_KIND_PRIORITY, SVC_KIND_ROUTING, SVC_KIND_CLASSIFY, SVC_KIND_CALENDARS,
 	SVC_KIND_HOLIDAYS, SVC_KIND_POLICIES, SVC_KIND_ESCALATIONS,
-	SVC_KIND_REASONS, SVC_KIND_MEASURES
+	SVC_KIND_REASONS, SVC_KIND_MEASURES, SVC_KIND_STATUSES
 };
 
 struct svc_import_opts {
@@ -74,6 +74,8 @@ struct svc_import_note {
 	const char *kind;		/* "placeholder" or "implausible" */
 	int64_t n;
 };
+#define SVC_UNKNOWN_MAX	10	/* unknown statuses named in a result */
+#define SVC_UNKNOWN_LEN	64	/* bytes of each, cut beyond */
 
 struct svc_import_result {
 	int64_t rows_in, loaded, rejected, rows_new, changed, unchanged;
@@ -84,6 +86,13 @@ struct svc_import_result {
 	 * valid_from is earlier than the newest's (config_from) */
 	int config_same;
 	int64_t config_from;		/* valid_from of the newest version */
+	/* tickets: of the tickets this run inserted or changed, the
+	 * statuses with no category (status.h), most tickets first, and how
+	 * many more such statuses; the tickets without a creation time */
+	int nunknown;
+	struct { char status[SVC_UNKNOWN_LEN]; int64_t n; }
+	    unknown[SVC_UNKNOWN_MAX];
+	int64_t unknown_more, no_created;
 	char mapping[2048];		/* field=Column, ... */
 	struct svc_import_note notes[SVC_IMPORT_NOTECOLS];
 	size_t nnotes;			/* placeholders first, then by column */

@@ -13,6 +13,7 @@
 #include "out.h"
 #include "report.h"
 #include "measure.h"
+#include "status.h"
 #include "ticket.h"
 #include "timeutil.h"
 
@@ -42,15 +43,19 @@ const char *const svc_report_lines[] = {
 
 /* Extra names --where may test besides the ticket fields. */
 enum { X_OPEN, X_AGE_DAYS, X_IDLE_DAYS, X_BREACHED, X_OVERDUE, X_REOPENED,
-    X_ESCALATED };
+    X_ESCALATED, X_STATUS_CATEGORY };
 static const char *const where_names[] = { "open", "age_days", "idle_days",
-    "breached", "overdue", "reopened", "escalated", NULL };
+    "breached", "overdue", "reopened", "escalated", "status_category",
+    NULL };
 static const struct svc_cond_names wnames = { where_names };
 
 #define S(x) "coalesce(sum(" x "),0)"
-#define OPEN_T "(t.created_at <= :now AND t.resolved_at IS NULL AND " \
-	"t.closed_at IS NULL AND (t.status IS NULL OR lower(t.status) NOT IN (" \
-	SVC_DONE_LIST ")))"
+/* Open at now: rt's is_open (SVC_OPEN_SQL on the times as stored); a
+ * ticket without a creation time counts where its status puts it. */
+#define OPEN_T "((t.created_at IS NULL OR t.created_at <= :now) AND " \
+	"t.is_open)"
+#define DONE_CAT(s) "(svc_status_category(" s ") IN ('resolved', " \
+	"'closed', 'cancelled'))"
 #define IN_P(c) "(" c " >= :since AND " c " < :until AND " c " <= :now)"
 #define SELF_LIST "'self-service','self_service','selfservice','self service'"
 
@@ -67,6 +72,7 @@ struct rx {
 	int64_t people_version;
 	int stream;			/* fill writes to out */
 	struct svc_out *out;
+	const struct svc_statuses *statuses;
 };
 
 void
@@ -213,6 +219,17 @@ fn_bus(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	}
 	sqlite3_result_int64(cx, svc_cal_between(c,
 	    sqlite3_value_int64(argv[1]), sqlite3_value_int64(argv[2])));
+}
+
+/* svc_now(): the report's --now (a view cannot hold a parameter). */
+static void
+fn_now(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	struct rx *x = sqlite3_user_data(cx);
+
+	(void)argc;
+	(void)argv;
+	sqlite3_result_int64(cx, x->o->now);
 }
 
 static void
@@ -545,9 +562,38 @@ asof_table(struct rx *x)
 struct wctx {
 	struct rx *x;
 	struct svc_tk t;
+	int64_t raw_resolved, raw_closed, raw_updated;	/* as stored */
 	sqlite3_stmt *breached, *overdue, *escalated;
 	char *bbuf;
 };
+
+/* Time field f of t, -1 when missing. */
+static int64_t
+tget(const struct svc_tk *t, int f)
+{
+	return t->v[f].present && t->v[f].isnum ? t->v[f].i : -1;
+}
+
+/* What a report knows of t at now: a time later than now is not yet
+ * known, and the closing time is the resolution when there is no other. */
+static void
+asof_fields(struct wctx *w, int64_t now)
+{
+	static const int f[] = { SVC_F_FIRST_RESPONSE_AT, SVC_F_RESOLVED_AT,
+	    SVC_F_CLOSED_AT, SVC_F_UPDATED_AT };
+	size_t i;
+
+	w->raw_resolved = tget(&w->t, SVC_F_RESOLVED_AT);
+	w->raw_closed = tget(&w->t, SVC_F_CLOSED_AT);
+	w->raw_updated = tget(&w->t, SVC_F_UPDATED_AT);
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (tget(&w->t, f[i]) > now)
+			svc_tk_put(&w->t, f[i], NULL, 0);
+	if (!w->t.v[SVC_F_RESOLVED_AT].present &&
+	    w->t.v[SVC_F_CLOSED_AT].present)
+		svc_tk_set_int(&w->t, SVC_F_RESOLVED_AT,
+		    tget(&w->t, SVC_F_CLOSED_AT));
+}
 
 static void
 wget(void *ud, int kind, int index, const char *key, struct svc_cval *v)
@@ -567,11 +613,20 @@ wget(void *ud, int kind, int index, const char *key, struct svc_cval *v)
 	switch (index) {
 	case X_OPEN:
 		v->present = (c < 0 || c <= now) && svc_ticket_open(
-		    t->v[SVC_F_STATUS].present ? t->s[SVC_F_STATUS] : NULL,
-		    t->v[SVC_F_RESOLVED_AT].present,
-		    t->v[SVC_F_CLOSED_AT].present);
+		    w->x->statuses, t->v[SVC_F_STATUS].present ?
+		    t->s[SVC_F_STATUS] : NULL, t->attrs, w->raw_resolved,
+		    w->raw_closed, w->raw_updated, now);
 		v->isnum = 1;
 		v->i = 1;
+		break;
+	case X_STATUS_CATEGORY:
+		u = svc_status_of(w->x->statuses, t->v[SVC_F_STATUS].present ?
+		    t->s[SVC_F_STATUS] : NULL, t->attrs);
+		if (u != SVC_SCAT_UNKNOWN) {
+			v->present = 1;
+			v->s = svc_status_cat_name((int)u);
+			v->n = strlen(v->s);
+		}
 		break;
 	case X_AGE_DAYS:
 	case X_IDLE_DAYS:
@@ -621,7 +676,8 @@ unknown_name(void *ud, const char *name)
 	if (e->status == 0)
 		svc_err_set(e, SVC_EXIT_USAGE, NULL, 0, 0, "--where: '%s' is "
 		    "not a ticket field, attrs.KEY or one of open, age_days, "
-		    "idle_days, breached, overdue, reopened, escalated", name);
+		    "idle_days, breached, overdue, reopened, escalated, "
+		    "status_category", name);
 }
 
 /* temp.sel: the tickets that --where selects. */
@@ -677,6 +733,7 @@ select_where(struct rx *x, const char *base)
 	    "(?)", "selecting tickets");
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		svc_tk_load(&w.t, st, cols, SVC_NFIELDS, 1, 0);
+		asof_fields(&w, x->o->now);
 		if (svc_cond_eval(c, wget, &w, NULL) == 1) {
 			svc_batch_text(&ins, w.t.s[SVC_F_TICKET_ID]);
 			if (svc_batch_row(&ins, x->e) != 0) {
@@ -757,7 +814,7 @@ static int
 setup(struct rx *x)
 {
 	sqlite3 *h = x->db->h;
-	int ok = 1, asof;
+	int ok = 1, asof, f;
 	const char *base = "main.tickets";
 	struct svc_buf b = { 0 };
 
@@ -768,11 +825,14 @@ setup(struct rx *x)
 	    sqlite3_create_function(h, "svc_bus", 3, SQLITE_UTF8, x, fn_bus,
 	    NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function(h, "svc_in_list", 2, SQLITE_UTF8 |
-	    SQLITE_DETERMINISTIC, x, fn_in_list, NULL, NULL) != SQLITE_OK)
+	    SQLITE_DETERMINISTIC, x, fn_in_list, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(h, "svc_now", 0, SQLITE_UTF8, x, fn_now,
+	    NULL, NULL) != SQLITE_OK)
 		return svc_db_fail(x->db, sqlite3_errcode(h), x->e,
 		    "registering functions");
 	if (svc_config_version(x->db, x->o->now, "people", &x->people_version,
-	    x->e) != 0)
+	    x->e) != 0 ||
+	    svc_db_statuses(x->db, x->o->now, &x->statuses, x->e) != 0)
 		return -1;
 	asof = (int)one_int(x, "SELECT EXISTS(SELECT 1 FROM runs WHERE started "
 	    "> :now AND program IN ('svc-import', 'svc-route'))", &ok);
@@ -785,9 +845,29 @@ setup(struct rx *x)
 	}
 	if (x->o->where && select_where(x, base) != 0)
 		return -1;
-	svc_buf_printf(&b, "CREATE TEMP VIEW rt AS SELECT * FROM %s%s", base,
-	    x->o->where ? " WHERE ticket_id IN (SELECT ticket_id FROM temp.sel)"
-	    : "");
+	/* the tickets as the report knows them at now: a time later than
+	 * now is not yet known (NULL), the closing time is the resolution
+	 * when there is no other; is_open (SVC_OPEN_SQL on the times as
+	 * stored) and cat the status category */
+	svc_buf_adds(&b, "CREATE TEMP VIEW rt AS SELECT ");
+	for (f = 0; f < SVC_NFIELDS; f++) {
+		const char *n = svc_tfields[f].name;
+
+		if (f == SVC_F_RESOLVED_AT)
+			svc_buf_adds(&b, "CASE WHEN resolved_at <= svc_now() "
+			    "THEN resolved_at WHEN closed_at <= svc_now() THEN "
+			    "closed_at END AS resolved_at, ");
+		else if (f == SVC_F_CLOSED_AT || f == SVC_F_FIRST_RESPONSE_AT ||
+		    f == SVC_F_UPDATED_AT)
+			svc_buf_printf(&b, "CASE WHEN \"%s\" <= svc_now() THEN "
+			    "\"%s\" END AS \"%s\", ", n, n, n);
+		else
+			svc_buf_printf(&b, "\"%s\", ", n);
+	}
+	svc_buf_printf(&b, "attrs, run, " SVC_OPEN_SQL("svc_now()") " AS "
+	    "is_open, coalesce(svc_status_category(status), "
+	    "svc_status_category(status, attrs)) AS cat FROM %s%s", base, x->o->where ? " WHERE ticket_id "
+	    "IN (SELECT ticket_id FROM temp.sel)" : "");
 	ok = exec(x, b.s);
 	svc_buf_free(&b);
 	return ok;
@@ -959,8 +1039,8 @@ struct kpi {
 #define REOPENED "(CASE WHEN t.reopen_count IS NOT NULL THEN " \
 	"t.reopen_count > 0 ELSE EXISTS(SELECT 1 FROM main.ticket_events e " \
 	"WHERE e.ticket_id = t.ticket_id AND e.field = 'status' AND e.at <= " \
-	":now AND lower(e.old) IN (" SVC_DONE_LIST ") AND (e.new IS NULL OR " \
-	"lower(e.new) NOT IN (" SVC_DONE_LIST "))) END)"
+	":now AND " DONE_CAT("e.old") " AND NOT coalesce(" DONE_CAT("e.new") \
+	", 0)) END)"
 #define REASSIGNED "coalesce(CAST(json_extract(t.attrs, " \
 	"'$.reassignment_count') AS INTEGER), (SELECT count(*) FROM " \
 	"main.ticket_events e WHERE e.ticket_id = t.ticket_id AND e.field = " \
@@ -1372,11 +1452,15 @@ r_summary(struct rx *x)
 	open = one_int(x, "SELECT count(*) FROM rt t WHERE " OPEN_T, &ok);
 	srow_int(t, "tickets", "open now", open,
 	    "svc-report tickets --where open");
+	k = one_int(x, "SELECT count(*) FROM rt t WHERE (t.created_at IS NULL "
+	    "OR t.created_at <= :now) AND t.cat IS NULL", &ok);
+	srow_int(t, "tickets", "with an unknown status", k,
+	    "svc-report tickets --where 'not status_category'");
+	/* open then: open now, or resolved (or closed) since */
 	start = one_int(x, "SELECT count(*) FROM rt t WHERE t.created_at < "
-	    ":since AND (t.resolved_at IS NULL OR t.resolved_at >= :since) AND "
-	    "(t.closed_at IS NULL OR t.closed_at >= :since)", &ok);
+	    ":since AND (t.is_open OR t.resolved_at >= :since)", &ok);
 	snprintf(d, sizeof(d), "svc-report tickets --where 'created_at<%s and "
-	    "not resolved_at<%s and not closed_at<%s'", s, s, s);
+	    "(open or resolved_at>=%s)'", s, s);
 	srow_int(t, "tickets", "open at the start of the period", start, d);
 	srow_int(t, "tickets", "backlog change", open - start, NULL);
 	k = one_int(x, "SELECT count(*) FROM rt t WHERE " CRE_T, &ok);
@@ -1708,8 +1792,9 @@ svc_report_free(struct svc_report *r)
 static const char *const helps[] = {
 	/* summary */
 	"One screen for a service lead, as rows of section, figure, value, n\n"
-	"and drill: tickets open now and at the start of the period, new and\n"
-	"resolved in it; per SLA metric the compliance (n = completed clocks),\n"
+	"and drill: tickets open now, with an unknown status (one that has no\n"
+	"category: svc-import --kind statuses maps it), open at the start of\n"
+	"the period, new and resolved in it; per SLA metric the compliance (n = completed clocks),\n"
 	"the breaches in the period and the clocks overdue now; breaches by\n"
 	"reason (\"missing\" until svc-escalate ack gives one); escalations\n"
 	"open, held and pending; problems new and open; decisions waiting\n"
@@ -1792,7 +1877,10 @@ static const char *const helps[] = {
 	"idle_days (whole days since creation and since the last update),\n"
 	"breached (the metrics breached by --now, e.g. breached~\"*resolution*\"),\n"
 	"overdue (the metrics whose running clock is past due or breached),\n"
-	"reopened, escalated (a notification was sent).\n"
+	"reopened, escalated (a notification was sent), status_category (the\n"
+	"category of the status; missing when it has none).  Times later than\n"
+	"--now are not shown; resolved_at is the closing time when the export\n"
+	"gives no resolution time.\n"
 	"  svc-report tickets --where 'open and age_days>90 and not assignee'\n",
 	/* measures */
 	"Two tables: the pipeline (per DoI 0 Defined to 5 Closed, then on hold\n"

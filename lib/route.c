@@ -211,7 +211,7 @@ load(struct rt *r, struct svc_err *e)
 		size_t i;
 
 		if (svc_db_prepare(r->db, "SELECT assignee, count(*) FROM tickets "
-		    "WHERE assignee IS NOT NULL AND " SVC_OPEN_SQL " AND "
+		    "WHERE assignee IS NOT NULL AND " SVC_OPEN_SQL(":now") " AND "
 		    KNOWN_SQL " GROUP BY assignee", &st, e) != 0)
 			return -1;
 		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st,
@@ -682,12 +682,12 @@ prepare(struct rt *r, struct svc_err *e)
 	if (r->want_attrs)
 		svc_buf_adds(&sql, ",attrs");
 	/* then: is it open, is it known at now */
-	svc_buf_adds(&sql, ",(" SVC_OPEN_SQL ")," KNOWN_SQL
+	svc_buf_adds(&sql, ",(" SVC_OPEN_SQL(":now") ")," KNOWN_SQL
 	    " FROM tickets WHERE ");
 	/* one ticket by id, and all open tickets known at now in the order
 	 * they came */
 	svc_buf_adds(&r->open_sql, sql.s);
-	svc_buf_adds(&r->open_sql, SVC_OPEN_SQL " AND " KNOWN_SQL
+	svc_buf_adds(&r->open_sql, SVC_OPEN_SQL(":now") " AND " KNOWN_SQL
 	    " ORDER BY rowid");
 	svc_buf_adds(&sql, "ticket_id=:id");
 	rc = svc_db_prepare(r->db, sql.s, &r->sel, e);

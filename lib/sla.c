@@ -13,6 +13,7 @@
 #include "reader.h"
 #include "rulelint.h"
 #include "sla.h"
+#include "status.h"
 #include "ticket.h"
 #include "timeutil.h"
 
@@ -220,6 +221,7 @@ struct sla {
 		int64_t due, rem;
 	} om[SVC_SLA_NMETRICS];
 	struct svc_sla_result *res;
+	const struct svc_statuses *statuses;	/* in force at now */
 };
 
 static const int need_fields[] = { SVC_F_TICKET_ID, SVC_F_STATUS,
@@ -236,7 +238,8 @@ load(struct sla *x, struct svc_err *e)
 	int f, attrs = 0;
 
 	memset(used, 0, sizeof(used));
-	if (svc_config_version(x->db, x->o->now, "policies", &x->version, e)
+	if (svc_db_statuses(x->db, x->o->now, &x->statuses, e) != 0 ||
+	    svc_config_version(x->db, x->o->now, "policies", &x->version, e)
 	    != 0)
 		return -1;
 	if (x->version == 0 &&
@@ -504,17 +507,33 @@ history(struct sla *x, struct svc_tk *t, struct svc_err *e)
 	return 0;
 }
 
+/* Is status of a done category (resolved, closed, cancelled)? */
 static int
-is_done(const char *status)
+is_done(const struct sla *x, const char *status)
 {
-	return status && !svc_ticket_open(status, 0, 0);
+	return svc_status_done(svc_status_find(x->statuses, status));
 }
 
+/* Is status of the cancelled category? */
 static int
-is_cancel(const char *status)
+is_cancel(const struct sla *x, const char *status)
 {
-	return status && (strcasecmp(status, "cancelled") == 0 ||
-	    strcasecmp(status, "canceled") == 0);
+	return svc_status_find(x->statuses, status) == SVC_SCAT_CANCELLED;
+}
+
+/* Does the pause_on list of a policy name status, or its category? */
+static int
+pauses(const struct sla *x, const char *pause_on, const char *status)
+{
+	int c;
+
+	if (status == NULL || pause_on == NULL)
+		return 0;
+	if (svc_in_list(pause_on, status))
+		return 1;
+	c = svc_status_find(x->statuses, status);
+	return c != SVC_SCAT_UNKNOWN &&
+	    svc_in_list(pause_on, svc_status_cat_name(c));
 }
 
 static void
@@ -549,16 +568,16 @@ timeline(struct sla *x, const struct svc_tk *t, int64_t created)
 
 		/* a done status with no time for it, on a row written after
 		 * now: not yet known to be done */
-		if ((!is_done(cur) && r < 0 && c < 0) || (r < 0 && c < 0 &&
+		if ((!is_done(x, cur) && r < 0 && c < 0) || (r < 0 && c < 0 &&
 		    x->later[SVC_F_UPDATED_AT])) {
-			pt_add(x, created, is_done(cur) ? NULL : cur);
+			pt_add(x, created, is_done(x, cur) ? NULL : cur);
 			return;
 		}
 		stop = r >= 0 ? r : c >= 0 ? c : tget(t, SVC_F_UPDATED_AT);
 		if (stop < created)
 			stop = created;
 		pt_add(x, created, NULL);
-		pt_add(x, stop, is_done(cur) ? cur : "Resolved");
+		pt_add(x, stop, is_done(x, cur) ? cur : "Resolved");
 		return;
 	}
 	pt_add(x, created, s0);
@@ -622,17 +641,19 @@ cycles(struct sla *x, const struct svc_tk *t, int m, int64_t created,
 		return 1;
 	case SVC_SLA_RESOLUTION:
 		for (i = 0; i < x->np && n < max; i++) {
-			int done = is_done(x->p[i].status);
+			int done = is_done(x, x->p[i].status);
 
 			if (i == 0 || (!open && !done)) {
 				c[n].start = x->p[i].at;
 				c[n].stop = done ? x->p[i].at : -1;
-				c[n].cancelled = done && is_cancel(x->p[i].status);
+				c[n].cancelled = done &&
+				    is_cancel(x, x->p[i].status);
 				open = !done;
 				n++;
 			} else if (open && done) {
 				c[n - 1].stop = x->p[i].at;
-				c[n - 1].cancelled = is_cancel(x->p[i].status);
+				c[n - 1].cancelled = is_cancel(x,
+				    x->p[i].status);
 				open = 0;
 			}
 		}
@@ -656,9 +677,10 @@ cycles(struct sla *x, const struct svc_tk *t, int m, int64_t created,
 			if (hat == INT64_MAX && pat == INT64_MAX)
 				break;
 			if (pat < hat) {
-				if (open && is_done(x->p[j].status)) {
+				if (open && is_done(x, x->p[j].status)) {
 					c[n - 1].stop = pat;
-					c[n - 1].cancelled = is_cancel(x->p[j].status);
+					c[n - 1].cancelled = is_cancel(x,
+					    x->p[j].status);
 					open = 0;
 				}
 				j++;
@@ -695,7 +717,7 @@ segments(struct sla *x, const struct policy *p, int64_t a, int64_t b)
 	k = i;
 	for (;;) {
 		int64_t e = k < x->np && x->p[k].at < b ? x->p[k].at : b;
-		int paused = st && p->pause_on && svc_in_list(p->pause_on, st);
+		int paused = pauses(x, p->pause_on, st);
 
 		if (x->ns > 0 && x->s[x->ns - 1].paused == paused &&
 		    x->s[x->ns - 1].b == a && (!paused ||

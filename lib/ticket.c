@@ -4,22 +4,16 @@
 #include <string.h>
 #include <strings.h>
 
+#include "status.h"
 #include "ticket.h"
 
 int
-svc_ticket_open(const char *status, int resolved, int closed)
+svc_ticket_open(const struct svc_statuses *m, const char *status,
+    const char *attrs, int64_t resolved_at, int64_t closed_at,
+    int64_t updated_at, int64_t now)
 {
-	static const char *const shut[] = { "resolved", "closed", "cancelled",
-	    "canceled", "solved", "done", NULL };
-	size_t i;
-
-	if (resolved || closed)
-		return 0;
-	if (status)
-		for (i = 0; shut[i]; i++)
-			if (strcasecmp(status, shut[i]) == 0)
-				return 0;
-	return 1;
+	return svc_status_open(svc_status_of(m, status, attrs), resolved_at,
+	    closed_at, updated_at, now);
 }
 
 char *

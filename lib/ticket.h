@@ -44,13 +44,23 @@ void svc_tk_load(struct svc_tk *t, sqlite3_stmt *st, const int *cols,
 const char *svc_tk_text(const struct svc_tk *t, int f, char *num,
     size_t nn);
 
-/* Is a ticket with this status and resolved/closed state open? */
-int svc_ticket_open(const char *status, int resolved, int closed);
-/* The SQL test of the same, on the tickets table. */
-#define SVC_DONE_LIST "'resolved','closed','cancelled','canceled','solved'," \
-	"'done'"
-#define SVC_OPEN_SQL "resolved_at IS NULL AND closed_at IS NULL AND " \
-	"(status IS NULL OR lower(status) NOT IN (" SVC_DONE_LIST "))"
+/* Is a ticket open at now, by the category of its status in m (NULL:
+ * the built-ins; attrs may give it, see svc_status_of) and its
+ * resolution, closing and update times (-1 when missing; later than now:
+ * not yet known)?  The rule is svc_status_open's (status.h). */
+struct svc_statuses;
+int svc_ticket_open(const struct svc_statuses *m, const char *status,
+    const char *attrs, int64_t resolved_at, int64_t closed_at,
+    int64_t updated_at, int64_t now);
+/* The SQL test of the same on a tickets row (columns prefixed with p,
+ * "" or "t."), now an SQL expression such as "?1" or ":now"; a hash
+ * lookup per row (svc_open, db.h), attrs read only for a status with no
+ * category. */
+#define SVC_OPEN_SQL_OF(p, now) "coalesce(svc_open(" p "status, " p \
+	"resolved_at, " p "closed_at, " p "updated_at, " now "), svc_open(" \
+	p "status, " p "resolved_at, " p "closed_at, " p "updated_at, " now \
+	", " p "attrs))"
+#define SVC_OPEN_SQL(now) SVC_OPEN_SQL_OF("", now)
 /* A scan in ticket_id order with the id in its last column, stepped
  * once (*rc the last step's result): move past the rows before id.
  * SQLITE_ROW when it is at a row of id, SQLITE_DONE when there is none,

@@ -462,9 +462,9 @@ svc-import: p.csv: 1 of 2 rows rejected; a people file loads whole or not at all
 	run -3 --separate-stderr svc-import --now "$NOW" --export people
 	[ "$stderr" = "svc-import: $SVC_DB: no such database (svc-import creates it; set --db or SVC_DB)" ]
 	run -2 --separate-stderr svc-import --now "$NOW" --export tickets
-	[ "${stderr_lines[0]}" = "svc-import: --export takes a configuration kind (people, catalog, priority, routing, classify, calendars, holidays, policies, escalations, reasons, measures), not 'tickets'" ]
+	[ "${stderr_lines[0]}" = "svc-import: --export takes a configuration kind (people, catalog, priority, routing, classify, calendars, holidays, policies, escalations, reasons, measures, statuses), not 'tickets'" ]
 	run -2 --separate-stderr svc-import --now "$NOW" --kind widgets x.csv
-	[ "${stderr_lines[0]}" = "svc-import: unknown kind 'widgets' (use tickets, events, people, catalog, priority, routing, classify, calendars, holidays, policies, escalations, reasons or measures)" ]
+	[ "${stderr_lines[0]}" = "svc-import: unknown kind 'widgets' (use tickets, events, people, catalog, priority, routing, classify, calendars, holidays, policies, escalations, reasons, measures or statuses)" ]
 }
 
 @test "a missing input file is fatal, exit 3" {

@@ -176,12 +176,13 @@ person,erin,0,0,2,29.00,2,0" ]
 	[ "$stderr" = "" ]
 	[ "${lines[0]}" = "$(printf 'section\tfigure\tvalue\tn\tdrill')" ]
 	[ "${lines[1]}" = "$(printf 'tickets\topen now\t2\t\tsvc-report tickets --where open')" ]
-	[ "${lines[9]}" = "$(printf 'sla\tresolution compliance %%\t50.0\t2\tsvc-report sla')" ]
-	[ "${lines[13]}" = "$(printf 'breaches\treason capacity\t1\t\tsvc-report breaches')" ]
-	[ "${lines[19]}" = "$(printf 'decisions waiting\tbreaches without a reason\t3\t\tsvc-escalate --unacknowledged')" ]
+	[ "${lines[2]}" = "$(printf "tickets\twith an unknown status\t0\t\tsvc-report tickets --where 'not status_category'")" ]
+	[ "${lines[10]}" = "$(printf 'sla\tresolution compliance %%\t50.0\t2\tsvc-report sla')" ]
+	[ "${lines[14]}" = "$(printf 'breaches\treason capacity\t1\t\tsvc-report breaches')" ]
+	[ "${lines[20]}" = "$(printf 'decisions waiting\tbreaches without a reason\t3\t\tsvc-escalate --unacknowledged')" ]
 	# every "svc-report tickets" drill gives the figure's count
 	echo "$output" | awk -F'\t' '$5 ~ /^svc-report tickets / { print $3 "\t" $5 }' > drills.tsv
-	[ "$(wc -l < drills.tsv)" = 6 ]
+	[ "$(wc -l < drills.tsv)" = 7 ]
 	while IFS= read -r line; do
 		value=${line%%$'\t'*} drill=${line#*$'\t'}
 		got=$(eval "${drill/svc-report tickets/svc-report tickets --now 2026-04-01T00:00:00Z -f tsv}" | tail -n +2 | wc -l | tr -d ' ')
@@ -293,7 +294,7 @@ Try 'svc-report --help' for more information." ]
 	run -2 --separate-stderr svc-report tickets --where 'priority<=' --now "$NOW"
 	[ "$stderr" = "svc-report: --where: expected a value at character 11" ]
 	run -2 --separate-stderr svc-report tickets --where 'open and nosuch=1' --now "$NOW"
-	[ "$stderr" = "svc-report: --where: 'nosuch' is not a ticket field, attrs.KEY or one of open, age_days, idle_days, breached, overdue, reopened, escalated" ]
+	[ "$stderr" = "svc-report: --where: 'nosuch' is not a ticket field, attrs.KEY or one of open, age_days, idle_days, breached, overdue, reopened, escalated, status_category" ]
 	run -2 --separate-stderr svc-report volume --since 2026-03-01 --until 2026-02-01 --now "$NOW"
 	[ "$stderr" = "svc-report: --since must be before --until
 Try 'svc-report --help' for more information." ]
@@ -320,14 +321,14 @@ Try 'svc-report --help' for more information." ]
 	svc-import --now "$NOW" -q --profile servicenow --null '?' --date-order dmy incident_event_log.csv >/dev/null
 	run -0 svc-report kpi --now "$NOW" --since 2000-01-01T00:00:00Z -f csv
 	# independently: the log as plain text, each incident's last row (its
-	# highest sys_mod_count), those with a resolved_at
+	# highest sys_mod_count), those with a resolved_at or else a closed_at
 	sqlite3 raw.db ".import --csv incident_event_log.csv log"
 	read -r n reopen reassign <<< "$(sqlite3 -separator ' ' raw.db "SELECT count(*),
 	    100.0 * sum(CAST(reopen_count AS INTEGER) > 0) / count(*),
 	    avg(CAST(reassignment_count AS INTEGER))
-	    FROM (SELECT number, reopen_count, reassignment_count, resolved_at,
+	    FROM (SELECT number, reopen_count, reassignment_count, resolved_at, closed_at,
 	        max(CAST(sys_mod_count AS INTEGER)) FROM log GROUP BY number)
-	    WHERE resolved_at <> '?'")"
+	    WHERE resolved_at <> '?' OR closed_at <> '?'")"
 	[ "$n" -gt 20000 ]
 	[[ "$output" == *$'\n'"reopen_rate,$(printf '%.1f' "$reopen"),pct,$n"$'\n'* ]]
 	[[ "$output" == *$'\n'"reassignments_per_ticket,$(printf '%.2f' "$reassign"),ratio,$n"$'\n'* ]]

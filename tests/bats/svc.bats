@@ -10,7 +10,8 @@ COMPLETION="$BATS_TEST_DIRNAME/../../scripts/svc-completion.bash"
 	[ "$output" = "ticket_id,change
 A1,new" ]
 	[ "$stderr" = "svc-import: t.csv: mapping: ticket_id=ticket_id, title=title
-svc-import: t.csv: 1 rows, 1 loaded (1 new, 0 changed), 0 rejected (run 1)" ]
+svc-import: t.csv: 1 rows, 1 loaded (1 new, 0 changed), 0 rejected (run 1)
+svc-import: t.csv: 1 ticket has no creation time (counted as open or done by status; no age, no SLA clock)" ]
 	run -0 svc sla calc --calendar 24x7 --between 2026-01-01T00:00:00Z 2026-01-01T01:00:00Z
 	[ "$output" = 3600 ]
 	# the exit status and standard input pass through

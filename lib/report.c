@@ -547,7 +547,13 @@ asof_table(struct rx *x)
 		    "'%s')", n, num ? "CAST(nullif(e.old, '') AS INTEGER)" :
 		    "e.old", n, n);
 		rc = exec(x, b.s);
-		if (rc == 0 && svc_tfields[f].type == SVC_FT_TIME &&
+		if (rc == 0 && f == SVC_F_UPDATED_AT) {
+			/* the last change known at now */
+			rc = exec(x, "UPDATE temp.rt_asof SET updated_at = "
+			    "(SELECT max(e.at) FROM main.ticket_events e WHERE "
+			    "e.ticket_id = rt_asof.ticket_id AND e.at <= :now) "
+			    "WHERE updated_at > :now");
+		} else if (rc == 0 && svc_tfields[f].type == SVC_FT_TIME &&
 		    f != SVC_F_CREATED_AT) {
 			svc_buf_reset(&b);
 			svc_buf_printf(&b, "UPDATE temp.rt_asof SET \"%s\" = NULL "
@@ -857,8 +863,14 @@ setup(struct rx *x)
 			svc_buf_adds(&b, "CASE WHEN resolved_at <= svc_now() "
 			    "THEN resolved_at WHEN closed_at <= svc_now() THEN "
 			    "closed_at END AS resolved_at, ");
-		else if (f == SVC_F_CLOSED_AT || f == SVC_F_FIRST_RESPONSE_AT ||
-		    f == SVC_F_UPDATED_AT)
+		else if (f == SVC_F_UPDATED_AT)
+			/* later than now: the last change known at now */
+			svc_buf_printf(&b, "CASE WHEN updated_at <= svc_now() "
+			    "THEN updated_at WHEN updated_at IS NOT NULL THEN "
+			    "(SELECT max(e.at) FROM main.ticket_events e WHERE "
+			    "e.ticket_id = b.ticket_id AND e.at <= svc_now()) "
+			    "END AS updated_at, ");
+		else if (f == SVC_F_CLOSED_AT || f == SVC_F_FIRST_RESPONSE_AT)
 			svc_buf_printf(&b, "CASE WHEN \"%s\" <= svc_now() THEN "
 			    "\"%s\" END AS \"%s\", ", n, n, n);
 		else
@@ -866,7 +878,7 @@ setup(struct rx *x)
 	}
 	svc_buf_printf(&b, "attrs, run, " SVC_OPEN_SQL("svc_now()") " AS "
 	    "is_open, coalesce(svc_status_category(status), "
-	    "svc_status_category(status, attrs)) AS cat FROM %s%s", base, x->o->where ? " WHERE ticket_id "
+	    "svc_status_category(status, attrs)) AS cat FROM %s b%s", base, x->o->where ? " WHERE ticket_id "
 	    "IN (SELECT ticket_id FROM temp.sel)" : "");
 	ok = exec(x, b.s);
 	svc_buf_free(&b);

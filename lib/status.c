@@ -318,7 +318,19 @@ svc_status_open(int c, int64_t resolved_at, int64_t closed_at,
 	if (svc_status_done(c))
 		return !known && (resolved_at >= 0 || closed_at >= 0) &&
 		    (updated_at < 0 || updated_at > now);
-	if (c != SVC_SCAT_UNKNOWN)
-		return 1;
+	if (c != SVC_SCAT_UNKNOWN) {
+		int64_t done_at = -1;
+
+		/* the later fact wins: a resolution or closing known at now
+		 * after the row that gave the status (or the status written
+		 * after now) means it was done then; with no update time the
+		 * status wins, as after a reopen */
+		if (resolved_at >= 0 && resolved_at <= now)
+			done_at = resolved_at;
+		if (closed_at >= 0 && closed_at <= now && closed_at > done_at)
+			done_at = closed_at;
+		return !(done_at >= 0 && updated_at >= 0 &&
+		    (done_at > updated_at || updated_at > now));
+	}
 	return !known;
 }

@@ -60,7 +60,9 @@ void svc_status_free(struct svc_statuses *m);
  * later than now, and its status is not known to date from now or
  * before (updated_at missing or later than now): it was not done yet.  A
  * ticket of category new, open or pending is open (the status is the
- * later fact, as after a reopen).  A ticket of unknown status is open
+ * later fact, as after a reopen), unless a resolution or closing time at
+ * or before now is later than updated_at, or updated_at is later than
+ * now: then the resolution is the later fact known at now.  A ticket of unknown status is open
  * unless a resolution or closing time at or before now says it was done
  * (counted as open, and reported as unknown). */
 int svc_status_open(int c, int64_t resolved_at, int64_t closed_at,

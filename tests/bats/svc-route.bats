@@ -172,7 +172,8 @@ T2,,Desk,,routing:20,changed,no_one_available" ]
 setup_life() {
 	printf 'order,when,group,assignee,strategy,skills\n10,,Desk,zed,fixed,\n' > r.csv
 	svc-import --now "$NOW" -q --kind routing r.csv
-	printf 'ticket_id,status,impact,urgency,created_at,resolved_at\nO1,New,3,3,2026-01-05T09:00:00Z,\nD1,Resolved,1,1,2026-01-05T09:00:00Z,\nD2,Closed,1,1,2026-01-05T09:00:00Z,\nD3,Cancelled,1,1,2026-01-05T09:00:00Z,\nD4,New,1,1,2026-01-05T09:00:00Z,2026-01-06T09:00:00Z\n' > t.csv
+	# D4's status row is older than its resolution: the resolution wins
+	printf 'ticket_id,status,impact,urgency,created_at,updated_at,resolved_at\nO1,New,3,3,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z,\nD1,Resolved,1,1,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z,\nD2,Closed,1,1,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z,\nD3,Cancelled,1,1,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z,\nD4,New,1,1,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z,2026-01-06T09:00:00Z\n' > t.csv
 	svc-import --now "$NOW" -q t.csv > t.tsv
 	printf 'ticket_id,status,impact,urgency,created_at\nF1,New,1,1,2026-02-01T00:00:00Z\n' > f.csv
 	svc-import --now 2026-03-01T00:00:00Z -q f.csv > f.tsv

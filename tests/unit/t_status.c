@@ -137,6 +137,14 @@ main(void)
 	    "open category, no times: open");
 	ok(svc_status_open(SVC_SCAT_PENDING, 50, -1, 60, 100),
 	    "pending with an old resolution (reopened): open");
+	ok(svc_status_open(SVC_SCAT_OPEN, 50, -1, -1, 100),
+	    "open with a resolution and no update time: the status wins");
+	ok(!svc_status_open(SVC_SCAT_OPEN, 70, 80, 60, 100),
+	    "an open status seen at 60, closed at 80: done at 100");
+	ok(!svc_status_open(SVC_SCAT_OPEN, 70, -1, 120, 100),
+	    "resolved at 70, reopened by a row of 120: done at 100");
+	ok(svc_status_open(SVC_SCAT_OPEN, 70, -1, 120, 130),
+	    "resolved at 70, reopened by a row of 120: open at 130");
 	ok(!svc_status_open(SVC_SCAT_RESOLVED, -1, -1, -1, 100),
 	    "resolved with no time: done");
 	ok(!svc_status_open(SVC_SCAT_CLOSED, -1, 90, -1, 100),

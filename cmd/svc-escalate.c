@@ -177,7 +177,7 @@ ack(int argc, char **argv)
 /* The configuration escalation reads, said when none is valid at --now
  * (escalations first: without them the run itself fails and says so). */
 static const char *const kinds[] = { "escalations", "people", "catalog",
-    "calendars", "holidays", NULL };
+    "calendars", "holidays", "statuses", NULL };
 
 int
 main(int argc, char **argv)

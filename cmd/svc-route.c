@@ -66,7 +66,7 @@ onopt(int id, const char *arg, void *ud, struct svc_err *e)
 
 /* The configuration routing reads, said when none is valid at --now. */
 static const char *const kinds[] = { "routing", "classify", "priority",
-    "people", "catalog", "calendars", "holidays", NULL };
+    "people", "catalog", "calendars", "holidays", "statuses", NULL };
 
 int
 main(int argc, char **argv)

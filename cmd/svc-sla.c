@@ -161,7 +161,7 @@ calc(int argc, char **argv)
 /* The configuration SLA clocks read, said when none is valid at --now
  * (policies first: without them the run itself fails and says so). */
 static const char *const kinds[] = { "policies", "calendars", "holidays",
-    NULL };
+    "statuses", NULL };
 
 int
 main(int argc, char **argv)

@@ -2449,6 +2449,28 @@ run_close(struct imp *im, struct svc_err *e)
 	return svc_db_commit(im->db, e);
 }
 
+/* Run sql, an INSERT ... SELECT from a TEMP table with ?1 the run and
+ * ?2 the file, into the run's own table; what names it in an error. */
+static int
+store_staged(struct imp *im, const char *sql, const char *what,
+    struct svc_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (svc_db_prepare(im->db, sql, &st, e) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, im->run);
+	sqlite3_bind_text(st, 2, im->file, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		svc_db_fail(im->db, rc, e, what);
+		return -1;
+	}
+	return 0;
+}
+
 /* Phase 2 of a staged import: apply what phase 1 staged. */
 static int
 finish_run(struct imp *im, int kind, const struct svc_ckind *ck,
@@ -2459,34 +2481,18 @@ finish_run(struct imp *im, int kind, const struct svc_ckind *ck,
 
 	if (run_open(im, kind, e) != 0)
 		return -1;
-	if (svc_db_prepare(im->db, "INSERT INTO rejects(run, file, line_start, "
+	if (store_staged(im, "INSERT INTO rejects(run, file, line_start, "
 	    "line_end, col, field, type, message, raw) SELECT ?, ?, ls, le, "
 	    "col, field, type, message, raw FROM temp.rej ORDER BY rowid",
-	    &st, e) != 0)
+	    "storing rejects", e) != 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, im->run);
-	sqlite3_bind_text(st, 2, im->file, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		svc_db_fail(im->db, rc, e, "storing rejects");
-		goto fail;
-	}
 	if (kind == SVC_KIND_TICKETS || kind == SVC_KIND_EVENTS) {
-		if (svc_db_prepare(im->db, "INSERT INTO import_notes(run, "
+		if (store_staged(im, "INSERT INTO import_notes(run, "
 		    "file, line, column_name, field, ticket_id, value, kind, "
 		    "reason) SELECT ?, ?, line, column_name, field, ticket_id, "
-		    "value, kind, reason FROM temp.note ORDER BY rowid", &st,
-		    e) != 0)
+		    "value, kind, reason FROM temp.note ORDER BY rowid",
+		    "storing notes", e) != 0)
 			goto fail;
-		sqlite3_bind_int64(st, 1, im->run);
-		sqlite3_bind_text(st, 2, im->file, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE) {
-			svc_db_fail(im->db, rc, e, "storing notes");
-			goto fail;
-		}
 		sqlite3_finalize(im->st_note);
 		if (svc_db_prepare(im->db, note_sql, &im->st_note, e) != 0)
 			goto fail;

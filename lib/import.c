@@ -2476,7 +2476,6 @@ static int
 finish_run(struct imp *im, int kind, const struct svc_ckind *ck,
     struct svc_err *e)
 {
-	sqlite3_stmt *st = NULL;
 	int rc;
 
 	if (run_open(im, kind, e) != 0)

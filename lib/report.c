@@ -922,12 +922,17 @@ r_backlog(struct rx *x)
 	    "FROM rt t WHERE " OPEN_T ") t{GB}{GO}", 0, "iiiiiiiiiii");
 }
 
+/* The clocks started by now with their ticket; done: stopped by now,
+ * br: breached by now, going: running at now (counted only while its
+ * ticket is open at now, t.is_open: a clock the last svc-sla run left
+ * running on a ticket done since is not running) */
 #define CLOCKS \
 	"(SELECT c.*, (c.stop IS NOT NULL AND c.state <> 'cancelled' AND " \
 	IN_P("c.stop") ") AS done, (c.breached_at IS NOT NULL AND " \
 	"c.breached_at <= :now) AS br, (c.state <> 'cancelled' AND " \
 	"(c.stop IS NULL OR c.stop > :now)) AS going FROM main.sla_clocks c " \
 	"WHERE c.start <= :now) c JOIN rt t ON t.ticket_id = c.ticket_id"
+#define GOING "going AND t.is_open"
 
 static int
 r_sla(struct rx *x, const char *title)
@@ -940,10 +945,11 @@ r_sla(struct rx *x, const char *title)
 	tab_cols(x, t, 0, c);
 	return fill(x, t, "SELECT {G}c.metric, " S("done") ", "
 	    S("done AND NOT br") ", " S("done AND br") ", 100.0 * "
-	    S("done AND NOT br") " / nullif(" S("done") ", 0), " S("going") ", "
-	    S("going AND NOT br AND NOT (c.due_at <= :now AND c.state <> "
+	    S("done AND NOT br") " / nullif(" S("done") ", 0), "
+	    S(GOING) ", "
+	    S(GOING " AND NOT br AND NOT (c.due_at <= :now AND c.state <> "
 	    "'paused') AND c.business_elapsed_s * 100 >= 75 * c.target_s") ", "
-	    S("going AND (br OR (c.due_at <= :now AND c.state <> 'paused'))")
+	    S(GOING " AND (br OR (c.due_at <= :now AND c.state <> 'paused'))")
 	    ", svc_pct(CASE WHEN done THEN c.business_elapsed_s END, 0.5), "
 	    "svc_pct(CASE WHEN done THEN c.business_elapsed_s END, 0.9) FROM "
 	    CLOCKS " GROUP BY c.metric{GC} ORDER BY {GN}c.metric", 0,
@@ -1488,7 +1494,7 @@ r_summary(struct rx *x)
 	if ((rc = prep(x, "SELECT c.metric, " S("done") ", " S("done AND NOT br")
 	    ", 100.0 * " S("done AND NOT br") " / nullif(" S("done") ", 0), "
 	    S(IN_P("c.breached_at")) ", "
-	    S("going AND (br OR (c.due_at <= :now AND c.state <> 'paused'))")
+	    S(GOING " AND (br OR (c.due_at <= :now AND c.state <> 'paused'))")
 	    " FROM " CLOCKS " GROUP BY c.metric ORDER BY c.metric", &st)) != 0)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1509,7 +1515,7 @@ r_summary(struct rx *x)
 		snprintf(f, sizeof(f), "%s overdue now", m);
 		snprintf(v, sizeof(v), "%lld", sqlite3_column_int64(st, 5));
 		snprintf(d, sizeof(d), "svc-report tickets --where "
-		    "'overdue~\"*%s*\"'", m);
+		    "'open and overdue~\"*%s*\"'", m);
 		srow(t, "sla", f, v, NULL, d);
 	}
 	sqlite3_finalize(st);

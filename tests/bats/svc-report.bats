@@ -333,3 +333,21 @@ Try 'svc-report --help' for more information." ]
 	[[ "$output" == *$'\n'"reopen_rate,$(printf '%.1f' "$reopen"),pct,$n"$'\n'* ]]
 	[[ "$output" == *$'\n'"reassignments_per_ticket,$(printf '%.2f' "$reassign"),ratio,$n"$'\n'* ]]
 }
+
+@test "sla: a clock the last svc-sla run left running on a ticket done since is neither running nor overdue" {
+	setup_sla
+	# R3 and R4 are resolved by a later export; svc-sla has not run since
+	printf 'ticket_id,status,resolved_at,updated_at\nR3,Resolved,2026-04-02T09:00:00Z,2026-04-02T09:00:00Z\nR4,Resolved,2026-04-02T09:00:00Z,2026-04-02T09:00:00Z\n' > done.csv
+	svc-import --now 2026-04-02T10:00:00Z -q done.csv >/dev/null
+	run -0 --separate-stderr svc-report sla --now 2026-04-01T00:00:00Z $P -f csv
+	[ "$(printf '%s\n' "${lines[@]}" | cut -d, -f1,6,8)" = "metric,running,overdue
+first_response,1,1
+resolution,2,1" ]
+	run -0 --separate-stderr svc-report sla --now 2026-04-03T00:00:00Z $P -f csv
+	[ "$(printf '%s\n' "${lines[@]}" | cut -d, -f1,6,8)" = "metric,running,overdue
+first_response,0,0
+resolution,0,0" ]
+	run -0 --separate-stderr svc-report summary --now 2026-04-03T00:00:00Z $P -f csv
+	[ "$(printf '%s\n' "${lines[@]}" | grep -c 'overdue now,0,')" = 2 ]
+	[ "$(count --now 2026-04-03T00:00:00Z --where 'open and overdue~"*resolution*"')" = 0 ]
+}

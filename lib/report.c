@@ -1524,6 +1524,21 @@ r_summary(struct rx *x)
 		goto out;
 	}
 	rc = 0;
+	/* the clocks are those of the last svc-sla run by now: say when it
+	 * was, and how to bring them to now when it was earlier */
+	k = one_int(x, "SELECT coalesce(max(started), -1) FROM runs WHERE "
+	    "program = 'svc-sla' AND started <= :now", &ok);
+	if (!ok)
+		goto out;
+	if (k >= 0) {
+		char now[40];
+
+		svc_time_format(k, v, sizeof(v));
+		svc_time_format(x->o->now, now, sizeof(now));
+		snprintf(d, sizeof(d), "svc-sla --all --now %s", now);
+		srow(t, "sla", "clocks as svc-sla left them at", v, NULL,
+		    k < x->o->now ? d : NULL);
+	}
 	{
 		size_t first = x->r->n, i;
 		struct svc_rtab *rs;

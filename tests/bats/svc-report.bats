@@ -178,8 +178,9 @@ person,erin,0,0,2,29.00,2,0" ]
 	[ "${lines[1]}" = "$(printf 'tickets\topen now\t2\t\tsvc-report tickets --where open')" ]
 	[ "${lines[2]}" = "$(printf "tickets\twith an unknown status\t0\t\tsvc-report tickets --where 'not status_category'")" ]
 	[ "${lines[10]}" = "$(printf 'sla\tresolution compliance %%\t50.0\t2\tsvc-report sla')" ]
-	[ "${lines[14]}" = "$(printf 'breaches\treason capacity\t1\t\tsvc-report breaches')" ]
-	[ "${lines[20]}" = "$(printf 'decisions waiting\tbreaches without a reason\t3\t\tsvc-escalate --unacknowledged')" ]
+	[ "${lines[13]}" = "$(printf 'sla\tclocks as svc-sla left them at\t2026-04-01T00:00:00+00:00\t\t')" ]
+	[ "${lines[15]}" = "$(printf 'breaches\treason capacity\t1\t\tsvc-report breaches')" ]
+	[ "${lines[21]}" = "$(printf 'decisions waiting\tbreaches without a reason\t3\t\tsvc-escalate --unacknowledged')" ]
 	# every "svc-report tickets" drill gives the figure's count
 	echo "$output" | awk -F'\t' '$5 ~ /^svc-report tickets / { print $3 "\t" $5 }' > drills.tsv
 	[ "$(wc -l < drills.tsv)" = 7 ]
@@ -349,5 +350,7 @@ first_response,0,0
 resolution,0,0" ]
 	run -0 --separate-stderr svc-report summary --now 2026-04-03T00:00:00Z $P -f csv
 	[ "$(printf '%s\n' "${lines[@]}" | grep -c 'overdue now,0,')" = 2 ]
+	# and the summary says the clocks are older than --now, and the fix
+	printf '%s\n' "${lines[@]}" | grep -qx 'sla,clocks as svc-sla left them at,2026-04-01T00:00:00+00:00,,svc-sla --all --now 2026-04-03T00:00:00+00:00'
 	[ "$(count --now 2026-04-03T00:00:00Z --where 'open and overdue~"*resolution*"')" = 0 ]
 }

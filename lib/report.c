@@ -516,6 +516,24 @@ exec(struct rx *x, const char *tmpl)
 
 /* ---- the tickets a report looks at ---- */
 
+/* The resolution of the tickets row b as of now (an SQL expression):
+ * resolved_at, else closed_at, known by then; else, for a ticket done by
+ * its status with no such time, when its status history last showed it
+ * resolved or closed by then, else its update time then, else (done
+ * since its first row, whose time a later row replaced) its creation.
+ * The view rt
+ * and the --where selection read it the same way, so a drill-down gives
+ * its figure. */
+#define RESOLVED_OF(now) "CASE WHEN b.resolved_at <= " now " THEN " \
+	"b.resolved_at WHEN b.closed_at <= " now " THEN b.closed_at WHEN " \
+	"NOT " SVC_OPEN_SQL_OF("b.", now) " AND coalesce(" \
+	"svc_status_category(b.status), svc_status_category(b.status, " \
+	"b.attrs)) IN ('resolved', 'closed') THEN coalesce((SELECT " \
+	"max(e.at) FROM main.ticket_events e WHERE e.ticket_id = " \
+	"b.ticket_id AND e.field = 'status' AND e.at <= " now " AND " \
+	"svc_status_category(e.new) IN ('resolved', 'closed')), CASE WHEN " \
+	"b.updated_at <= " now " THEN b.updated_at END, b.created_at) END"
+
 /* Tickets as of now, when runs after now may have changed them: a copy
  * with each field's first later change undone and later times unset. */
 static int
@@ -717,11 +735,14 @@ select_where(struct rx *x, const char *base)
 		goto out;
 	svc_buf_adds(&b, "SELECT rowid");
 	for (f = 0; f < SVC_NFIELDS; f++) {
-		svc_buf_printf(&b, ", \"%s\"", svc_tfields[f].name);
+		if (f == SVC_F_RESOLVED_AT)
+			svc_buf_adds(&b, ", " RESOLVED_OF(":now"));
+		else
+			svc_buf_printf(&b, ", b.\"%s\"", svc_tfields[f].name);
 		cols[f] = f;
 	}
-	svc_buf_printf(&b, ", attrs FROM %s WHERE created_at IS NULL OR "
-	    "created_at <= :now", base);
+	svc_buf_printf(&b, ", b.attrs FROM %s b WHERE b.created_at IS NULL OR "
+	    "b.created_at <= :now", base);
 	if (prep(x, b.s, &st) != 0 ||
 	    svc_db_prepare(x->db, "SELECT group_concat(metric, ',') FROM "
 	    "(SELECT DISTINCT metric FROM sla_clocks WHERE ticket_id = ?1 AND "
@@ -860,9 +881,8 @@ setup(struct rx *x)
 		const char *n = svc_tfields[f].name;
 
 		if (f == SVC_F_RESOLVED_AT)
-			svc_buf_adds(&b, "CASE WHEN resolved_at <= svc_now() "
-			    "THEN resolved_at WHEN closed_at <= svc_now() THEN "
-			    "closed_at END AS resolved_at, ");
+			svc_buf_adds(&b, RESOLVED_OF("svc_now()")
+			    " AS resolved_at, ");
 		else if (f == SVC_F_UPDATED_AT)
 			/* later than now: the last change known at now */
 			svc_buf_printf(&b, "CASE WHEN updated_at <= svc_now() "

@@ -16,6 +16,23 @@ load realdata
 	same "open now" "$(figure 'open now' --now "$now")" "$("$TRUTH" volvo-open VINST-new.csv)"
 }
 
+@test "Volvo IT log as of a past day: resolved in the period from the status history; open at the start + new - resolved = open now" {
+	need_data
+	need_python
+	unzip -o -q -j "$DATA/bpic2013-volvo-ibm/IBM-VolvoIT-Challenge.zip" VolvoIT-Challenge/VINST-new.csv
+	run -0 --separate-stderr svc-import --now 2013-01-01T00:00:00Z -q --map-file "$FIX/import/volvo.map.csv" VINST-new.csv
+	[ -z "$stderr" ]
+	now=2012-05-01T00:00:00Z since=2012-04-03T00:00:00Z
+	resolved=$(figure 'resolved in the period' --now "$now")
+	same "resolved in the period" "$resolved" "$("$TRUTH" volvo-resolved VINST-new.csv "$since" "$now")"
+	open=$(figure 'open now' --now "$now")
+	start=$(figure 'open at the start of the period' --now "$now")
+	new=$(figure 'new in the period' --now "$now")
+	same "open at the start + new - resolved" "$((start + new - resolved))" "$open"
+	# the drill-down lists as many
+	same "its drill-down" "$(svc-report tickets --now "$now" -f tsv --where "resolved_at>=$since and resolved_at<2012-05-01T00:00:01Z" | tail -n +2 | wc -l)" "$resolved"
+}
+
 @test "NYC 311 extract: resolved in the period equals the Closed Dates in the period" {
 	need_data
 	need_python

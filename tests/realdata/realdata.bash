@@ -50,10 +50,12 @@ same() {
 	[ "$2" = "$3" ]
 }
 
-# figure NAME REPORT-ARGS...: one value of svc-report summary
+# figure NAME REPORT-ARGS...: the value of the first svc-report summary
+# row named NAME (tickets come first: "new in the period" is also a
+# problems row)
 figure() {
 	local name=$1
 	shift
 	svc-report summary -f tsv "$@" |
-	    awk -F '\t' -v f="$name" '$2 == f { print $3 }'
+	    awk -F '\t' -v f="$name" '$2 == f { print $3; exit }'
 }

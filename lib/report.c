@@ -753,7 +753,8 @@ select_where(struct rx *x, const char *base)
 	    "?2) AND (breached_at <= ?2 OR (due_at <= ?2 AND state <> "
 	    "'paused')) ORDER BY metric)", &w.overdue, x->e) != 0 ||
 	    svc_db_prepare(x->db, "SELECT 1 FROM notifications WHERE ticket_id "
-	    "= ?1 AND state = 'sent' AND metric <> 'problem' AND sent_at <= ?2 "
+	    "= ?1 AND state IN ('sent', 'digest') AND metric <> 'problem' AND "
+	    "sent_at <= ?2 "
 	    "LIMIT 1", &w.escalated, x->e) != 0)
 		goto out;
 	svc_batch_init(&ins, x->db, "INSERT INTO temp.sel(ticket_id) VALUES ",
@@ -1186,9 +1187,10 @@ static const struct kpi kpis[] = {
 	  "svc_in_list(p.roles, 'bot')))", "t.resolved_at",
 	  "SELECT * FROM rt t WHERE " RES_T) },
 	{ "escalation_rate", "pct", "share of tickets created in the period "
-	  "with a notification sent about them",
+	  "with a notification sent (or in a go-live digest) about them",
 	  SHARE("EXISTS(SELECT 1 FROM main.notifications n WHERE n.ticket_id = "
-	  "t.ticket_id AND n.state = 'sent' AND n.metric <> 'problem' AND "
+	  "t.ticket_id AND n.state IN ('sent', 'digest') AND n.metric <> "
+	  "'problem' AND "
 	  "n.sent_at <= :now)", "t.created_at", "SELECT * FROM rt t WHERE "
 	  CRE_T) },
 	{ "handle_time_mean", "h", "mean handle time of tickets resolved in "
@@ -1581,8 +1583,8 @@ r_summary(struct rx *x)
 			tab_free(&x->r->t[--x->r->n]);
 	}
 	k = one_int(x, "SELECT count(*) FROM main.notifications n JOIN rt t ON "
-	    "t.ticket_id = n.ticket_id WHERE n.state IN ('sent', 'held', "
-	    "'pending') AND n.fired_at <= :now AND n.metric <> 'problem' AND "
+	    "t.ticket_id = n.ticket_id WHERE n.state IN ('sent', 'digest', "
+	    "'held', 'pending') AND n.fired_at <= :now AND n.metric <> 'problem' AND "
 	    OPEN_T, &ok);
 	srow_int(t, "escalations", "open (on tickets still open)", k,
 	    "svc-report escalations");

@@ -552,6 +552,10 @@ $f:5: rule late level 1: notify 'group_lead' cannot be resolved for group 'Night
 	grep -q '^  \[svc\] E1 first_response breached: VPN drops$' "$m"
 	grep -q '^  \[svc\] E2 first_response breached: Printer jam$' "$m"
 	grep -q '^    (rule late-answer, level 1)$' "$m"
+	# the report counts what the digests told as escalated
+	run -0 --separate-stderr svc-report summary --now 2026-03-09T12:30:00Z -f tsv
+	printf '%s\n' "${lines[@]}" | grep -qx "$(printf 'escalations\topen (on tickets still open)\t3\t\tsvc-report escalations')"
+	[ "$(svc-report tickets --now 2026-03-09T12:30:00Z -f tsv --where escalated | tail -n +2 | wc -l)" = 3 ]
 	# a minute later nothing again
 	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T12:31:00Z -f csv
 	[ "$output" = "ticket_id,metric,level,rule,to,subject" ]

@@ -510,7 +510,7 @@ clock_text(int min, char *buf, size_t n)
 
 int
 svc_cal_lint(struct svc_cal *c, int year,
-    void (*f)(void *ud, const char *msg), void *ud)
+    void (*f)(void *ud, int holiday, const char *msg), void *ud)
 {
 	unsigned char *week, works = 0;
 	char msg[256], a[8];
@@ -533,7 +533,7 @@ svc_cal_lint(struct svc_cal *c, int year,
 					snprintf(msg, sizeof(msg), "calendar '%s': "
 					    "windows overlap on %s at %s", c->name,
 					    dnames[k / 1440], a);
-					f(ud, msg);
+					f(ud, 0, msg);
 					found++;
 					overlap = 1;
 				}
@@ -554,7 +554,7 @@ svc_cal_lint(struct svc_cal *c, int year,
 			snprintf(msg, sizeof(msg), "calendar '%s': holiday "
 			    "%04d-%02d-%02d is a %s, which has no working time",
 			    c->name, y, c->hol[i].m, c->hol[i].d, dnames[dow]);
-			f(ud, msg);
+			f(ud, 1, msg);
 			found++;
 		}
 	}

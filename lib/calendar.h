@@ -77,9 +77,10 @@ int svc_cal_next_open(struct svc_cal *c, int64_t t, int64_t *out,
     struct svc_err *e);
 
 /* Report to f what is odd about c: windows that overlap, holidays (yearly
- * ones in year) on a weekday without working time.  Returns the number
- * of findings. */
+ * ones in year) on a weekday without working time; holiday is 1 for a
+ * finding about a holiday (loaded with the holidays kind), 0 for one about
+ * the working windows.  Returns the number of findings. */
 int svc_cal_lint(struct svc_cal *c, int year,
-    void (*f)(void *ud, const char *msg), void *ud);
+    void (*f)(void *ud, int holiday, const char *msg), void *ud);
 
 #endif

@@ -1527,16 +1527,16 @@ out:
 
 struct lintctx {
 	FILE *fp;
-	const char *file;
+	const char *file, *hfile;	/* of calendars and of holidays */
 	int findings;
 };
 
 static void
-lint_msg(void *ud, const char *msg)
+lint_msg(void *ud, int holiday, const char *msg)
 {
 	struct lintctx *l = ud;
 
-	fprintf(l->fp, "%s: %s\n", l->file, msg);
+	fprintf(l->fp, "%s: %s\n", holiday ? l->hfile : l->file, msg);
 	l->findings++;
 }
 
@@ -1591,6 +1591,7 @@ svc_sla_lint(struct svc_db *db, int64_t now, FILE *fp, struct svc_err *e)
 	memset(&l, 0, sizeof(l));
 	l.fp = fp;
 	l.file = cf;
+	l.hfile = hf;
 	svc_civil_from_days(now >= 0 ? now / 86400 : (now - 86399) / 86400, &y,
 	    &mo, &d);
 	if (svc_config_select(db, now, "calendars", "DISTINCT calendar", "1",

@@ -243,7 +243,7 @@ $P:5: policy nocal: calendar 'nowhere' does not exist
 $P:5: policy nocal: warn threshold 100% is at or above 100%
 $P:6: policy typo: calendar 'office' does not exist
 $C: calendar 'desk': windows overlap on wed at 16:00
-$C: calendar 'desk': holiday 2026-03-07 is a sat, which has no working time
+$H: calendar 'desk': holiday 2026-03-07 is a sat, which has no working time
 $H:4: holiday 01-01: calendar 'gone' does not exist" ]
 	[ "$stderr" = "svc-sla: 12 findings" ]
 	setup_config

@@ -11,9 +11,10 @@ static char found[4][200];
 static int nfound;
 
 static void
-collect(void *ud, const char *msg)
+collect(void *ud, int holiday, const char *msg)
 {
 	(void)ud;
+	(void)holiday;
 	if (nfound < 4)
 		snprintf(found[nfound], sizeof(found[0]), "%s", msg);
 	nfound++;

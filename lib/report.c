@@ -1582,12 +1582,13 @@ r_summary(struct rx *x)
 		if (!x->o->page)
 			tab_free(&x->r->t[--x->r->n]);
 	}
-	k = one_int(x, "SELECT count(*) FROM main.notifications n JOIN rt t ON "
-	    "t.ticket_id = n.ticket_id WHERE n.state IN ('sent', 'digest', "
-	    "'held', 'pending') AND n.fired_at <= :now AND n.metric <> 'problem' AND "
-	    OPEN_T, &ok);
-	srow_int(t, "escalations", "open (on tickets still open)", k,
-	    "svc-report escalations");
+	/* tickets, not notifications: a ticket has several clocks and levels */
+	k = one_int(x, "SELECT count(*) FROM rt t WHERE " OPEN_T " AND EXISTS("
+	    "SELECT 1 FROM main.notifications n WHERE n.ticket_id = "
+	    "t.ticket_id AND n.state IN ('sent', 'digest') AND n.metric <> "
+	    "'problem' AND n.sent_at <= :now)", &ok);
+	srow_int(t, "escalations", "open tickets escalated", k,
+	    "svc-report tickets --where 'open and escalated'");
 	k = one_int(x, "SELECT count(*) FROM main.notifications n WHERE "
 	    "n.state = 'held' AND n.fired_at <= :now", &ok);
 	srow_int(t, "escalations", "held for working hours", k,

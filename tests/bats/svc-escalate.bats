@@ -554,7 +554,7 @@ $f:5: rule late level 1: notify 'group_lead' cannot be resolved for group 'Night
 	grep -q '^    (rule late-answer, level 1)$' "$m"
 	# the report counts what the digests told as escalated
 	run -0 --separate-stderr svc-report summary --now 2026-03-09T12:30:00Z -f tsv
-	printf '%s\n' "${lines[@]}" | grep -qx "$(printf 'escalations\topen (on tickets still open)\t3\t\tsvc-report escalations')"
+	printf '%s\n' "${lines[@]}" | grep -qx "$(printf "escalations\topen tickets escalated\t3\t\tsvc-report tickets --where 'open and escalated'")"
 	[ "$(svc-report tickets --now 2026-03-09T12:30:00Z -f tsv --where escalated | tail -n +2 | wc -l)" = 3 ]
 	# a minute later nothing again
 	run -0 --separate-stderr svc-escalate --all --now 2026-03-09T12:31:00Z -f csv

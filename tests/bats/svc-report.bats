@@ -183,7 +183,7 @@ person,erin,0,0,2,29.00,2,0" ]
 	[ "${lines[21]}" = "$(printf 'decisions waiting\tbreaches without a reason\t3\t\tsvc-escalate --unacknowledged')" ]
 	# every "svc-report tickets" drill gives the figure's count
 	echo "$output" | awk -F'\t' '$5 ~ /^svc-report tickets / { print $3 "\t" $5 }' > drills.tsv
-	[ "$(wc -l < drills.tsv)" = 7 ]
+	[ "$(wc -l < drills.tsv)" = 8 ]
 	while IFS= read -r line; do
 		value=${line%%$'\t'*} drill=${line#*$'\t'}
 		got=$(eval "${drill/svc-report tickets/svc-report tickets --now 2026-04-01T00:00:00Z -f tsv}" | tail -n +2 | wc -l | tr -d ' ')

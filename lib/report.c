@@ -1546,10 +1546,11 @@ r_summary(struct rx *x)
 		goto out;
 	}
 	rc = 0;
-	/* the clocks are those of the last svc-sla run by now: say when it
-	 * was, and how to bring them to now when it was earlier */
+	/* the clocks are those of the last svc-sla run (even one after
+	 * now): say when it was, and how to compute them as of now when it
+	 * was another time */
 	k = one_int(x, "SELECT coalesce(max(started), -1) FROM runs WHERE "
-	    "program = 'svc-sla' AND started <= :now", &ok);
+	    "program = 'svc-sla'", &ok);
 	if (!ok)
 		goto out;
 	if (k >= 0) {
@@ -1559,7 +1560,7 @@ r_summary(struct rx *x)
 		svc_time_format(x->o->now, now, sizeof(now));
 		snprintf(d, sizeof(d), "svc-sla --all --now %s", now);
 		srow(t, "sla", "clocks as svc-sla left them at", v, NULL,
-		    k < x->o->now ? d : NULL);
+		    k != x->o->now ? d : NULL);
 	}
 	{
 		size_t first = x->r->n, i;

@@ -498,3 +498,46 @@ next_reply: no policy matches" ]
 	[ "$(printf '%s\n' "$output" | grep '^    stopped')" = "    stopped  2026-03-09T10:00:00+01:00 by the ticket's first_response_at
     stopped  2026-03-10T12:00:00+01:00 by the ticket's closed_at (it has no resolved_at, and no done status before it in the cycle)" ]
 }
+
+@test "ServiceNow log: no resolution clock runs to closed_at when the log showed the incident resolved before" {
+	sn_setup
+	svc-import --now "$SNOW" -q --profile servicenow --null '?' --date-order dmy sn.csv > /dev/null
+	svc-sla --now "$SNOW" -q --all > /dev/null
+	# from the raw rows (by sys_updated_at, ties to the later line): the
+	# incidents whose last row has no resolved_at but a closed_at, whose
+	# first Resolved or Closed row is a Resolved one before closed_at,
+	# and which are never reopened after it; number, the time of that
+	# row (not before opened_at), closed_at
+	python3 - sn.csv > want <<-'PY'
+	import csv, sys
+	from datetime import datetime, timezone
+	def t(s):
+	    return int(datetime.strptime(s, "%d/%m/%Y %H:%M").replace(tzinfo=timezone.utc).timestamp())
+	rows = {}
+	for n, r in enumerate(csv.DictReader(open(sys.argv[1], newline=""))):
+	    rows.setdefault(r["number"], []).append((t(r["sys_updated_at"]), n, r))
+	for num in sorted(rows):
+	    rs = [r for _, _, r in sorted(rows[num], key=lambda x: x[:2])]
+	    last = rs[-1]
+	    if last["resolved_at"] != "?" or last["closed_at"] == "?":
+	        continue
+	    done = [i for i, r in enumerate(rs) if r["incident_state"] in ("Resolved", "Closed")]
+	    if not done or rs[done[0]]["incident_state"] != "Resolved":
+	        continue
+	    if any(r["incident_state"] not in ("Resolved", "Closed") for r in rs[done[0]:]):
+	        continue
+	    at = max(t(rs[done[0]]["sys_updated_at"]), t(last["opened_at"]))
+	    if at < t(last["closed_at"]):
+	        print(f"{num}\t{at}\t{t(last['closed_at'])}")
+	PY
+	sqlite3 -separator '	' "$SVC_DB" "SELECT ticket_id, stop FROM sla_clocks WHERE metric = 'resolution' AND cycle = 1 ORDER BY 1" > got
+	join -t '	' want got > both
+	echo "incidents resolved in the log before closed_at, without resolved_at: $(wc -l < want)"
+	[ "$(wc -l < want)" -gt 1000 ]
+	[ "$(wc -l < both)" = "$(wc -l < want)" ]
+	echo "e.g. $(awk -F '\t' '$4 != $2' both | head -3 | tr '\n' ' ')"
+	# stopped at closed_at although a Resolved status came before
+	[ "$(awk -F '\t' '$4 == $3' both | wc -l)" = 0 ]
+	# stopped at the Resolved row
+	[ "$(awk -F '\t' '$4 == $2' both | wc -l)" = "$(wc -l < want)" ]
+}

@@ -165,7 +165,7 @@ struct seg {
 /* What stopped a cycle. */
 enum {
 	STOP_NONE,		/* open */
-	STOP_STATUS,		/* a done status: status, hist as in struct pt */
+	STOP_STATUS,		/* a done status (status, hist) */
 	STOP_RESOLVED_AT,	/* the ticket's resolved_at */
 	STOP_CLOSED_AT,		/* its closed_at (no resolved_at, no done
 				 * status before it in the cycle) */
@@ -1251,7 +1251,8 @@ explain_why(struct sla *x, int why, const struct cyc *cy)
 		fputs("a reply in the history", x->fp);
 		break;
 	case STOP_RESOLUTION:
-		fputs("the resolution, whose first cycle was stopped by ", x->fp);
+		fputs("the resolution, whose first cycle was stopped by ",
+		    x->fp);
 		explain_why(x, cy->rwhy, cy);
 		break;
 	default:

@@ -146,10 +146,12 @@ struct hist {
 	char *old, *new;
 };
 
-/* The status from at on. */
+/* The status from at on; hist when the status history gives it, else
+ * the ticket's own status (as of updated_at). */
 struct pt {
 	int64_t at;
 	const char *status;
+	int hist;
 };
 
 /* A stretch of a clock: running, or paused in status. */
@@ -160,11 +162,26 @@ struct seg {
 	const char *status;
 };
 
+/* What stopped a cycle. */
+enum {
+	STOP_NONE,		/* open */
+	STOP_STATUS,		/* a done status (status, hist) */
+	STOP_RESOLVED_AT,	/* the ticket's resolved_at */
+	STOP_CLOSED_AT,		/* its closed_at (no resolved_at, no done
+				 * status before it in the cycle) */
+	STOP_FIRST_RESPONSE_AT,	/* its first_response_at */
+	STOP_REPLY,		/* a reply in the history */
+	STOP_RESOLUTION		/* the end of the first resolution cycle,
+				 * stopped by rwhy (a STOP_ value) */
+};
+
 /* A cycle of a metric: start, stop (-1 while open), stopped by a
- * cancelling status. */
+ * cancelling status; why it stopped and the status that did it. */
 struct cyc {
 	int64_t start, stop;
 	int cancelled;
+	int why, rwhy, hist;
+	const char *status;
 };
 
 /* A clock as stored or computed.  -1 for times that are not set. */
@@ -537,13 +554,14 @@ pauses(const struct sla *x, const char *pause_on, const char *status)
 }
 
 static void
-pt_add(struct sla *x, int64_t at, const char *status)
+pt_add(struct sla *x, int64_t at, const char *status, int hist)
 {
 	if (x->np == x->ap) {
 		x->ap = x->ap ? 2 * x->ap : 16;
 		x->p = svc_xrealloc(x->p, x->ap * sizeof(*x->p));
 	}
 	x->p[x->np].at = at;
+	x->p[x->np].hist = hist;
 	x->p[x->np++].status = status;
 }
 
@@ -570,33 +588,52 @@ timeline(struct sla *x, const struct svc_tk *t, int64_t created)
 		 * now: not yet known to be done */
 		if ((!is_done(x, cur) && r < 0 && c < 0) || (r < 0 && c < 0 &&
 		    x->later[SVC_F_UPDATED_AT])) {
-			pt_add(x, created, is_done(x, cur) ? NULL : cur);
+			pt_add(x, created, is_done(x, cur) ? NULL : cur, 0);
 			return;
 		}
 		stop = r >= 0 ? r : c >= 0 ? c : tget(t, SVC_F_UPDATED_AT);
 		if (stop < created)
 			stop = created;
-		pt_add(x, created, NULL);
-		pt_add(x, stop, is_done(x, cur) ? cur : "Resolved");
+		pt_add(x, created, NULL, 0);
+		pt_add(x, stop, is_done(x, cur) ? cur : "Resolved", 0);
 		return;
 	}
-	pt_add(x, created, s0);
+	pt_add(x, created, s0, 1);
 	for (i = 0; i < x->nh; i++)
 		if (x->h[i].kind == H_STATUS && x->h[i].at <= now)
 			pt_add(x, x->h[i].at < created ? created : x->h[i].at,
-			    x->h[i].new);
+			    x->h[i].new, 1);
 }
 
-/* When the export says the ticket was resolved: resolved_at, else
- * closed_at (-1 when neither is known at now or it is before creation). */
+/* Ticket field f as a time from created on (-1 when it is not known at
+ * now or is before creation). */
 static int64_t
-resolved_time(const struct svc_tk *t, int64_t created)
+time_from(const struct svc_tk *t, int f, int64_t created)
 {
-	int64_t r = tget(t, SVC_F_RESOLVED_AT);
+	int64_t r = tget(t, f);
 
-	if (r < created)
-		r = tget(t, SVC_F_CLOSED_AT);
 	return r < created ? -1 : r;
+}
+
+/* Cycle c stops at point k of the timeline, a done status. */
+static void
+stop_status(const struct sla *x, struct cyc *c, size_t k)
+{
+	c->stop = x->p[k].at;
+	c->cancelled = is_cancel(x, x->p[k].status);
+	c->why = STOP_STATUS;
+	c->status = x->p[k].status;
+	c->hist = x->p[k].hist;
+}
+
+/* Cycle c stops at at for reason why (not a status). */
+static void
+stop_at(struct cyc *c, int64_t at, int why)
+{
+	c->stop = at;
+	c->why = why;
+	c->status = NULL;
+	c->hist = 0;
 }
 
 #define MAXCYC 64
@@ -608,35 +645,34 @@ cycles(struct sla *x, const struct svc_tk *t, int m, int64_t created,
 {
 	size_t n = 0, i, j;
 	int open = 0;
-	int64_t now = x->o->now, fr, first_done = -1, r;
-	int first_cancel = 0;
+	int64_t now = x->o->now, fr, r;
 	struct cyc rc[MAXCYC];
 
 	switch (m) {
 	case SVC_SLA_FIRST_RESPONSE:
-		/* the resolution stops it too: when the first resolution cycle
-		 * ends (at the export's resolution time when it gives one) */
-		if (cycles(x, t, SVC_SLA_RESOLUTION, created, rc, MAXCYC) > 0 &&
-		    rc[0].stop >= 0) {
-			first_done = rc[0].stop;
-			first_cancel = rc[0].cancelled;
-		}
+		memset(&c[0], 0, sizeof(c[0]));
 		c[0].start = created;
 		c[0].stop = -1;
-		c[0].cancelled = 0;
 		fr = tget(t, SVC_F_FIRST_RESPONSE_AT);
 		if (fr >= 0 && fr <= now)
-			c[0].stop = fr < created ? created : fr;
+			stop_at(&c[0], fr < created ? created : fr,
+			    STOP_FIRST_RESPONSE_AT);
 		for (i = 0; i < x->nh; i++)
 			if (x->h[i].kind == H_REPLY && x->h[i].at <= now &&
 			    (c[0].stop < 0 || x->h[i].at < c[0].stop)) {
-				c[0].stop = x->h[i].at < created ? created :
-				    x->h[i].at;
+				stop_at(&c[0], x->h[i].at < created ? created :
+				    x->h[i].at, STOP_REPLY);
 				break;
 			}
-		if (first_done >= 0 && (c[0].stop < 0 || first_done < c[0].stop)) {
-			c[0].stop = first_done;
-			c[0].cancelled = first_cancel;
+		/* the resolution stops it too: when the first resolution cycle
+		 * ends, by what ended that */
+		if (cycles(x, t, SVC_SLA_RESOLUTION, created, rc, MAXCYC) > 0 &&
+		    rc[0].stop >= 0 && (c[0].stop < 0 || rc[0].stop <
+		    c[0].stop)) {
+			c[0] = rc[0];
+			c[0].start = created;
+			c[0].rwhy = rc[0].why;
+			c[0].why = STOP_RESOLUTION;
 		}
 		return 1;
 	case SVC_SLA_RESOLUTION:
@@ -644,25 +680,35 @@ cycles(struct sla *x, const struct svc_tk *t, int m, int64_t created,
 			int done = is_done(x, x->p[i].status);
 
 			if (i == 0 || (!open && !done)) {
+				memset(&c[n], 0, sizeof(c[n]));
 				c[n].start = x->p[i].at;
-				c[n].stop = done ? x->p[i].at : -1;
-				c[n].cancelled = done &&
-				    is_cancel(x, x->p[i].status);
+				c[n].stop = -1;
+				if (done)
+					stop_status(x, &c[n], i);
 				open = !done;
 				n++;
 			} else if (open && done) {
-				c[n - 1].stop = x->p[i].at;
-				c[n - 1].cancelled = is_cancel(x,
-				    x->p[i].status);
+				stop_status(x, &c[n - 1], i);
 				open = 0;
 			}
 		}
-		/* the export's resolution time ends the cycle it falls in,
-		 * whenever the status history first showed the ticket done */
-		if ((r = resolved_time(t, created)) >= 0)
+		/* the export's resolved_at ends the cycle it falls in, whenever
+		 * the status history first showed the ticket done; without it,
+		 * the first done status of that cycle does, or closed_at when
+		 * the cycle has none before it (closed_at is often an automatic
+		 * close days after the resolution) */
+		if ((r = time_from(t, SVC_F_RESOLVED_AT, created)) >= 0) {
 			for (i = n; i-- > 0;)
 				if (c[i].start <= r) {
-					c[i].stop = r;
+					stop_at(&c[i], r, STOP_RESOLVED_AT);
+					break;
+				}
+		} else if ((r = time_from(t, SVC_F_CLOSED_AT, created)) >= 0)
+			for (i = n; i-- > 0;)
+				if (c[i].start <= r) {
+					if (c[i].stop < 0 || r <= c[i].stop)
+						stop_at(&c[i], r,
+						    STOP_CLOSED_AT);
 					break;
 				}
 		return n;
@@ -678,9 +724,7 @@ cycles(struct sla *x, const struct svc_tk *t, int m, int64_t created,
 				break;
 			if (pat < hat) {
 				if (open && is_done(x, x->p[j].status)) {
-					c[n - 1].stop = pat;
-					c[n - 1].cancelled = is_cancel(x,
-					    x->p[j].status);
+					stop_status(x, &c[n - 1], j);
 					open = 0;
 				}
 				j++;
@@ -689,13 +733,13 @@ cycles(struct sla *x, const struct svc_tk *t, int m, int64_t created,
 			if (hat > now)
 				break;
 			if (x->h[i].kind == H_MESSAGE && !open && n < max) {
+				memset(&c[n], 0, sizeof(c[n]));
 				c[n].start = hat < created ? created : hat;
 				c[n].stop = -1;
-				c[n].cancelled = 0;
 				open = 1;
 				n++;
 			} else if (x->h[i].kind == H_REPLY && open) {
-				c[n - 1].stop = hat;
+				stop_at(&c[n - 1], hat, STOP_REPLY);
 				open = 0;
 			}
 			i++;
@@ -1182,8 +1226,47 @@ explain_clock(struct sla *x, const struct policy *p, const struct clock *c)
 	}
 }
 
+/* What stopped a cycle, as explain says it after "by". */
 static void
-explain_outcome(struct sla *x, const struct clock *c)
+explain_why(struct sla *x, int why, const struct cyc *cy)
+{
+	switch (why) {
+	case STOP_STATUS:
+		fprintf(x->fp, "status '%s' (category %s) %s", cy->status,
+		    svc_status_cat_name(svc_status_find(x->statuses,
+		    cy->status)), cy->hist ? "from the status history" :
+		    "as of the ticket's updated_at");
+		break;
+	case STOP_RESOLVED_AT:
+		fputs("the ticket's resolved_at", x->fp);
+		break;
+	case STOP_CLOSED_AT:
+		fputs("the ticket's closed_at (it has no resolved_at, and no "
+		    "done status before it in the cycle)", x->fp);
+		break;
+	case STOP_FIRST_RESPONSE_AT:
+		fputs("the ticket's first_response_at", x->fp);
+		break;
+	case STOP_REPLY:
+		fputs("a reply in the history", x->fp);
+		break;
+	case STOP_RESOLUTION:
+		fputs("the resolution, whose first cycle was stopped by ",
+		    x->fp);
+		explain_why(x, cy->rwhy, cy);
+		break;
+	default:
+		fputs("no policy matching any more", x->fp);
+		break;
+	}
+}
+
+/* The outcome of clock c: its due time and state, then when it breached
+ * and why, then when it stopped and what stopped it: cycle cy, or no
+ * policy matching any more when cy is NULL; only the time when cy stops
+ * at another (a clock kept as judged before its cycle moved). */
+static void
+explain_outcome(struct sla *x, const struct clock *c, const struct cyc *cy)
 {
 	char a[40], b[40], d[32];
 
@@ -1191,17 +1274,21 @@ explain_outcome(struct sla *x, const struct clock *c)
 	svc_time_show(c->odue, b, sizeof(b));
 	svc_dur_format(c->elapsed, d, sizeof(d));
 	fprintf(x->fp, "    due %s (before pauses %s); %s elapsed (%lld%%), "
-	    "%s", a, b, d, (long long)(c->target ? c->elapsed * 100 /
+	    "%s\n", a, b, d, (long long)(c->target ? c->elapsed * 100 /
 	    c->target : 0), c->state);
-	if (c->stop >= 0) {
-		svc_time_show(c->stop, a, sizeof(a));
-		fprintf(x->fp, ", stopped %s", a);
-	}
 	if (c->breached) {
 		svc_time_show(c->breached_at, a, sizeof(a));
-		fprintf(x->fp, " at %s: %s", a, c->reason);
+		fprintf(x->fp, "    breached %s: %s\n", a, c->reason);
 	}
-	fputc('\n', x->fp);
+	if (c->stop >= 0) {
+		svc_time_show(c->stop, a, sizeof(a));
+		fprintf(x->fp, "    stopped  %s", a);
+		if (cy == NULL || cy->stop == c->stop) {
+			fputs(" by ", x->fp);
+			explain_why(x, cy ? cy->why : STOP_NONE, cy);
+		}
+		fputc('\n', x->fp);
+	}
 }
 
 static int
@@ -1277,7 +1364,7 @@ ticket(struct sla *x, struct svc_tk *t, struct svc_err *e)
 					    "as judged by policy %s (version %lld)\n",
 					    (long long)old->cycle, old->policy,
 					    (long long)old->pver);
-					explain_outcome(x, old);
+					explain_outcome(x, old, &cy[i]);
 				}
 				x->res->clocks++;
 				continue;
@@ -1307,7 +1394,7 @@ ticket(struct sla *x, struct svc_tk *t, struct svc_err *e)
 						return -1;
 					}
 				}
-				explain_outcome(x, &c);
+				explain_outcome(x, &c, p ? &cy[i] : NULL);
 			} else if (old == NULL || !same(old, &c)) {
 				x->fresh = old == NULL;
 				x->nseen = 0;

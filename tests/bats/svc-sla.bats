@@ -452,3 +452,92 @@ sn_setup() {
 	[ "$(($(wc -l < sla.tsv) - 1))" = "$N" ]
 	[ "$(q "SELECT count(DISTINCT ticket_id) FROM sla_clocks WHERE metric = 'resolution'")" = "$N" ]
 }
+
+@test "without resolved_at a resolution cycle stops at its first done status, not at a later closed_at; --explain says when, why and the breach" {
+	setup_config
+	svc-import --now 2026-03-17T12:00:00Z -q "$(SF autoclose.csv)" >/dev/null
+	svc-import --now 2026-03-17T12:00:00Z -q --kind events "$(SF autoclose-events.csv)" >/dev/null
+	cp "$SVC_DB" scratch.db
+	Q="SELECT ticket_id, metric, cycle, state, breached, business_elapsed_s, datetime(due_at, 'unixepoch'), datetime(stop, 'unixepoch') FROM sla_clocks ORDER BY 1, 2, 3"
+	# before the Resolved row of A1 nothing stops its resolution
+	printf 'ticket_id\nA1\nA2\nA3\n' | svc-sla --now 2026-03-10T09:00:00Z -q > /dev/null
+	[ "$(q "SELECT state, stop IS NULL FROM sla_clocks WHERE ticket_id = 'A1' AND metric = 'resolution'")" = "running|1" ]
+	# A1's closed_at and Closed row become known in a run on A3 alone
+	printf 'ticket_id\nA3\n' | svc-sla --now 2026-03-17T12:00:00Z -q > /dev/null
+	# A1: resolved Tuesday 11:00, closed six days later; A2: each cycle
+	# ends at its own Resolved row; A3: closed_at before the Closed row
+	# of a later export
+	[ "$(q "$Q")" = "A1|first_response|1|breached|1|36000|2026-03-09 12:00:00|2026-03-10 10:00:00
+A1|resolution|1|met|0|36000|2026-03-10 16:00:00|2026-03-10 10:00:00
+A2|first_response|1|met|0|3600|2026-03-09 12:00:00|2026-03-09 09:00:00
+A2|resolution|1|met|0|10800|2026-03-10 16:00:00|2026-03-09 11:00:00
+A2|resolution|2|met|0|18000|2026-03-11 16:00:00|2026-03-10 13:00:00
+A3|first_response|1|met|0|3600|2026-03-09 12:00:00|2026-03-09 09:00:00
+A3|resolution|1|met|0|39600|2026-03-10 16:00:00|2026-03-10 11:00:00" ]
+	svc-sla --db scratch.db --now 2026-03-17T12:00:00Z -q --all > /dev/null
+	[ "$(q "$Q")" = "$(sqlite3 scratch.db "$Q")" ]
+	[ "$(q "SELECT count(*) FROM sla_events WHERE event = 'breach' AND metric = 'resolution'")" = 0 ]
+	run -0 --separate-stderr svc-sla --now 2026-03-17T12:00:00Z --tz Europe/Berlin --explain A1
+	[ "$output" = "ticket A1 as of 2026-03-17T13:00:00+01:00
+first_response: policy urgent (order 10, line 2) does not match
+    priority<=2: '3' -> no
+first_response: policy standard (order 20, line 4) matches (no condition)
+  cycle 1: completed, kept as judged by policy standard (version 1)
+    due 2026-03-09T13:00:00+01:00 (before pauses 2026-03-09T13:00:00+01:00); 10h elapsed (250%), breached
+    breached 2026-03-09T13:00:00+01:00: 4h business target passed with status 'New' and no assignee
+    stopped  2026-03-10T11:00:00+01:00 by the resolution, whose first cycle was stopped by status 'Resolved' (category resolved) from the status history
+resolution: policy urgent (order 10, line 3) does not match
+    priority<=2: '3' -> no
+resolution: policy standard (order 20, line 5) matches (no condition)
+  cycle 1: completed, kept as judged by policy standard (version 1)
+    due 2026-03-10T17:00:00+01:00 (before pauses 2026-03-10T17:00:00+01:00); 10h elapsed (62%), met
+    stopped  2026-03-10T11:00:00+01:00 by status 'Resolved' (category resolved) from the status history
+next_reply: no policy matches" ]
+	[ -z "$stderr" ]
+	run -0 svc-sla --now 2026-03-17T12:00:00Z --tz Europe/Berlin --explain A3
+	[ "$(printf '%s\n' "$output" | grep '^    stopped')" = "    stopped  2026-03-09T10:00:00+01:00 by the ticket's first_response_at
+    stopped  2026-03-10T12:00:00+01:00 by the ticket's closed_at (it has no resolved_at, and no done status before it in the cycle)" ]
+}
+
+@test "ServiceNow log: no resolution clock runs to closed_at when the log showed the incident resolved before" {
+	sn_setup
+	svc-import --now "$SNOW" -q --profile servicenow --null '?' --date-order dmy sn.csv > /dev/null
+	svc-sla --now "$SNOW" -q --all > /dev/null
+	# from the raw rows (by sys_updated_at, ties to the later line): the
+	# incidents whose last row has no resolved_at but a closed_at, whose
+	# first Resolved or Closed row is a Resolved one before closed_at,
+	# and which are never reopened after it; number, the time of that
+	# row (not before opened_at), closed_at
+	python3 - sn.csv > want <<-'PY'
+	import csv, sys
+	from datetime import datetime, timezone
+	def t(s):
+	    return int(datetime.strptime(s, "%d/%m/%Y %H:%M").replace(tzinfo=timezone.utc).timestamp())
+	rows = {}
+	for n, r in enumerate(csv.DictReader(open(sys.argv[1], newline=""))):
+	    rows.setdefault(r["number"], []).append((t(r["sys_updated_at"]), n, r))
+	for num in sorted(rows):
+	    rs = [r for _, _, r in sorted(rows[num], key=lambda x: x[:2])]
+	    last = rs[-1]
+	    if last["resolved_at"] != "?" or last["closed_at"] == "?":
+	        continue
+	    done = [i for i, r in enumerate(rs) if r["incident_state"] in ("Resolved", "Closed")]
+	    if not done or rs[done[0]]["incident_state"] != "Resolved":
+	        continue
+	    if any(r["incident_state"] not in ("Resolved", "Closed") for r in rs[done[0]:]):
+	        continue
+	    at = max(t(rs[done[0]]["sys_updated_at"]), t(last["opened_at"]))
+	    if at < t(last["closed_at"]):
+	        print(f"{num}\t{at}\t{t(last['closed_at'])}")
+	PY
+	sqlite3 -separator '	' "$SVC_DB" "SELECT ticket_id, stop FROM sla_clocks WHERE metric = 'resolution' AND cycle = 1 ORDER BY 1" > got
+	join -t '	' want got > both
+	echo "incidents resolved in the log before closed_at, without resolved_at: $(wc -l < want)"
+	[ "$(wc -l < want)" -gt 1000 ]
+	[ "$(wc -l < both)" = "$(wc -l < want)" ]
+	echo "e.g. $(awk -F '\t' '$4 != $2' both | head -3 | tr '\n' ' ')"
+	# stopped at closed_at although a Resolved status came before
+	[ "$(awk -F '\t' '$4 == $3' both | wc -l)" = 0 ]
+	# stopped at the Resolved row
+	[ "$(awk -F '\t' '$4 == $2' both | wc -l)" = "$(wc -l < want)" ]
+}

@@ -14,6 +14,7 @@
 #include "keyset.h"
 #include "opt.h"
 #include "reader.h"
+#include "status.h"
 #include "timeutil.h"
 #include "value.h"
 
@@ -832,6 +833,7 @@ struct apply {
 	int64_t last_at;	/* time of the current ticket's last row */
 	struct svc_buf json, name, scratch;
 	struct row r;
+	const struct svc_statuses *statuses;	/* in force at --now */
 };
 
 static void
@@ -1041,6 +1043,21 @@ event(struct apply *ap, const char *field, int64_t at, const char *old,
 	if (ap->t.ev_loaded)
 		add_ev(&ap->t, field, at, old, new_);
 	return audit_ticket(ap->im, ap->tid.s, field, at, old, new_, e);
+}
+
+/* Is the new ticket ap->t of a done status with no resolution time, seen
+ * at at after its creation? */
+static int
+done_unresolved(const struct apply *ap, int64_t at)
+{
+	const struct tstate *t = &ap->t;
+
+	return t->v[SVC_F_STATUS].tag == V_TEXT &&
+	    t->v[SVC_F_RESOLVED_AT].tag != V_INT &&
+	    (t->v[SVC_F_CREATED_AT].tag != V_INT ||
+	    t->v[SVC_F_CREATED_AT].i < at) &&
+	    svc_status_done(svc_status_find(ap->statuses,
+	    t->v[SVC_F_STATUS].s));
 }
 
 static int
@@ -1453,6 +1470,8 @@ apply_open(struct apply *ap, struct imp *im, int strict, struct svc_err *e)
 		goto out;
 	sqlite3_bind_text(ap->ins_ev, 6, im->o->actor, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(ap->ins_ev, 7, im->run);
+	if (svc_db_statuses(im->db, im->o->now, &ap->statuses, e) != 0)
+		goto out;
 	/* streaming into an empty table: a ticket not met before in this
 	 * file cannot be stored, so there is nothing to look up */
 	ap->fresh = strict && svc_db_int(im->db,
@@ -1560,6 +1579,12 @@ apply_one(struct apply *ap, const struct key *k, const unsigned char *blob,
 			    strlen(srcname));
 		if (t->v[SVC_F_CREATED_AT].tag == V_NULL && k->has_upd)
 			tv_int_set(&t->v[SVC_F_CREATED_AT], at);
+		/* a ticket that comes done with no resolution time: its row's
+		 * time, which a later row replaces as updated_at, is when it
+		 * was seen done (the SLA stops there), kept as history */
+		if (k->has_upd && done_unresolved(ap, at) && event(ap,
+		    "status", at, NULL, t->v[SVC_F_STATUS].s, e) != 0)
+			return -1;
 		t->is_new = 0;
 		t->created = 1;
 		t->dirty = 1;

@@ -541,3 +541,19 @@ next_reply: no policy matches" ]
 	# stopped at the Resolved row
 	[ "$(awk -F '\t' '$4 == $2' both | wc -l)" = "$(wc -l < want)" ]
 }
+
+@test "a ticket first seen done with no resolution time stops where that export saw it, though a later export replaces its update time" {
+	setup_config
+	# B1 opened Monday 09:00, first exported Resolved at 11:00, closed
+	# (closed_at) by the Wednesday export
+	printf 'ticket_id,title,priority,status,created_at,updated_at,resolved_at,closed_at\nB1,Seen done,3,Resolved,2026-03-09T09:00:00+01:00,2026-03-09T11:00:00+01:00,,\n' > b1.csv
+	printf 'ticket_id,title,priority,status,created_at,updated_at,resolved_at,closed_at\nB1,Seen done,3,Closed,2026-03-09T09:00:00+01:00,2026-03-11T10:00:00+01:00,,2026-03-11T10:00:00+01:00\n' > b2.csv
+	svc-import --now 2026-03-09T12:00:00+01:00 -q b1.csv > /dev/null
+	[ "$(q "SELECT datetime(at, 'unixepoch') || ' ' || coalesce(old, '-') || ' ' || new FROM ticket_events WHERE field = 'status'")" = "2026-03-09 10:00:00 - Resolved" ]
+	svc-import --now 2026-03-11T12:00:00+01:00 -q b2.csv > /dev/null
+	# the same export again adds nothing
+	svc-import --now 2026-03-11T12:00:00+01:00 -q b2.csv > /dev/null
+	[ "$(q "SELECT count(*) FROM ticket_events WHERE field = 'status'")" = 2 ]
+	svc-sla --now 2026-03-11T12:00:00+01:00 -q --all > /dev/null
+	[ "$(q "SELECT datetime(stop, 'unixepoch') FROM sla_clocks WHERE ticket_id = 'B1' AND metric = 'resolution'")" = "2026-03-09 10:00:00" ]
+}

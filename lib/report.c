@@ -735,14 +735,13 @@ select_where(struct rx *x, const char *base)
 		goto out;
 	svc_buf_adds(&b, "SELECT rowid");
 	for (f = 0; f < SVC_NFIELDS; f++) {
-		if (f == SVC_F_RESOLVED_AT)
-			svc_buf_adds(&b, ", " RESOLVED_OF(":now"));
-		else
-			svc_buf_printf(&b, ", b.\"%s\"", svc_tfields[f].name);
+		svc_buf_printf(&b, ", b.\"%s\"", svc_tfields[f].name);
 		cols[f] = f;
 	}
-	svc_buf_printf(&b, ", b.attrs FROM %s b WHERE b.created_at IS NULL OR "
-	    "b.created_at <= :now", base);
+	/* the stored times decide open; the resolution as the view rt
+	 * gives it follows attrs */
+	svc_buf_printf(&b, ", b.attrs, " RESOLVED_OF(":now") " FROM %s b "
+	    "WHERE b.created_at IS NULL OR b.created_at <= :now", base);
 	if (prep(x, b.s, &st) != 0 ||
 	    svc_db_prepare(x->db, "SELECT group_concat(metric, ',') FROM "
 	    "(SELECT DISTINCT metric FROM sla_clocks WHERE ticket_id = ?1 AND "
@@ -762,6 +761,11 @@ select_where(struct rx *x, const char *base)
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		svc_tk_load(&w.t, st, cols, SVC_NFIELDS, 1, 0);
 		asof_fields(&w, x->o->now);
+		if (sqlite3_column_type(st, SVC_NFIELDS + 2) == SQLITE_NULL)
+			svc_tk_put(&w.t, SVC_F_RESOLVED_AT, NULL, 0);
+		else
+			svc_tk_set_int(&w.t, SVC_F_RESOLVED_AT,
+			    sqlite3_column_int64(st, SVC_NFIELDS + 2));
 		if (svc_cond_eval(c, wget, &w, NULL) == 1) {
 			svc_batch_text(&ins, w.t.s[SVC_F_TICKET_ID]);
 			if (svc_batch_row(&ins, x->e) != 0) {

@@ -354,3 +354,14 @@ resolution,0,0" ]
 	printf '%s\n' "${lines[@]}" | grep -qx 'sla,clocks as svc-sla left them at,2026-04-01T00:00:00+00:00,,svc-sla --all --now 2026-04-03T00:00:00+00:00'
 	[ "$(count --now 2026-04-03T00:00:00Z --where 'open and overdue~"*resolution*"')" = 0 ]
 }
+
+@test "a row written after --now: the summary and its drill-down both count the ticket open, and its resolution is not yet known" {
+	printf 'ticket_id,status,created_at,updated_at,resolved_at\nL1,Resolved,2026-04-01T08:00:00Z,2026-04-01T21:00:00Z,2026-04-06T10:00:00Z\nL2,Open,2026-04-01T08:00:00Z,2026-04-01T09:00:00Z,\nL3,Resolved,2026-03-30T08:00:00Z,2026-04-01T09:00:00Z,2026-04-01T09:00:00Z\n' > late.csv
+	svc-import --now 2026-04-01T12:00:00Z -q late.csv > /dev/null
+	run -0 --separate-stderr svc-report summary --now 2026-04-01T12:00:00Z -f tsv
+	printf '%s\n' "${lines[@]}" | grep -qx "$(printf 'tickets\topen now\t2\t\tsvc-report tickets --where open')"
+	[ "$(count --now 2026-04-01T12:00:00Z --where open)" = 2 ]
+	run -0 --separate-stderr svc-report tickets --now 2026-04-01T12:00:00Z --where 'not open' -f csv
+	[ "$(printf '%s\n' "${lines[@]}" | cut -d, -f1,13)" = "ticket_id,resolved_at
+L3,2026-04-01T09:00:00+00:00" ]
+}

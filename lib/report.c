@@ -1501,10 +1501,14 @@ r_summary(struct rx *x)
 	open = one_int(x, "SELECT count(*) FROM rt t WHERE " OPEN_T, &ok);
 	srow_int(t, "tickets", "open now", open,
 	    "svc-report tickets --where open");
+	/* a status no category maps; not a ticket with no status (none
+	 * given, or none known yet as of now: before the row that first
+	 * showed it done) */
 	k = one_int(x, "SELECT count(*) FROM rt t WHERE (t.created_at IS NULL "
-	    "OR t.created_at <= :now) AND t.cat IS NULL", &ok);
+	    "OR t.created_at <= :now) AND t.status IS NOT NULL AND t.cat IS "
+	    "NULL", &ok);
 	srow_int(t, "tickets", "with an unknown status", k,
-	    "svc-report tickets --where 'not status_category'");
+	    "svc-report tickets --where 'status and not status_category'");
 	/* open then: open now, or resolved (or closed) since */
 	start = one_int(x, "SELECT count(*) FROM rt t WHERE t.created_at < "
 	    ":since AND (t.is_open OR t.resolved_at >= :since)", &ok);

@@ -43,7 +43,7 @@ open_now() {
 	# Solved, Canceled, Closed
 	[ "$(open_now)" = 5 ]
 	run -0 svc-report summary --now "$NOW" -f tsv
-	[ "${lines[2]}" = "$(printf "tickets\twith an unknown status\t3\t\tsvc-report tickets --where 'not status_category'")" ]
+	[ "${lines[2]}" = "$(printf "tickets\twith an unknown status\t3\t\tsvc-report tickets --where 'status and not status_category'")" ]
 	run -0 svc-report tickets --now "$NOW" --where 'not status_category' -f csv
 	[ "$(echo "$output" | cut -d, -f1 | tail -n +2 | tr '\n' ' ')" = "T6 T7 T8 " ]
 	run -0 svc-report tickets --now "$NOW" --where 'status_category=pending' -f csv
@@ -69,7 +69,7 @@ Completed,open' ]
 	# Wartend is closed now, Completed open: T1, T3, T5, T6, T7
 	[ "$(open_now)" = 5 ]
 	run -0 svc-report summary --now "$NOW" -f tsv
-	[ "${lines[2]}" = "$(printf "tickets\twith an unknown status\t0\t\tsvc-report tickets --where 'not status_category'")" ]
+	[ "${lines[2]}" = "$(printf "tickets\twith an unknown status\t0\t\tsvc-report tickets --where 'status and not status_category'")" ]
 	[ "$(svc-report tickets --now "$NOW" --where 'open' -f csv | cut -d, -f1 | tail -n +2 | tr '\n' ' ')" = "T1 T3 T5 T6 T7 " ]
 	# before the version is valid, the built-ins alone
 	[ "$(open_now --now 2026-01-04T00:00:00Z)" = 5 ]

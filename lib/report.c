@@ -535,7 +535,9 @@ exec(struct rx *x, const char *tmpl)
 	"b.updated_at <= " now " THEN b.updated_at END, b.created_at) END"
 
 /* Tickets as of now, when runs after now may have changed them: a copy
- * with each field's first later change undone and later times unset. */
+ * with each field's first later change undone, an update time later than
+ * now replaced by the last change known then, and other later times unset
+ * where the status was taken back. */
 static int
 asof_table(struct rx *x)
 {
@@ -573,9 +575,17 @@ asof_table(struct rx *x)
 			    "WHERE updated_at > :now");
 		} else if (rc == 0 && svc_tfields[f].type == SVC_FT_TIME &&
 		    f != SVC_F_CREATED_AT) {
+			/* a later time goes where the status was taken back
+			 * from the history: that status is the one known at
+			 * now; elsewhere it stays, and the open test reads it
+			 * as not yet known (a done status with a later
+			 * resolution was not done yet; the view rt shows it
+			 * as missing) */
 			svc_buf_reset(&b);
 			svc_buf_printf(&b, "UPDATE temp.rt_asof SET \"%s\" = NULL "
-			    "WHERE \"%s\" > :now", n, n);
+			    "WHERE \"%s\" > :now AND ticket_id IN (SELECT "
+			    "ticket_id FROM temp.fut WHERE field = 'status')", n,
+			    n);
 			rc = exec(x, b.s);
 		}
 	}

@@ -56,3 +56,15 @@ load realdata
 	same "tickets" "$(q 'SELECT count(*) FROM tickets')" "$("$TRUTH" keys "$csv" 'Ticket ID')"
 	same "open now" "$(figure 'open now' --now "$now")" "$("$TRUTH" kaggle-open "$csv")"
 }
+
+@test "Kaggle support tickets as of a day inside their span: a Closed ticket resolved later is still open" {
+	need_data
+	need_python
+	csv=$DATA/kaggle-customer-support-tickets/customer_support_tickets.csv
+	run -0 --separate-stderr svc-import --now 2024-01-01T00:00:00Z -q --map-file "$RD/kaggle.map.csv" "$csv"
+	[ -z "$stderr" ]
+	now=2023-06-01T12:00:00Z
+	open=$(figure 'open now' --now "$now")
+	same "open now" "$open" "$("$TRUTH" kaggle-open-at "$csv" "$now")"
+	same "its drill-down" "$(svc-report tickets --now "$now" -f tsv --where open | tail -n +2 | wc -l)" "$open"
+}

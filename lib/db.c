@@ -14,6 +14,7 @@
 #include "db.h"
 #include "schema.h"
 #include "status.h"
+#include "ticket.h"
 
 int
 svc_db_fail(struct svc_db *db, int rc, struct svc_err *e, const char *what)
@@ -284,7 +285,7 @@ fn_open(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if (m == NULL)
 		return;
 	if (argc == 6)
-		c = svc_status_of(m, status,
+		c = svc_ticket_category(m, status,
 		    (const char *)sqlite3_value_text(argv[5]));
 	else if ((c = svc_status_find(m, status)) == SVC_SCAT_UNKNOWN)
 		return;
@@ -300,7 +301,7 @@ fn_category(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	const char *status = (const char *)sqlite3_value_text(argv[0]);
 	int c;
 
-	c = argc == 2 ? svc_status_of(m, status,
+	c = argc == 2 ? svc_ticket_category(m, status,
 	    (const char *)sqlite3_value_text(argv[1])) :
 	    svc_status_find(m, status);
 	if (c != SVC_SCAT_UNKNOWN)

@@ -654,7 +654,7 @@ wget(void *ud, int kind, int index, const char *key, struct svc_cval *v)
 		v->i = 1;
 		break;
 	case X_STATUS_CATEGORY:
-		u = svc_status_of(w->x->statuses, t->v[SVC_F_STATUS].present ?
+		u = svc_ticket_category(w->x->statuses, t->v[SVC_F_STATUS].present ?
 		    t->s[SVC_F_STATUS] : NULL, t->attrs);
 		if (u != SVC_SCAT_UNKNOWN) {
 			v->present = 1;

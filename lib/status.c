@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "buf.h"
+#include "err.h"
 #include "status.h"
-#include "ticket.h"
 
 static const char *const cat_names[SVC_SCAT_N] = { "unknown", "new", "open",
     "pending", "resolved", "closed", "cancelled" };
@@ -285,27 +285,6 @@ svc_status_jira(const char *value)
 		if (strcmp(k, jira_cats[i].status) == 0)
 			return jira_cats[i].cat;
 	return SVC_SCAT_UNKNOWN;
-}
-
-int
-svc_status_of(const struct svc_statuses *m, const char *status,
-    const char *attrs)
-{
-	struct svc_tk t;
-	struct svc_cval v;
-	int c = svc_status_find(m, status);
-
-	if (c != SVC_SCAT_UNKNOWN || attrs == NULL ||
-	    strstr(attrs, "\"status_category\"") == NULL)
-		return c;
-	memset(&t, 0, sizeof(t));
-	memset(&v, 0, sizeof(v));
-	t.attrs = attrs;
-	svc_tk_attr(&t, "status_category", &v);
-	if (v.present && v.s)
-		c = svc_status_jira(v.s);
-	svc_tk_free(&t);
-	return c;
 }
 
 int

@@ -47,10 +47,6 @@ struct svc_statuses *svc_status_new(void);
 void svc_status_add(struct svc_statuses *m, const char *status, int c);
 /* The category of status in m (m NULL: the built-ins). */
 int svc_status_find(const struct svc_statuses *m, const char *status);
-/* The category of a ticket: its status in m, else the status_category
- * value of its attrs (our JSON, may be NULL). */
-int svc_status_of(const struct svc_statuses *m, const char *status,
-    const char *attrs);
 void svc_status_free(struct svc_statuses *m);
 
 /* Is a ticket of category c open at now?  resolved_at, closed_at and

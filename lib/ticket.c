@@ -8,11 +8,32 @@
 #include "ticket.h"
 
 int
+svc_ticket_category(const struct svc_statuses *m, const char *status,
+    const char *attrs)
+{
+	struct svc_tk t;
+	struct svc_cval v;
+	int c = svc_status_find(m, status);
+
+	if (c != SVC_SCAT_UNKNOWN || attrs == NULL ||
+	    strstr(attrs, "\"status_category\"") == NULL)
+		return c;
+	memset(&t, 0, sizeof(t));
+	memset(&v, 0, sizeof(v));
+	t.attrs = attrs;
+	svc_tk_attr(&t, "status_category", &v);
+	if (v.present && v.s)
+		c = svc_status_jira(v.s);
+	svc_tk_free(&t);
+	return c;
+}
+
+int
 svc_ticket_open(const struct svc_statuses *m, const char *status,
     const char *attrs, int64_t resolved_at, int64_t closed_at,
     int64_t updated_at, int64_t now)
 {
-	return svc_status_open(svc_status_of(m, status, attrs), resolved_at,
+	return svc_status_open(svc_ticket_category(m, status, attrs), resolved_at,
 	    closed_at, updated_at, now);
 }
 

@@ -45,10 +45,15 @@ const char *svc_tk_text(const struct svc_tk *t, int f, char *num,
     size_t nn);
 
 /* Is a ticket open at now, by the category of its status in m (NULL:
- * the built-ins; attrs may give it, see svc_status_of) and its
+ * the built-ins; attrs may give it, see svc_ticket_category) and its
  * resolution, closing and update times (-1 when missing; later than now:
  * not yet known)?  The rule is svc_status_open's (status.h). */
 struct svc_statuses;
+/* The category of a ticket (status.h): its status in m (NULL: the
+ * built-ins), else the status_category value of its attrs (our JSON, may
+ * be NULL), as a Jira export gives it. */
+int svc_ticket_category(const struct svc_statuses *m, const char *status,
+    const char *attrs);
 int svc_ticket_open(const struct svc_statuses *m, const char *status,
     const char *attrs, int64_t resolved_at, int64_t closed_at,
     int64_t updated_at, int64_t now);

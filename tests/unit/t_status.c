@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "status.h"
+#include "ticket.h"
 #include "tap.h"
 
 int
@@ -123,12 +124,12 @@ main(void)
 		bad += svc_status_find(m, k) != (int)(i % 6) + 1;
 	}
 	is_int(bad, 0, "5000 statuses survive the table's growth");
-	is_int(svc_status_of(m, "Wartend",
+	is_int(svc_ticket_category(m, "Wartend",
 	    "{\"status_category\":\"In Arbeit\",\"x\":\"1\"}"), SVC_SCAT_OPEN,
 	    "an unknown status takes its attrs' status_category");
-	is_int(svc_status_of(m, "Triaged", "{\"status_category\":\"Fertig\"}"),
+	is_int(svc_ticket_category(m, "Triaged", "{\"status_category\":\"Fertig\"}"),
 	    SVC_SCAT_OPEN, "a known status does not look at attrs");
-	is_int(svc_status_of(m, "Wartend", "{\"other\":\"Done\"}"),
+	is_int(svc_ticket_category(m, "Wartend", "{\"other\":\"Done\"}"),
 	    SVC_SCAT_UNKNOWN, "no status_category: unknown");
 	svc_status_free(m);
 

@@ -99,6 +99,7 @@ struct esc {
 	int cols[SVC_NFIELDS];
 	int ncols, want_attrs;
 	sqlite3_stmt *tk, *clk, *notes, *put, *hist, *lastasg, *appr;
+	sqlite3_stmt *later;	/* a ticket's changes after now (svc_tk_asof) */
 	struct svc_audit audit;
 	int tk_rc, clk_rc, notes_rc;
 	int *tk_scan, *clk_scan, *notes_scan;	/* &tk_rc ... when tk, clk and
@@ -193,6 +194,7 @@ esc_free(struct esc *x)
 	svc_dir_free(&x->dir);
 	svc_calset_free(&x->cals);
 	sqlite3_finalize(x->tk);
+	sqlite3_finalize(x->later);
 	sqlite3_finalize(x->clk);
 	sqlite3_finalize(x->notes);
 	sqlite3_finalize(x->put);
@@ -316,6 +318,9 @@ load(struct esc *x, int all, struct svc_err *e)
 	rc = svc_db_prepare(x->db, sql.s, &x->tk, e);
 	svc_buf_free(&sql);
 	if (rc != 0 ||
+	    svc_db_prepare(x->db, "SELECT field, old FROM ticket_events WHERE "
+	    "ticket_id = ?1 AND at > ?2 ORDER BY at DESC, id DESC", &x->later,
+	    e) != 0 ||
 	    svc_db_prepare(x->db, all ? "SELECT " CLK_COLS "ORDER BY "
 	    "ticket_id, metric, cycle" : "SELECT " CLK_COLS "WHERE ticket_id=? "
 	    "ORDER BY metric, cycle", &x->clk, e) != 0 ||
@@ -1944,6 +1949,13 @@ one_ticket(struct esc *x, const char *id, struct svc_err *e)
 	    x->tk_scan == NULL);
 	if (x->tk_scan == NULL)
 		sqlite3_reset(x->tk);
+	/* a row written after now changed it: the ticket as it stood then */
+	if (t.v[SVC_F_UPDATED_AT].present && t.v[SVC_F_UPDATED_AT].isnum &&
+	    t.v[SVC_F_UPDATED_AT].i > x->o->now &&
+	    (rc = svc_tk_asof(&t, x->later, id, x->o->now)) != 0) {
+		svc_tk_free(&t);
+		return svc_db_fail(x->db, rc, e, "reading a ticket's history");
+	}
 	x->t = &t;
 	x->unassigned = -2;
 	x->appr_due = -2;

@@ -1,4 +1,5 @@
 /* ticket.c: a ticket's fields as the condition language sees them. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,6 +294,47 @@ svc_tk_put(struct svc_tk *t, int f, const char *s, int own)
 		t->v[f].s = t->s[f];
 		t->v[f].n = strlen(s);
 	}
+}
+
+int
+svc_tk_asof(struct svc_tk *t, sqlite3_stmt *st, const char *id,
+    int64_t now)
+{
+	int rc, f, status = 0;
+
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, now);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const char *old = (const char *)sqlite3_column_text(st, 1);
+		char *end;
+		long long n;
+
+		if (name == NULL || (f = svc_field_find(name)) <= SVC_F_TICKET_ID ||
+		    f >= SVC_NFIELDS)
+			continue;
+		svc_tk_put(t, f, old, 1);
+		status |= f == SVC_F_STATUS;
+		if (old && *old && svc_tfields[f].type != SVC_FT_TEXT) {
+			errno = 0;
+			n = strtoll(old, &end, 10);
+			if (*end == '\0' && errno == 0) {
+				t->v[f].isnum = 1;
+				t->v[f].i = n;
+			}
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return rc;
+	if (status) {
+		svc_tk_set_int(t, SVC_F_UPDATED_AT, now);
+		for (f = SVC_F_RESOLVED_AT; f <= SVC_F_CLOSED_AT; f++)
+			if (t->v[f].present && t->v[f].isnum && t->v[f].i > now)
+				svc_tk_put(t, f, NULL, 0);
+	}
+	return 0;
 }
 
 void

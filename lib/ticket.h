@@ -40,6 +40,15 @@ void svc_tk_free(struct svc_tk *t);
  * unless copy (when the statement moves on before t is done with). */
 void svc_tk_load(struct svc_tk *t, sqlite3_stmt *st, const int *cols,
     int ncols, int want_attrs, int copy);
+/* t as it stood at now when rows written after now changed it: each
+ * field's first change after now is taken back from the history, read by
+ * st, a statement "SELECT field, old FROM ticket_events WHERE ticket_id =
+ * ?1 AND at > ?2 ORDER BY at DESC, id DESC" (bound and reset here).  When
+ * the status is taken back it is the one known at now: updated_at becomes
+ * now, and resolution and closing times later than now are unset.
+ * Returns 0, or the SQLite error. */
+int svc_tk_asof(struct svc_tk *t, sqlite3_stmt *st, const char *id,
+    int64_t now);
 /* Field f as text (NULL when missing); numbers are written into num. */
 const char *svc_tk_text(const struct svc_tk *t, int f, char *num,
     size_t nn);

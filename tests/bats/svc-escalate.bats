@@ -700,3 +700,16 @@ svc-escalate: 3 tickets looked at, 0 sent, 0 held, 0 skipped, 0 withdrawn, 0 rem
 	[ "$(q "SELECT count(*) FROM notifications")" = 0 ]
 	[ "$(q "SELECT count(*) FROM escalation_state")" = 0 ]
 }
+
+@test "at a --now before rows written later, a ticket is escalated as it stood then: its owner and status of that time" {
+	setup_esc
+	# a later export (16:00) resolves E1 and hands it to lee
+	printf 'ticket_id,title,category,customer,customer_tier,priority,status,group_name,assignee,created_at,updated_at,resolved_at\nE1,VPN drops,Network,ACME,gold,2,Resolved,Service Desk,lee,2026-03-09T08:00:00Z,2026-03-09T16:00:00Z,2026-03-09T16:00:00Z\n' > later.csv
+	svc-import --now 2026-03-09T16:00:00Z -q later.csv > /dev/null
+	run -0 --separate-stderr at 2026-03-09T14:00:00Z
+	# at 14:00 E1 was ann's and in progress: 75% of its resolution goes to ann
+	[ "$(printf '%s\n' "${lines[@]}" | grep '^E1,resolution,')" = "E1,resolution,1,risk,ann@example.org,[svc] E1 resolution at 75%: VPN drops" ]
+	# as it stands now (16:00) it is resolved: nothing more for it
+	run -0 --separate-stderr at 2026-03-09T16:30:00Z
+	[ -z "$(printf '%s\n' "${lines[@]}" | grep '^E1,')" ]
+}

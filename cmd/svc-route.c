@@ -29,12 +29,14 @@ static const struct svc_cmd cmd = {
 	"svc-import --kind classify, priority and routing.  Reads ticket rows\n"
 	"(a ticket_id column) on standard input, or works on all open tickets\n"
 	"when standard input is a terminal or has no bytes, or with --all; a\n"
-	"header alone means nothing to do.  Tickets resolved, closed, cancelled\n"
-	"or created after --now are left alone.  A priority a ticket has is\n"
-	"kept unless --recompute-priority.  Writes one row per ticket read,\n"
+	"header alone means nothing to do.  Tickets resolved, closed, cancelled,\n"
+	"created after --now or changed by a row written after it are left\n"
+	"alone.  A priority a ticket has is kept unless --recompute-priority.\n"
+	"Writes one row per ticket read,\n"
 	"in input order (with --all: per ticket routed): ticket_id, priority,\n"
 	"group, assignee, rule, change, reason; reason says why a ticket was\n"
-	"not routed (done, not_yet_created, not_found, no_rule ...).",
+	"not routed (done, not_yet_created, changed_after_now, not_found,\n"
+	"no_rule ...).",
 	opts,
 	(1 << SVC_FMT_TABLE) | (1 << SVC_FMT_TSV) | (1 << SVC_FMT_CSV) |
 	    (1 << SVC_FMT_JSON)
@@ -79,7 +81,7 @@ main(int argc, char **argv)
 	struct svc_route_opts ro;
 	struct svc_route_result res;
 	struct svc_out *out;
-	char **ids = NULL, tag[64], left[96];
+	char **ids = NULL, tag[64], left[160];
 	size_t nids = 0;
 	int first, rc, none = 0, status = SVC_EXIT_OK;
 
@@ -145,7 +147,13 @@ main(int argc, char **argv)
 		status = e.status;
 	} else if (!g.c.quiet) {
 		left[0] = '\0';
-		if (res.done || res.later)
+		if (res.changed_later)
+			snprintf(left, sizeof(left), ", %lld left alone (%lld done, "
+			    "%lld created after --now, %lld changed after --now)",
+			    (long long)(res.done + res.later + res.changed_later),
+			    (long long)res.done, (long long)res.later,
+			    (long long)res.changed_later);
+		else if (res.done || res.later)
 			snprintf(left, sizeof(left), ", %lld left alone (%lld done, "
 			    "%lld created after --now)", (long long)(res.done +
 			    res.later), (long long)res.done, (long long)res.later);

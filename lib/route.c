@@ -75,6 +75,9 @@ struct rr {
 
 /* A ticket known at now: created at or before it (or when, unknown). */
 #define KNOWN_SQL "(created_at IS NULL OR created_at <= :now)"
+/* Its stored state is that of now or before: no row written after now
+ * changed it (routing it as of now would write over a later state). */
+#define CURRENT_SQL "(updated_at IS NULL OR updated_at <= :now)"
 
 static const int64_t dflt[3][3] = { { 1, 2, 3 }, { 2, 3, 4 }, { 3, 4, 5 } };
 
@@ -682,12 +685,13 @@ prepare(struct rt *r, struct svc_err *e)
 	if (r->want_attrs)
 		svc_buf_adds(&sql, ",attrs");
 	/* then: is it open, is it known at now */
-	svc_buf_adds(&sql, ",(" SVC_OPEN_SQL(":now") ")," KNOWN_SQL
+	svc_buf_adds(&sql, ",(" SVC_OPEN_SQL(":now") ")," KNOWN_SQL "," CURRENT_SQL
 	    " FROM tickets WHERE ");
 	/* one ticket by id, and all open tickets known at now in the order
 	 * they came */
 	svc_buf_adds(&r->open_sql, sql.s);
 	svc_buf_adds(&r->open_sql, SVC_OPEN_SQL(":now") " AND " KNOWN_SQL
+	    " AND " CURRENT_SQL
 	    " ORDER BY rowid");
 	svc_buf_adds(&sql, "ticket_id=:id");
 	rc = svc_db_prepare(r->db, sql.s, &r->sel, e);
@@ -819,10 +823,11 @@ pass_row(struct rt *r, const char *id, const char *reason)
 		svc_out_row(r->o->out, v, NULL);
 }
 
-enum { TK_MISSING, TK_OPEN, TK_DONE, TK_LATER };
+enum { TK_MISSING, TK_OPEN, TK_DONE, TK_LATER, TK_CHANGED };
 
 /* Load ticket id into t: TK_OPEN when it is routed, TK_LATER when it was
- * created after now (not known yet), else TK_DONE when it is resolved,
+ * created after now (not known yet), else TK_CHANGED when a row written
+ * after now changed it, else TK_DONE when it is resolved,
  * closed or cancelled, TK_MISSING when there is no such ticket; -1 with
  * e filled. */
 static int
@@ -836,6 +841,7 @@ load_ticket(struct rt *r, const char *id, struct svc_tk *t, struct svc_err *e)
 	if (rc == SQLITE_ROW) {
 		svc_tk_load(t, r->sel, r->cols, r->ncols, r->want_attrs, 1);
 		st = !sqlite3_column_int(r->sel, k + 1) ? TK_LATER :
+		    !sqlite3_column_int(r->sel, k + 2) ? TK_CHANGED :
 		    !sqlite3_column_int(r->sel, k) ? TK_DONE : TK_OPEN;
 	}
 	sqlite3_reset(r->sel);
@@ -902,14 +908,18 @@ svc_route_run(struct svc_db *db, const struct svc_route_opts *o,
 			if (rc == TK_MISSING) {
 				res->missing++;
 				pass_row(&r, ids[i], "not_found");
-			} else if (rc == TK_DONE || rc == TK_LATER) {
+			} else if (rc == TK_DONE || rc == TK_LATER ||
+			    rc == TK_CHANGED) {
 				res->seen++;
 				if (rc == TK_DONE)
 					res->done++;
-				else
+				else if (rc == TK_LATER)
 					res->later++;
+				else
+					res->changed_later++;
 				pass_row(&r, ids[i], rc == TK_DONE ? "done" :
-				    "not_yet_created");
+				    rc == TK_LATER ? "not_yet_created" :
+				    "changed_after_now");
 				rc = 0;
 			} else if (rc == TK_OPEN) {
 				res->seen++;
@@ -968,9 +978,11 @@ svc_route_explain(struct svc_db *db, const struct svc_route_opts *o,
 	}
 	if (rc < 0)
 		goto out;
-	if (rc == TK_DONE || rc == TK_LATER) {
+	if (rc == TK_DONE || rc == TK_LATER || rc == TK_CHANGED) {
 		fprintf(fp, "ticket %s\n%s: not routed\n", id, rc == TK_DONE ?
-		    "resolved, closed or cancelled" : "created after --now");
+		    "resolved, closed or cancelled" : rc == TK_LATER ?
+		    "created after --now" : "changed by a row written after "
+		    "--now (its later state is stored)");
 		rc = 0;
 		goto out;
 	}

@@ -39,6 +39,8 @@ struct svc_route_result {
 	int64_t seen, changed, unrouted, missing;
 	int64_t done, later;	/* left alone: resolved, closed or cancelled;
 				 * created after now */
+	int64_t changed_later;	/* left alone: changed by a row written
+				 * after now (its later state is stored) */
 	int64_t run;
 };
 

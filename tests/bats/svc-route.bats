@@ -433,3 +433,25 @@ route_on_duty() {
 	[ "$output" = "$BATS_TEST_TMPDIR/p.csv: person 'frank': calendar 'moon' does not exist (routing treats them as always on duty)" ]
 	[ "$stderr" = "svc-route: 1 finding" ]
 }
+
+@test "a ticket a row written after --now changed is left alone: its later state is stored" {
+	printf 'order,when,group,assignee,strategy,skills\n10,,Desk,zed,fixed,\n' > r.csv
+	svc-import --now "$NOW" -q --kind routing r.csv
+	# C1 was new at $NOW; an export of the 12th, imported since, gave it to amy
+	printf 'ticket_id,status,impact,urgency,created_at,updated_at,assignee\nC1,Open,3,3,2026-01-05T09:00:00Z,2026-01-12T09:00:00Z,amy\nC2,New,3,3,2026-01-05T09:00:00Z,2026-01-05T09:00:00Z,\n' > c.csv
+	svc-import --now 2026-01-12T10:00:00Z -q c.csv > c.tsv
+	run -0 --separate-stderr svc-route --now "$NOW" -f tsv < c.tsv
+	[ "$output" = "ticket_id	priority	group	assignee	rule	change	reason
+C1						changed_after_now
+C2	5	Desk	zed	routing:10	changed	" ]
+	[ "$stderr" = "svc-route: 2 tickets, 1 changed, 0 unrouted, 1 left alone (0 done, 0 created after --now, 1 changed after --now) (run 3)" ]
+	[ "$(q "SELECT assignee FROM tickets WHERE ticket_id='C1'")" = amy ]
+	[ "$(q "SELECT count(*) FROM ticket_events WHERE source='route' AND ticket_id='C1'")" = 0 ]
+	run -0 --separate-stderr svc-route --now "$NOW" --explain C1
+	[ "$output" = "ticket C1
+changed by a row written after --now (its later state is stored): not routed" ]
+	# at a --now after that row it is routed as usual (its owner kept, a priority
+	# from the matrix)
+	run -0 --separate-stderr svc-route --now 2026-01-12T10:00:00Z -f tsv < c.tsv
+	[ "${lines[1]}" = "C1	5		amy		changed	" ]
+}

@@ -1889,31 +1889,22 @@ escalate_clock(struct esc *x, const char *id, const struct clk *c,
 	return 0;
 }
 
-/* Field f of t as a time, -1 when missing. */
-static int64_t
-tget_at(const struct svc_tk *t, int f)
-{
-	return t->v[f].present && t->v[f].isnum ? t->v[f].i : -1;
-}
-
 /* Is the ticket x->t open at now?  Else x->shut says why not. */
 static int
 ticket_open(struct esc *x)
 {
 	const struct svc_tk *t = x->t;
-	const struct svc_cval *rv = &t->v[SVC_F_RESOLVED_AT];
-	const struct svc_cval *cv = &t->v[SVC_F_CLOSED_AT];
-	int res = rv->present && rv->isnum && rv->i <= x->o->now;
-	int clo = cv->present && cv->isnum && cv->i <= x->o->now;
+	int64_t r = svc_tk_time(t, SVC_F_RESOLVED_AT);
+	int64_t c = svc_tk_time(t, SVC_F_CLOSED_AT);
+	int res = r >= 0 && r <= x->o->now, clo = c >= 0 && c <= x->o->now;
 	char at[48];
 
 	x->shut[0] = '\0';
-	if (svc_ticket_open(x->statuses, t->s[SVC_F_STATUS], t->attrs,
-	    rv->present && rv->isnum ? rv->i : -1, cv->present && cv->isnum ?
-	    cv->i : -1, tget_at(t, SVC_F_UPDATED_AT), x->o->now))
+	if (svc_ticket_open(x->statuses, t->s[SVC_F_STATUS], t->attrs, r, c,
+	    svc_tk_time(t, SVC_F_UPDATED_AT), x->o->now))
 		return 1;
 	if (res || clo) {
-		svc_time_show(res ? rv->i : cv->i, at, sizeof(at));
+		svc_time_show(res ? r : c, at, sizeof(at));
 		snprintf(x->shut, sizeof(x->shut), "the ticket was %s at %s",
 		    res ? "resolved" : "closed", at);
 	} else
@@ -1950,8 +1941,7 @@ one_ticket(struct esc *x, const char *id, struct svc_err *e)
 	if (x->tk_scan == NULL)
 		sqlite3_reset(x->tk);
 	/* a row written after now changed it: the ticket as it stood then */
-	if (t.v[SVC_F_UPDATED_AT].present && t.v[SVC_F_UPDATED_AT].isnum &&
-	    t.v[SVC_F_UPDATED_AT].i > x->o->now &&
+	if (svc_tk_time(&t, SVC_F_UPDATED_AT) > x->o->now &&
 	    (rc = svc_tk_asof(&t, x->later, id, x->o->now)) != 0) {
 		svc_tk_free(&t);
 		return svc_db_fail(x->db, rc, e, "reading a ticket's history");

@@ -601,13 +601,6 @@ struct wctx {
 	char *bbuf;
 };
 
-/* Time field f of t, -1 when missing. */
-static int64_t
-tget(const struct svc_tk *t, int f)
-{
-	return t->v[f].present && t->v[f].isnum ? t->v[f].i : -1;
-}
-
 /* What a report knows of t at now: a time later than now is not yet
  * known, and the closing time is the resolution when there is no other. */
 static void
@@ -617,16 +610,16 @@ asof_fields(struct wctx *w, int64_t now)
 	    SVC_F_CLOSED_AT, SVC_F_UPDATED_AT };
 	size_t i;
 
-	w->raw_resolved = tget(&w->t, SVC_F_RESOLVED_AT);
-	w->raw_closed = tget(&w->t, SVC_F_CLOSED_AT);
-	w->raw_updated = tget(&w->t, SVC_F_UPDATED_AT);
+	w->raw_resolved = svc_tk_time(&w->t, SVC_F_RESOLVED_AT);
+	w->raw_closed = svc_tk_time(&w->t, SVC_F_CLOSED_AT);
+	w->raw_updated = svc_tk_time(&w->t, SVC_F_UPDATED_AT);
 	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		if (tget(&w->t, f[i]) > now)
+		if (svc_tk_time(&w->t, f[i]) > now)
 			svc_tk_put(&w->t, f[i], NULL, 0);
 	if (!w->t.v[SVC_F_RESOLVED_AT].present &&
 	    w->t.v[SVC_F_CLOSED_AT].present)
 		svc_tk_set_int(&w->t, SVC_F_RESOLVED_AT,
-		    tget(&w->t, SVC_F_CLOSED_AT));
+		    svc_tk_time(&w->t, SVC_F_CLOSED_AT));
 }
 
 static void
@@ -642,8 +635,7 @@ wget(void *ud, int kind, int index, const char *key, struct svc_cval *v)
 		return;
 	}
 	memset(v, 0, sizeof(*v));
-	c = t->v[SVC_F_CREATED_AT].present && t->v[SVC_F_CREATED_AT].isnum ?
-	    t->v[SVC_F_CREATED_AT].i : -1;
+	c = svc_tk_time(t, SVC_F_CREATED_AT);
 	switch (index) {
 	case X_OPEN:
 		v->present = (c < 0 || c <= now) && svc_ticket_open(
@@ -664,8 +656,8 @@ wget(void *ud, int kind, int index, const char *key, struct svc_cval *v)
 		break;
 	case X_AGE_DAYS:
 	case X_IDLE_DAYS:
-		u = index == X_IDLE_DAYS && t->v[SVC_F_UPDATED_AT].present &&
-		    t->v[SVC_F_UPDATED_AT].isnum ? t->v[SVC_F_UPDATED_AT].i : c;
+		u = index == X_IDLE_DAYS && svc_tk_time(t, SVC_F_UPDATED_AT) >= 0 ?
+		    svc_tk_time(t, SVC_F_UPDATED_AT) : c;
 		if (u >= 0) {
 			v->present = v->isnum = 1;
 			v->i = u <= now ? (now - u) / 86400 : 0;

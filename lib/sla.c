@@ -445,12 +445,6 @@ sla_free(struct sla *x)
 
 /* ---- one ticket ---- */
 
-static int64_t
-tget(const struct svc_tk *t, int f)
-{
-	return t->v[f].present && t->v[f].isnum ? t->v[f].i : -1;
-}
-
 static int
 is_int_field(int f)
 {
@@ -517,7 +511,7 @@ history(struct sla *x, struct svc_tk *t, struct svc_err *e)
 				break;
 			}
 		x->later[f] = svc_tfields[f].type == SVC_FT_TIME &&
-		    f != SVC_F_CREATED_AT && tget(t, f) > now;
+		    f != SVC_F_CREATED_AT && svc_tk_time(t, f) > now;
 		if (x->later[f])
 			svc_tk_put(t, f, NULL, 0);
 	}
@@ -582,7 +576,7 @@ timeline(struct sla *x, const struct svc_tk *t, int64_t created)
 		}
 	if (!any) {
 		const char *cur = t->s[SVC_F_STATUS];
-		int64_t r = tget(t, SVC_F_RESOLVED_AT), c = tget(t, SVC_F_CLOSED_AT);
+		int64_t r = svc_tk_time(t, SVC_F_RESOLVED_AT), c = svc_tk_time(t, SVC_F_CLOSED_AT);
 
 		/* a done status with no time for it, on a row written after
 		 * now: not yet known to be done */
@@ -591,7 +585,7 @@ timeline(struct sla *x, const struct svc_tk *t, int64_t created)
 			pt_add(x, created, is_done(x, cur) ? NULL : cur, 0);
 			return;
 		}
-		stop = r >= 0 ? r : c >= 0 ? c : tget(t, SVC_F_UPDATED_AT);
+		stop = r >= 0 ? r : c >= 0 ? c : svc_tk_time(t, SVC_F_UPDATED_AT);
 		if (stop < created)
 			stop = created;
 		pt_add(x, created, NULL, 0);
@@ -610,7 +604,7 @@ timeline(struct sla *x, const struct svc_tk *t, int64_t created)
 static int64_t
 time_from(const struct svc_tk *t, int f, int64_t created)
 {
-	int64_t r = tget(t, f);
+	int64_t r = svc_tk_time(t, f);
 
 	return r < created ? -1 : r;
 }
@@ -653,7 +647,7 @@ cycles(struct sla *x, const struct svc_tk *t, int m, int64_t created,
 		memset(&c[0], 0, sizeof(c[0]));
 		c[0].start = created;
 		c[0].stop = -1;
-		fr = tget(t, SVC_F_FIRST_RESPONSE_AT);
+		fr = svc_tk_time(t, SVC_F_FIRST_RESPONSE_AT);
 		if (fr >= 0 && fr <= now)
 			stop_at(&c[0], fr < created ? created : fr,
 			    STOP_FIRST_RESPONSE_AT);
@@ -1301,8 +1295,8 @@ ticket(struct sla *x, struct svc_tk *t, struct svc_err *e)
 	scratch_clear(x);
 	if (history(x, t, e) != 0 || stored(x, id, e) != 0)
 		return -1;
-	if ((created = tget(t, SVC_F_CREATED_AT)) < 0 &&
-	    (created = tget(t, SVC_F_UPDATED_AT)) < 0) {
+	if ((created = svc_tk_time(t, SVC_F_CREATED_AT)) < 0 &&
+	    (created = svc_tk_time(t, SVC_F_UPDATED_AT)) < 0) {
 		if (x->fp)
 			fprintf(x->fp, "no clocks: the ticket has no creation "
 			    "time\n");

@@ -296,6 +296,12 @@ svc_tk_put(struct svc_tk *t, int f, const char *s, int own)
 	}
 }
 
+int64_t
+svc_tk_time(const struct svc_tk *t, int f)
+{
+	return t->v[f].present && t->v[f].isnum ? t->v[f].i : -1;
+}
+
 int
 svc_tk_asof(struct svc_tk *t, sqlite3_stmt *st, const char *id,
     int64_t now)
@@ -331,7 +337,7 @@ svc_tk_asof(struct svc_tk *t, sqlite3_stmt *st, const char *id,
 	if (status) {
 		svc_tk_set_int(t, SVC_F_UPDATED_AT, now);
 		for (f = SVC_F_RESOLVED_AT; f <= SVC_F_CLOSED_AT; f++)
-			if (t->v[f].present && t->v[f].isnum && t->v[f].i > now)
+			if (svc_tk_time(t, f) > now)
 				svc_tk_put(t, f, NULL, 0);
 	}
 	return 0;

@@ -49,6 +49,8 @@ void svc_tk_load(struct svc_tk *t, sqlite3_stmt *st, const int *cols,
  * Returns 0, or the SQLite error. */
 int svc_tk_asof(struct svc_tk *t, sqlite3_stmt *st, const char *id,
     int64_t now);
+/* Field f of t as a time (or other number), -1 when missing. */
+int64_t svc_tk_time(const struct svc_tk *t, int f);
 /* Field f as text (NULL when missing); numbers are written into num. */
 const char *svc_tk_text(const struct svc_tk *t, int f, char *num,
     size_t nn);
